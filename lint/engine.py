@@ -1,0 +1,221 @@
+"""Run rules over one article (the per-file step, a pure function of bytes, path and the
+rules in force), then the corpus step over per-file summaries."""
+
+from __future__ import annotations
+
+import os
+import string
+import traceback
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping
+
+from lint import checks, suppress
+from lint.article import Article, looks_binary
+from lint.config import ActiveRule
+from lint.finding import Edit, Finding, Fix, Hit, Location, Related, Severity
+from lint.ruleset import ENGINE_KIND, Rule, RuleSet
+
+INTERNAL_ERROR = "CD100"
+UNREADABLE = "CD101"
+BINARY = "CD102"
+TOO_LARGE = "CD103"
+UNUSED_SUPPRESSION = "CD104"
+INVALID_SUPPRESSION = "CD105"
+_FILE_START = Location(1, 1, 1, 1)
+_LINE_TEXT_LIMIT = 400
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    # Corpus rules' per-file summaries, by rule code.
+    summaries: dict[str, Any] = field(default_factory=dict)
+    suppressions: suppress.Suppressions | None = None
+    internal_error: bool = False
+
+
+class _Defaulting(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def format_message(template: str, data: Mapping[str, Any]) -> str:
+    try:
+        return string.Formatter().vformat(template, (), _Defaulting(data))
+    except (ValueError, IndexError, AttributeError, KeyError, TypeError):
+        return template
+
+
+def display_path(path: str | os.PathLike, cwd: str | None = None) -> str:
+    """Relative to the working directory where possible, always with forward slashes."""
+    text = os.fspath(path)
+    if os.path.isabs(text):
+        try:
+            rel = os.path.relpath(text, cwd or os.getcwd())
+            if not rel.startswith(".."):
+                text = rel
+        except ValueError:  # another drive on Windows
+            pass
+    return text.replace(os.sep, "/")
+
+
+def engine_finding(rules: RuleSet, code: str, path: str, message: str,
+                   location: Location = _FILE_START) -> Finding:
+    rule = rules.get(code)
+    name = rule.name if rule else code.lower()
+    severity = rule.severity if rule else Severity.ERROR
+    return Finding(path, location, code, name, severity, message)
+
+
+def lint_bytes(data: bytes, path: str, active: tuple[ActiveRule, ...], rules: RuleSet,
+               *, max_size: int) -> tuple[FileResult, Article | None]:
+    """The per-file step: findings for one file's bytes. Never raises."""
+    enabled = {a.rule.code for a in active}
+    result = FileResult(path)
+    if len(data) > max_size:
+        if TOO_LARGE in enabled:
+            result.findings.append(engine_finding(
+                rules, TOO_LARGE, path,
+                f"file is {len(data):,} bytes, over max-file-size ({max_size:,}): not checked"))
+        return result, None
+    if looks_binary(data):
+        if BINARY in enabled:
+            result.findings.append(engine_finding(
+                rules, BINARY, path, "binary file (NUL bytes and no UTF-16/32 byte-order mark): not checked"))
+        return result, None
+    article = Article(data, path)
+    return lint_article(article, active, rules, result), article
+
+
+def lint_article(article: Article, active: tuple[ActiveRule, ...], rules: RuleSet,
+                 result: FileResult | None = None) -> FileResult:
+    result = result or FileResult(article.path)
+    findings: list[Finding] = []
+    for item in active:
+        rule = item.rule
+        if rule.check == ENGINE_KIND:
+            continue
+        try:
+            kind = checks.resolve(rule.check)
+            if kind.is_corpus:
+                result.summaries[rule.code] = kind.summarize(article, item.params)
+                continue
+            for hit in kind.fn(article, item.params):
+                findings.append(to_finding(article, item, hit))
+        except Exception as exc:  # one broken rule must not end the run
+            result.internal_error = True
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
+            findings.append(engine_finding(
+                rules, INTERNAL_ERROR, article.path,
+                f"internal error in rule {rule.code} ({rule.name}): "
+                f"{type(exc).__name__}: {exc} [{where}]"))
+    result.findings = _apply_suppressions(article, findings, active, rules, result)
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def to_finding(article: Article, item: ActiveRule, hit: Hit) -> Finding:
+    rule = item.rule
+    start, end = hit.start, max(hit.start, hit.end)
+    message = hit.message or format_message(rule.message, hit.data)
+    fix = None
+    if hit.fix is not None and rule.fix != "none":
+        fix = Fix(
+            edits=tuple(replace(e, location=article.location(e.start, e.end)) for e in hit.fix.edits),
+            applicability=hit.fix.applicability or rule.fix_applicability,
+            remove_bom=hit.fix.remove_bom,
+            encoding=hit.fix.encoding,
+        )
+    related = tuple(Related(article.location(s, e), label) for s, e, label in hit.related)
+    line_index = article.line_of(start)
+    line_start, line_end = article.lines[line_index]
+    return Finding(
+        path=article.path,
+        location=article.location(start, end),
+        code=rule.code,
+        name=rule.name,
+        severity=item.severity,
+        message=message,
+        fix=fix,
+        related=related,
+        snippet=article.text[start:end][:_LINE_TEXT_LIMIT],
+        span=(start, end),
+        line_text=article.text[line_start:min(line_end, line_start + _LINE_TEXT_LIMIT)],
+    )
+
+
+def _apply_suppressions(article: Article, findings: list[Finding],
+                        active: tuple[ActiveRule, ...], rules: RuleSet,
+                        result: FileResult) -> list[Finding]:
+    sup = suppress.parse(article, rules.is_selector)
+    result.suppressions = sup
+    if not sup.directives and not sup.invalid:
+        return findings
+    kept = [f for f in findings
+            if f.code == INTERNAL_ERROR or not sup.suppresses(f.code, f.location.line)]
+    enabled = {a.rule.code for a in active}
+    extra = []
+    if UNUSED_SUPPRESSION in enabled:
+        for d in sup.directives:
+            unused = _unused_codes(d, enabled)
+            if unused is not None:
+                what = ", ".join(unused) if unused else "all rules"
+                extra.append(engine_finding(
+                    rules, UNUSED_SUPPRESSION, article.path,
+                    f"suppression '{d.kind}' of {what} suppressed nothing",
+                    article.location(d.start, d.end)))
+    if INVALID_SUPPRESSION in enabled:
+        for start, end, token in sup.invalid:
+            extra.append(engine_finding(
+                rules, INVALID_SUPPRESSION, article.path,
+                f"suppression names {token!r}, which is not a rule code or prefix",
+                article.location(start, end)))
+    kept.extend(f for f in extra if not sup.suppresses(f.code, f.location.line))
+    return kept
+
+
+def _unused_codes(d: suppress.Directive, enabled: set[str]) -> list[str] | None:
+    """The enabled codes a directive names that it never used; None when nothing is owed.
+    A directive for rules that are not enabled in this run is not judged."""
+    if not d.codes:
+        return None if d.used else []
+    named_enabled = [c for c in d.codes if any(e.startswith(c) for e in enabled)]
+    unused = [c for c in named_enabled if not any(u.startswith(c) for u in d.used)]
+    return unused or None
+
+
+def corpus_findings(results: Iterable[FileResult], active: tuple[ActiveRule, ...],
+                    rules: RuleSet) -> list[Finding]:
+    """The reduce step: cross-file rules compare the summaries every file produced."""
+    results = list(results)
+    found: list[Finding] = []
+    for item in active:
+        rule = item.rule
+        if rule.check == ENGINE_KIND:
+            continue
+        kind = checks.resolve(rule.check)
+        if not kind.is_corpus:
+            continue
+        summaries = [(r.path, r.summaries[rule.code]) for r in results if rule.code in r.summaries]
+        by_path = {r.path: r for r in results}
+        for hit in kind.compare(summaries, item.params):
+            finding = _corpus_finding(rule, item, hit)
+            sup = by_path.get(hit.path) and by_path[hit.path].suppressions
+            if sup and sup.suppresses(rule.code, finding.location.line):
+                continue
+            found.append(finding)
+    return found
+
+
+def _corpus_finding(rule: Rule, item: ActiveRule, hit: checks.CorpusHit) -> Finding:
+    return Finding(
+        path=hit.path,
+        location=hit.location,
+        code=rule.code,
+        name=rule.name,
+        severity=item.severity,
+        message=hit.message or format_message(rule.message, hit.data),
+        related=tuple(Related(loc, f"{path}: {label}") for path, loc, label in hit.related),
+    )

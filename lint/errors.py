@@ -1,0 +1,12 @@
+"""Errors that end a run with exit code 2 and one clear line, never a traceback."""
+
+
+class UsageError(Exception):
+    """Bad configuration, a malformed rule file, a bad flag: the user must act."""
+
+
+def did_you_mean(word: str, options) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,0 +1,68 @@
+"""Human formats: concise (path:line:col: CODE message, as Vim and Emacs parse it) and full
+(a Ruff-style code frame with a caret under the span)."""
+
+from __future__ import annotations
+
+from lint.finding import Finding
+from lint.report import Report
+
+_FRAME_WIDTH = 100
+
+
+def _marker(finding: Finding) -> str:
+    if finding.fix is not None and str(finding.fix.applicability) == "safe":
+        return " [*]"
+    return ""
+
+
+def concise(report: Report) -> str:
+    return "".join(
+        f"{f.path}:{f.line}:{f.column}: {f.code}{_marker(f)} {f.message}\n" for f in report.findings)
+
+
+def full(report: Report) -> str:
+    return "\n".join(_frame(f) for f in report.findings) + ("\n" if report.findings else "")
+
+
+def _frame(f: Finding) -> str:
+    loc = f.location
+    gutter = " " * len(str(loc.line))
+    out = [f"{f.path}:{loc.line}:{loc.column}: {f.code}{_marker(f)} [{f.severity}] {f.message}"]
+    if f.line_text or f.snippet:
+        line = f.line_text.expandtabs(1)
+        start = loc.column - 1
+        end = loc.end_column - 1 if loc.end_line == loc.line else len(line)
+        # Long lines (one paragraph per line is common) are shown as a window on the span.
+        offset = max(0, min(start - 20, len(line) - _FRAME_WIDTH))
+        shown = line[offset:offset + _FRAME_WIDTH]
+        prefix = "…" if offset else ""
+        suffix = "…" if offset + _FRAME_WIDTH < len(line) else ""
+        caret_at = start - offset + len(prefix)
+        width = max(1, min(end, offset + _FRAME_WIDTH) - start)
+        out += [
+            f"{gutter} |",
+            f"{loc.line} | {prefix}{shown}{suffix}",
+            f"{gutter} | {' ' * caret_at}{'^' * width} {f.code}",
+        ]
+    for related in f.related:
+        out.append(f"{gutter} = note: {related.message} (line {related.location.line})")
+    if f.fix is not None:
+        help_text = _fix_help(f)
+        out.append(f"{gutter} = help: {help_text}")
+    return "\n".join(out) + "\n"
+
+
+def _fix_help(f: Finding) -> str:
+    fix = f.fix
+    kind = "safe fix" if str(fix.applicability) == "safe" else "unsafe fix (--unsafe-fixes)"
+    if fix.encoding:
+        return f"{kind}: re-encode the file as {fix.encoding}"
+    if len(fix.edits) == 1:
+        edit = fix.edits[0]
+        if edit.replacement:
+            shown = edit.replacement if len(edit.replacement) <= 60 else edit.replacement[:57] + "..."
+            return f"{kind}: replace with {shown!r}"
+        return f"{kind}: delete"
+    if fix.remove_bom and not fix.edits:
+        return f"{kind}: remove the byte-order mark"
+    return f"{kind}: {len(fix.edits)} edits"

@@ -1,0 +1,181 @@
+"""Rule definitions in YAML -> Rule objects bound to a check kind.
+
+The built-in rules in rules/*.yaml and a newsroom's house rules are files of one shape."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from lint import resources
+from lint.errors import UsageError, did_you_mean
+from lint.finding import Applicability, Severity
+
+CODE_RE = re.compile(r"^[A-Z]{1,6}[0-9]{1,4}$")
+NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FIX_VALUES = ("none", "safe", "unsafe")
+# Rules of this kind are reported by the engine itself (unreadable file, unused suppression).
+ENGINE_KIND = "engine"
+
+_REQUIRED = ("code", "name", "check", "severity", "message")
+_OPTIONAL = ("fix", "default", "params", "doc", "summary")
+DOCS_URL = "https://github.com/copydesk/copydesk/blob/main/docs/rules.md"
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    check: str
+    severity: Severity
+    message: str
+    fix: str = "none"
+    default: bool = True
+    params: Mapping[str, Any] = field(default_factory=dict)
+    doc: str = ""
+    summary: str = ""
+    source: str = ""
+
+    @property
+    def fix_applicability(self) -> Applicability | None:
+        return None if self.fix == "none" else Applicability(self.fix)
+
+    @property
+    def short_description(self) -> str:
+        """One line: the summary field, else the doc's first sentence."""
+        if self.summary:
+            return self.summary
+        first = self.doc.strip().split("\n\n", 1)[0].replace("\n", " ")
+        return first.split(". ")[0].rstrip(".") if first else self.name.replace("-", " ")
+
+    @property
+    def doc_url(self) -> str:
+        return f"{DOCS_URL}#{self.code.lower()}-{self.name}"
+
+
+class RuleSet:
+    """All known rules, by code, in a stable order."""
+
+    def __init__(self, rules: list[Rule]):
+        self.rules = sorted(rules, key=lambda r: r.code)
+        self.by_code = {r.code: r for r in self.rules}
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def get(self, code: str) -> Rule | None:
+        return self.by_code.get(code.upper())
+
+    def matching(self, selector: str) -> list[Rule]:
+        """Rules a selector names: a code, a prefix ("EN", "EN1") or ALL."""
+        selector = selector.upper()
+        if selector == "ALL":
+            return list(self.rules)
+        return [r for r in self.rules if r.code.startswith(selector)]
+
+    def is_selector(self, selector: str) -> bool:
+        return bool(self.matching(selector))
+
+
+def load_rule_file(path: Path) -> list[Rule]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read rule file: {exc}") from None
+    try:
+        entries = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{path}: invalid YAML: {exc}".replace("\n", " ")) from None
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise UsageError(f"{path}: a rule file is a list of rules (got {type(entries).__name__})")
+    return [_rule(path, i, entry) for i, entry in enumerate(entries)]
+
+
+def _rule(path: Path, index: int, entry: Any) -> Rule:
+    where = f"{path}: rule #{index + 1}"
+    if not isinstance(entry, dict):
+        raise UsageError(f"{where}: a rule is a mapping with code, name, check, severity, message")
+    if isinstance(entry.get("code"), str):
+        where = f"{path}: rule {entry['code']}"
+    for key in entry:
+        if key not in _REQUIRED + _OPTIONAL:
+            raise UsageError(f"{where}: unknown field {key!r}{did_you_mean(str(key), _REQUIRED + _OPTIONAL)}")
+    for key in _REQUIRED:
+        if key not in entry:
+            raise UsageError(f"{where}: missing field {key!r}")
+    for key in ("code", "name", "check", "severity", "message", "doc", "summary", "fix"):
+        if key in entry and not isinstance(entry[key], str):
+            raise UsageError(f"{where}: field {key!r} must be a string")
+    code, name = entry["code"], entry["name"]
+    if not CODE_RE.match(code):
+        raise UsageError(f"{where}: field 'code': {code!r} is not a rule code (letters then digits, like HS101)")
+    if not NAME_RE.match(name):
+        raise UsageError(f"{where}: field 'name': {name!r} is not kebab-case")
+    try:
+        severity = Severity.parse(entry["severity"])
+    except ValueError as exc:
+        raise UsageError(f"{where}: field 'severity': {exc}") from None
+    fix = entry.get("fix", "none")
+    if fix not in FIX_VALUES:
+        raise UsageError(f"{where}: field 'fix': {fix!r} is not one of {', '.join(FIX_VALUES)}")
+    default = entry.get("default", True)
+    if not isinstance(default, bool):
+        raise UsageError(f"{where}: field 'default' must be true or false")
+    params = entry.get("params") or {}
+    if not isinstance(params, dict):
+        raise UsageError(f"{where}: field 'params' must be a mapping")
+    params = {str(k): _resolve_lexicon(path, where, str(k), v) for k, v in params.items()}
+    return Rule(code=code, name=name, check=entry["check"], severity=severity,
+                message=entry["message"], fix=fix, default=default, params=params,
+                doc=entry.get("doc", ""), summary=entry.get("summary", ""), source=str(path))
+
+
+def _resolve_lexicon(path: Path, where: str, key: str, value: Any) -> Any:
+    """A parameter named *lexicon whose value is a file name is replaced by the file's
+    entries (a .txt phrase list or a .yaml structure), relative to the rule file."""
+    if not key.endswith("lexicon") or not isinstance(value, str):
+        return value
+    file = (path.parent / value).resolve()
+    try:
+        if file.suffix in (".yaml", ".yml"):
+            return yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)
+        return tuple(resources.read_lexicon(file))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise UsageError(f"{where}: param {key!r}: cannot read lexicon {value!r}: {exc}") from None
+
+
+@functools.lru_cache(maxsize=32)
+def _load_dirs(dirs: tuple[str, ...]) -> RuleSet:
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for directory in dirs:
+        base = Path(directory)
+        if not base.is_dir():
+            raise UsageError(f"rules directory {directory} does not exist")
+        for file in sorted(base.glob("*.y*ml")):
+            for rule in load_rule_file(file):
+                if rule.code in seen:
+                    raise UsageError(f"{file}: rule {rule.code} is already defined in {seen[rule.code]}")
+                seen[rule.code] = str(file)
+                rules.append(rule)
+    return RuleSet(rules)
+
+
+def load(extra_dirs: tuple[str, ...] = ()) -> RuleSet:
+    """The built-in rules plus those in `extra_dirs` (absolute paths)."""
+    return _load_dirs((str(resources.builtin_rules_dir()),) + tuple(extra_dirs))

@@ -1,0 +1,93 @@
+"""Inline suppressions, markdownlint-style HTML comments:
+
+    <!-- copydesk-disable RP101 -->  ...  <!-- copydesk-enable RP101 -->
+    <!-- copydesk-disable-next-line EN106 -->
+    <!-- copydesk-disable-line EN106 -->
+    <!-- copydesk-disable-file RD101 -->
+
+No codes means every rule. A directive inside a code block is an example, not a directive."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_DIRECTIVE = re.compile(
+    r"<!--\s*copydesk-(disable-next-line|disable-line|disable-file|disable|enable)\b"
+    r"(?P<codes>[^>]*?)\s*-->")
+_CODE = re.compile(r"^[A-Za-z]+[0-9]*$")
+
+
+@dataclass
+class Directive:
+    kind: str
+    codes: tuple[str, ...]  # empty: all rules
+    start: int
+    end: int
+    line: int  # 1-based line of the comment
+    first_line: int  # lines it covers, inclusive
+    last_line: int
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, code: str, line: int) -> bool:
+        if not self.first_line <= line <= self.last_line:
+            return False
+        return not self.codes or any(code.startswith(c) for c in self.codes)
+
+
+@dataclass
+class Suppressions:
+    directives: list[Directive]
+    # (offset, end, text) of codes that name no rule: reported by the engine.
+    invalid: list[tuple[int, int, str]]
+
+    def suppresses(self, code: str, line: int) -> bool:
+        hit = False
+        for d in self.directives:
+            if d.covers(code, line):
+                d.used.add(code)
+                hit = True
+        return hit
+
+
+def parse(article, known_code) -> Suppressions:
+    """Directives of an article. `known_code(str) -> bool` tells which codes name rules."""
+    text = article.text
+    if "copydesk-" not in text:
+        return Suppressions([], [])
+    code_spans = [(s.start, s.end) for s in article.nonprose if s.kind == "code"]
+    last = len(article.line_starts)
+    directives: list[Directive] = []
+    invalid: list[tuple[int, int, str]] = []
+    open_regions: list[Directive] = []
+    for m in _DIRECTIVE.finditer(text):
+        if any(s <= m.start() < e for s, e in code_spans):
+            continue
+        kind = m.group(1)
+        codes = []
+        for token in re.split(r"[\s,]+", m.group("codes").strip()):
+            if not token:
+                continue
+            if _CODE.match(token) and known_code(token.upper()):
+                codes.append(token.upper())
+            else:
+                invalid.append((m.start(), m.end(), token))
+        line = article.position(m.start())[0]
+        if kind == "disable-file":
+            directives.append(Directive(kind, tuple(codes), m.start(), m.end(), line, 1, last))
+        elif kind == "disable-line":
+            directives.append(Directive(kind, tuple(codes), m.start(), m.end(), line, line, line))
+        elif kind == "disable-next-line":
+            end_line = article.position(m.end())[0]
+            directives.append(Directive(kind, tuple(codes), m.start(), m.end(), line,
+                                        end_line + 1, end_line + 1))
+        elif kind == "disable":
+            region = Directive(kind, tuple(codes), m.start(), m.end(), line, line, last)
+            directives.append(region)
+            open_regions.append(region)
+        else:  # enable: closes the regions it names (all of them when it names none)
+            for region in list(open_regions):
+                if not codes or set(region.codes) <= set(codes):
+                    region.last_line = line
+                    open_regions.remove(region)
+    return Suppressions(directives, invalid)
