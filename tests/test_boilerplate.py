@@ -191,3 +191,13 @@ def test_template_sections_need_several_distinct_headings(rules):
     three = one + "\n## Frequently Asked Questions\n\nNone yet.\n"
     article, hits = run(rules, "BP106", three)
     assert len(hits) == 1 and len(hits[0].related) == 2
+
+
+def test_credit_under_its_picture_is_silent(rules):
+    text = ("Vector databases make this step fast at scale.\n\n"
+            "![Vector space visualization](https://images.example.com/photo-1.jpg)\n"
+            "*Photo by Mika Baumeister on Unsplash*\n\n"
+            "The same credit without the picture is a leftover.\n\n"
+            "*Photo by Mika Baumeister on Unsplash*\n")
+    article, hits = run(rules, "BP104", text)
+    assert [article.line_of(h.start) + 1 for h in hits] == [8]

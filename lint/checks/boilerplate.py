@@ -545,6 +545,8 @@ def caption_credit(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
                 or "(" in line.raw):
             continue
         text = line.raw.strip()
+        if _next_to_picture(lines, k):
+            continue  # the picture is there: this is its caption or credit, as it should be
         labelled = bool(patterns[0].match(text)) and line.words <= max_words
         credit = any(p.search(text) for p in patterns[1:4]) and line.words <= 20
         if not (labelled or credit):
@@ -560,6 +562,7 @@ def caption_credit(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
             # The caption the credit belongs to: one short sentence right above it, with no
             # quotation (reporting quotes people; captions describe a picture).
             if (prev.index == line.index - 1 and not prev.nonprose and prev.words <= max_words
+                    and not _PICTURE.search(prev.raw)
                     and not _QUOTES.search(prev.raw) and _single_sentence(prev.raw)):
                 start = prev
         end = line
@@ -574,6 +577,20 @@ def caption_credit(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
         else:
             what = "credit" if credit or patterns[4].search(text) else "caption"
         yield Hit(start.start, end.end, {"what": what, "found": start.raw.strip()[:60]})
+
+
+_PICTURE = re.compile(r"!\[[^\]\n]*\]\(|<img\b|<figure\b|<figcaption\b|<picture\b|\{\{<\s*figure|"
+                      r"^\s*\.\.\s+(?:image|figure)::", re.I)
+
+
+def _next_to_picture(lines: list[_Line], k: int) -> bool:
+    """An image (Markdown, HTML, a Hugo figure, a reST image) on the line itself or on the
+    nearest line above or below, with at most one blank line between."""
+    for j in (k - 1, k, k + 1):
+        if 0 <= j < len(lines) and abs(lines[j].index - lines[k].index) <= 2 \
+                and _PICTURE.search(lines[j].raw):
+            return True
+    return False
 
 
 def _single_sentence(text: str) -> bool:
@@ -637,6 +654,8 @@ def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
         for line in _body_lines(article):
             if line.nonprose or len(line.raw) > 120 or len(line.raw.strip()) > 80:
                 continue
+            if article.markdown and line.raw.lstrip().startswith("#"):
+                continue  # "## Read more" heads the author's own list of links
             label = _MD_LINK.sub(lambda m: m.group(1), line.plain)
             label = re.sub(r"^[\s\[(]+|[\s\])»›→…>.]+$|^[«‹←<]+\s*", "", label)
             label = re.sub(r"[\s»›→…>]+$", "", label).rstrip(".").strip()
