@@ -201,3 +201,12 @@ def test_credit_under_its_picture_is_silent(rules):
             "*Photo by Mika Baumeister on Unsplash*\n")
     article, hits = run(rules, "BP104", text)
     assert [article.line_of(h.start) + 1 for h in hits] == [8]
+
+
+def test_series_list_with_site_links_is_the_authors_section(rules):
+    tail = ("\n## Related posts\n\n"
+            "- [Part 1: the first hearing]({% post_url 2024-03-01-hearing %})\n"
+            "- [Part 2: the budget](/2024/04/budget/)\n")
+    assert run(rules, "BP101", ARTICLE + tail)[1] == []
+    scraped = tail.replace("{% post_url 2024-03-01-hearing %}", "https://other.example/a")
+    assert len(run(rules, "BP101", ARTICLE + scraped)[1]) == 1

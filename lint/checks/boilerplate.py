@@ -13,7 +13,7 @@ import bisect
 import functools
 import re
 import weakref
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterator, Mapping
 
 from lint.article import Article
 from lint.checks import check
@@ -130,12 +130,11 @@ def _body_lines(article: Article) -> list[_Line]:
     return result
 
 
-_UNITS: "weakref.WeakKeyDictionary[Article, list[_Line]]" = weakref.WeakKeyDictionary()
 _LOWER_START = re.compile(r"^[ \t]*[(\[{\"'“‘«]?[^\W\d_A-ZÀ-ÖØ-ÞА-ЯЁ]")
 _LIST_OR_HEADING = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>|\|)(?:[ \t]|$)")
 
 
-def _units(article: Article) -> list[_Line]:
+def _group_units(lines: list[_Line]) -> list[_Line]:
     """Body lines, with hard-wrapped paragraphs joined into one unit. boilerpipe and jusText
     measure blocks, not lines: a paragraph wrapped at 72 columns is made of short lines
     without terminal punctuation, like a headline list, until its lines are joined.
@@ -143,10 +142,6 @@ def _units(article: Article) -> list[_Line]:
     Lines of one block (no blank line between) are a wrapped paragraph when every line but
     the last is at least `_WRAP_MIN` characters long and at least a third of the following
     lines start in lower case (a headline list starts every line with a capital)."""
-    cached = _UNITS.get(article)
-    if cached is not None:
-        return cached
-    lines = _body_lines(article)
     units: list[_Line] = []
     i = 0
     while i < len(lines):
@@ -162,7 +157,6 @@ def _units(article: Article) -> list[_Line]:
         else:
             units.extend(block)
         i = j + 1
-    _UNITS[article] = units
     return units
 
 
@@ -228,33 +222,19 @@ def _marker_index(entries: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, 
     return frozenset(heads), tuple(anywhere)
 
 
-_LOWER: "weakref.WeakKeyDictionary[Article, str]" = weakref.WeakKeyDictionary()
-
-
-def _candidate_starts(article: Article, entries: tuple[str, ...]) -> set[int]:
-    """Start offsets of the lines a marker lexicon may match (a superset, found cheaply:
-    by the first two letters of each line, and by substring search for '...' entries)."""
+def _may_match(entries: tuple[str, ...], raw: str) -> bool:
+    """A cheap test before the regular expression: the line's first two letters start a
+    prefix entry, or a '...' entry occurs in it."""
     heads, anywhere = _marker_index(entries)
-    found = set()
-    for line in _body_lines(article):
-        head = line.raw.lstrip(_LEAD_CHARS)
-        if head[:1].isdigit():
-            head = head.lstrip("0123456789.) \t")
-        if head[:2].lower() in heads:
-            found.add(line.start)
+    head = raw.lstrip(_LEAD_CHARS)
+    if head[:1].isdigit():
+        head = head.lstrip("0123456789.) \t")
+    if head[:2].lower() in heads:
+        return True
     if anywhere:
-        text = article.text
-        low = _LOWER.get(article)
-        if low is None:
-            low = _LOWER[article] = text.lower()
-        if len(low) != len(text):  # lower() changed the length: offsets would not match
-            return found | {ln.start for ln in _body_lines(article)}
-        for needle in anywhere:
-            pos = low.find(needle, article.body_start)
-            while pos >= 0:
-                found.add(text.rfind("\n", 0, pos) + 1)
-                pos = low.find(needle, pos + len(needle))
-    return found
+        low = raw.lower()
+        return any(needle in low for needle in anywhere)
+    return False
 
 
 def _lexicon(params: Mapping[str, Any], key: str) -> tuple[str, ...]:
@@ -309,7 +289,11 @@ def _delete_lines(article: Article, first: _Line, last: _Line) -> Fix:
 
 def trailing_region(article: Article, params: Mapping[str, Any]) -> tuple[_Line, int] | None:
     """(marker line, index into body units) where trailing furniture starts, or None."""
-    lines = _units(article)
+    max_lines = int(params.get("max-region-lines", 60))
+    body = _body_lines(article)
+    # The region holds at most max-region-lines units: only the end of the file matters.
+    window = body[-4 * max_lines:]
+    lines = _group_units(window)
     if len(lines) < 2:
         return None
     strong = _lexicon(params, "marker-lexicon")
@@ -319,20 +303,14 @@ def trailing_region(article: Article, params: Mapping[str, Any]) -> tuple[_Line,
     marker_words = int(params.get("max-marker-words", 20))
     min_share = float(params.get("min-furniture-share", 0.5))
     weak_min = int(params.get("weak-min-furniture", 2))
-    max_lines = int(params.get("max-region-lines", 60))
-
-    strong_lines = _candidate_starts(article, strong) if strong else set()
-    weak_lines = _candidate_starts(article, weak) if weak else set()
 
     def marker(line: _Line) -> str | None:
-        if line.start not in strong_lines and line.start not in weak_lines:
+        if line.nonprose:
             return None
-        if line.nonprose or line.words > marker_words:
-            return None
-        if line.start in strong_lines and _matches(strong, line.plain):
-            return "strong"
-        if line.start in weak_lines and _matches(weak, line.plain):
-            return "weak"
+        for kind, entries in (("strong", strong), ("weak", weak)):
+            if entries and _may_match(entries, line.raw) and line.words <= marker_words \
+                    and _matches(entries, line.plain):
+                return kind
         return None
 
     # Walk back from the end of the file. The region may hold furniture only, so the walk
@@ -355,8 +333,28 @@ def trailing_region(article: Article, params: Mapping[str, Any]) -> tuple[_Line,
         if kind is not None or _is_furniture(line, max_words, max_link):
             furniture += 1
     else:
-        return None  # no running text before the markers: not an article ending
+        return None  # no running text before the markers (in the window): not an ending
+    if best is not None and article.markdown and _site_link_list(lines[best + 1:]):
+        return None
     return (lines[best], best) if best is not None else None
+
+
+_MD_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+
+
+def _site_link_list(tail: list[_Line]) -> bool:
+    """A Markdown list of links into the author's own site ("More in this series" with
+    relative links or {% post_url %} / {{< ref >}} targets): the author's section, not a
+    scraped widget, whose links point at absolute addresses or are gone."""
+    if not tail:
+        return False
+    for line in tail:
+        if not _LIST_ITEM.match(line.raw):
+            return False
+        targets = _MD_TARGET.findall(line.raw)
+        if not targets or any(re.match(r"(?i)[a-z][a-z0-9+.-]*:|//", t) for t in targets):
+            return False
+    return True
 
 
 @check("boilerplate.trailing")
@@ -365,8 +363,7 @@ def trailing(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     if found is None:
         return
     line, index = found
-    lines = _units(article)
-    last = lines[-1]
+    last = _body_lines(article)[-1]
     label = _MD_LINK.sub(lambda m: m.group(1), line.plain)
     yield Hit(line.start, last.end,
               {"marker": label[:60], "lines": last.index - line.index + 1},
@@ -460,12 +457,12 @@ def _breadcrumb(line: _Line) -> bool:
 
 @check("boilerplate.leading")
 def leading(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
-    lines = _units(article)
+    max_lines = int(params.get("max-lines", 5))
+    lines = _group_units(_body_lines(article)[:8 * max_lines])
     if not lines:
         return
     leadins = _lexicon(params, "leadin-lexicon")
     whole = _equals_matcher(_lexicon(params, "line-lexicon"))
-    max_lines = int(params.get("max-lines", 5))
     max_words = int(params.get("max-furniture-words", 16))
     for line in lines[:max_lines]:
         if line.nonprose:
@@ -535,14 +532,14 @@ def caption_credit(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
     agencies = _lexicon(params, "agency-lexicon")
     max_words = int(params.get("max-caption-words", 40))
     patterns = _credit_patterns(labels, agencies)
+    label_set, agency_set = _credit_sets(labels, agencies)
     lines = _body_lines(article)
     taken = -1
     for k, line in enumerate(lines):
         if line.nonprose or k <= taken:
             continue
         low = line.raw.lower()
-        if not (":" in line.raw[:40] or "/" in line.raw or " by " in low[:60] or "getty" in low
-                or "(" in line.raw):
+        if not _may_be_credit(line.raw, low, label_set, agency_set):
             continue
         text = line.raw.strip()
         if _next_to_picture(lines, k):
@@ -550,7 +547,7 @@ def caption_credit(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
         labelled = bool(patterns[0].match(text)) and line.words <= max_words
         credit = any(p.search(text) for p in patterns[1:4]) and line.words <= 20
         if not (labelled or credit):
-            if "(" not in line.raw or not any(k in low for k in _PAREN_KEYS):
+            if "(" not in line.raw or not any(key in low for key in _PAREN_KEYS):
                 continue
             for m in _PAREN_CREDIT.finditer(line.raw):
                 s = line.start + m.start()
@@ -577,6 +574,36 @@ def caption_credit(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
         else:
             what = "credit" if credit or patterns[4].search(text) else "caption"
         yield Hit(start.start, end.end, {"what": what, "found": start.raw.strip()[:60]})
+
+
+_BY_WORDS = frozenset(("photo", "photos", "photograph", "image", "picture", "graphic", "illustration",
+                       "video", "foto", "bild"))
+
+
+@functools.lru_cache(maxsize=16)
+def _credit_sets(labels: tuple[str, ...], agencies: tuple[str, ...]) -> tuple[frozenset, frozenset]:
+    label_set = frozenset(x.strip() for x in labels) | frozenset(x.strip().upper() for x in labels)
+    return label_set, frozenset(a.strip().lower() for a in agencies)
+
+
+def _may_be_credit(raw: str, low: str, label_set: frozenset, agency_set: frozenset) -> bool:
+    """Set lookups before any regular expression: a label before a colon, "Photo by", an
+    agency on either side of a slash, Getty, or a parenthesis with a picture word."""
+    head = raw.lstrip(" \t*_")
+    colon = head.find(":", 0, 30)
+    if colon > 0 and head[:colon].strip() in label_set:
+        return True
+    first = low.lstrip(" \t*_").split(None, 2)
+    if len(first) >= 2 and first[0] in _BY_WORDS and first[1] in ("by", "von", "par", "de", "por"):
+        return True
+    if "/" in raw:
+        left, _, right = low.strip(" \t*_").partition("/")
+        last = low.rstrip(" \t*_).").rsplit("/", 1)[-1].strip()
+        if last in agency_set or left.strip() in agency_set or left.strip().removesuffix(" photo") in agency_set:
+            return True
+    if "getty" in low:
+        return True
+    return "(" in raw and any(key in low for key in _PAREN_KEYS)
 
 
 _PICTURE = re.compile(r"!\[[^\]\n]*\]\(|<img\b|<figure\b|<figcaption\b|<picture\b|\{\{<\s*figure|"
@@ -609,10 +636,14 @@ _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
 _IFRAME = re.compile(r"<iframe\b[^>]*>", re.I)
 
 
+_LABEL_LEAD = " \t>*-+•_~[(«‹←<"
+
+
 @check("boilerplate.markup")
 def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     trackers = tuple(t.lower() for t in _lexicon(params, "tracker-lexicon"))
     labels = _equals_matcher(_lexicon(params, "label-lexicon"))
+    label_heads = frozenset(e.strip()[:2].lower() for e in _lexicon(params, "label-lexicon"))
     text = article.text
     code = [s for s in article.nonprose if s.kind in ("code", "comment", "frontmatter")]
     body = article.body_start
@@ -656,6 +687,8 @@ def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
                 continue
             if article.markdown and line.raw.lstrip().startswith("#"):
                 continue  # "## Read more" heads the author's own list of links
+            if line.raw.lstrip(_LABEL_LEAD)[:2].lower() not in label_heads:
+                continue
             label = _MD_LINK.sub(lambda m: m.group(1), line.plain)
             label = re.sub(r"^[\s\[(]+|[\s\])»›→…>.]+$|^[«‹←<]+\s*", "", label)
             label = re.sub(r"[\s»›→…>]+$", "", label).rstrip(".").strip()
