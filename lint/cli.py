@@ -61,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     fixes.add_argument("--fix", action="store_true", help="apply safe fixes to the files")
     fixes.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, apply unsafe fixes too")
     fixes.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    speed = check.add_argument_group("speed")
+    speed.add_argument("-j", "--jobs", type=int, metavar="N",
+                       help="worker processes (default: the number of CPUs)")
+    speed.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    speed.add_argument("--cache-dir", type=Path, metavar="DIR",
+                       help="where the cache lives (default: .copydesk_cache in the project root; "
+                            "env COPYDESK_CACHE_DIR)")
 
     rule = sub.add_parser("rule", help="explain a rule: what it finds, why, an example, the fix")
     rule.add_argument("code")
@@ -148,8 +155,27 @@ class _Run:
     diffs: list[str] = field(default_factory=list)
     internal_error: bool = False
 
+    def collect(self, outcome) -> None:
+        result = outcome.result
+        self.files.append(outcome.shown)
+        self.findings.extend(result.findings)
+        self.internal_error |= result.internal_error
+        self.fixed += outcome.fixed
+        if outcome.diff:
+            self.diffs.append(outcome.diff)
+        if result.summaries:  # only what the corpus step needs travels on
+            self.results.append(FileSummaries(result.path, result.summaries, result.suppressions))
+
+
+@dataclass
+class FileSummaries:
+    path: str
+    summaries: dict
+    suppressions: object
+
 
 def run_check(args: argparse.Namespace) -> int:
+    from lint import runner
     from lint.config import CliOverrides, Resolver
     from lint.engine import corpus_findings, display_path
 
@@ -157,25 +183,35 @@ def run_check(args: argparse.Namespace) -> int:
         raise UsageError("--config and --isolated exclude each other")
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes goes with --fix or --diff")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be 1 or more")
     cli = CliOverrides(select=tuple(args.select) if args.select is not None else None,
                        ignore=tuple(args.ignore), extend_select=tuple(args.extend_select))
-    resolver = Resolver(config=args.config, isolated=args.isolated, cli=cli)
+    spec = runner.ResolverSpec(args.config, args.isolated, cli, Path.cwd().resolve())
+    resolver = spec.build()
     project = resolver.project
     output_format = args.output_format or project.output_format or "concise"
     fail_on = args.fail_on or project.fail_on or "error"
+    options = runner.Options(fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff)
     paths = args.paths or ["."]
     run = _Run()
-    cwd = os.getcwd()
 
     if paths == ["-"]:
-        _check_stdin(args, resolver, run)
+        _check_stdin(args, resolver, options, run)
     else:
         if "-" in paths:
             raise UsageError("'-' (stdin) cannot be combined with other paths")
         from lint.files import discover
 
-        for candidate in discover(paths, resolver, force_exclude=args.force_exclude):
-            _check_file(args, resolver, candidate, display_path(candidate.path.absolute(), cwd), run)
+        cwd = os.getcwd()
+        candidates = [(c, display_path(c.path.absolute(), cwd))
+                      for c in discover(paths, resolver, force_exclude=args.force_exclude)]
+        cache = _open_cache(args, project, cli, options)
+        jobs = args.jobs or os.cpu_count() or 1
+        for outcome in runner.run(candidates, resolver, spec, options, jobs=jobs, cache=cache):
+            run.collect(outcome)
+        if cache is not None:
+            cache.save()
 
     run.findings.extend(corpus_findings(run.results, resolver.active_rules(None, project), project.ruleset))
     run.findings.sort(key=lambda f: f.sort_key())
@@ -183,120 +219,36 @@ def run_check(args: argparse.Namespace) -> int:
     return _exit_code(args, run, fail_on)
 
 
-def _lint(data: bytes, path: str, resolver, settings, file_path: Path | None):
-    from lint.engine import lint_bytes
+def _open_cache(args, project, cli, options):
+    """The result cache, unless disabled; fixing always lints afresh."""
+    from lint import cache
 
-    active = resolver.active_rules(file_path, settings)
-    return lint_bytes(data, path, active, settings.ruleset, max_size=settings.max_file_size)
-
-
-def _check_file(args, resolver, candidate, shown: str, run: _Run) -> None:
-    from lint.engine import TOO_LARGE, UNREADABLE, engine_finding
-
-    settings = candidate.settings
-    enabled = {a.rule.code for a in resolver.active_rules(candidate.path, settings)}
-
-    def unreadable(reason: str) -> None:
-        if UNREADABLE in enabled:
-            run.findings.append(engine_finding(settings.ruleset, UNREADABLE, shown, f"cannot read file: {reason}"))
-        run.files.append(shown)
-
-    if candidate.problem:
-        unreadable(candidate.problem)
-        return
-    try:
-        size = os.stat(candidate.path).st_size
-        # A file over the limit is not read at all: its finding needs only the size.
-        data = candidate.path.read_bytes() if size <= settings.max_file_size else b""
-    except IsADirectoryError:
-        unreadable("is a directory")
-        return
-    except OSError as exc:
-        unreadable(exc.strerror or str(exc))
-        return
-    if size > settings.max_file_size:
-        if TOO_LARGE in enabled:
-            run.findings.append(engine_finding(
-                settings.ruleset, TOO_LARGE, shown,
-                f"file is {size:,} bytes, over max-file-size ({settings.max_file_size:,}): not checked"))
-        run.files.append(shown)
-        return
-    run.files.append(shown)
-    if args.fix or args.diff:
-        result = _fix(args, resolver, settings, candidate.path, shown, data, run)
-    else:
-        result, _ = _lint(data, shown, resolver, settings, candidate.path)
-    _collect(result, run)
+    if args.no_cache or os.environ.get("COPYDESK_NO_CACHE") or options.fix or options.diff:
+        return None
+    directory = args.cache_dir or cache.default_dir(project.root)
+    return cache.Cache(directory, cache.fingerprint(project, (cli, args.config, args.isolated)))
 
 
-def _collect(result, run: _Run) -> None:
-    run.findings.extend(result.findings)
-    run.internal_error |= result.internal_error
-    # only what the corpus step needs travels on
-    if result.summaries:
-        result.findings = []
-        run.results.append(result)
+def _check_stdin(args, resolver, options, run: _Run) -> None:
+    from lint import runner
 
-
-def _fix(args, resolver, settings, file_path: Path | None, shown: str, data: bytes, run: _Run,
-         *, write: bool = True):
-    from lint.engine import UNREADABLE, engine_finding
-    from lint.fix import FileChanged, fix_until_stable, write_atomic
-
-    last = {}
-
-    def lint_once(current: bytes):
-        result, article = _lint(current, shown, resolver, settings, file_path)
-        last["result"] = result
-        return result.findings, article
-
-    outcome = fix_until_stable(data, shown, lint_once, args.unsafe_fixes)
-    result = last["result"]
-    if outcome.data != data:
-        if args.diff:
-            run.diffs.append(_unified_diff(shown, data, outcome.data))
-        elif write and file_path is not None:
-            try:
-                write_atomic(file_path, data, outcome.data)
-                run.fixed += outcome.applied
-            except (FileChanged, OSError) as exc:
-                result.findings.append(engine_finding(settings.ruleset, UNREADABLE, shown,
-                                                      f"fixes not written: {exc}"))
-        else:
-            run.fixed += outcome.applied
-    result.fixed_data = outcome.data
-    return result
-
-
-def _unified_diff(path: str, old: bytes, new: bytes) -> str:
-    import difflib
-
-    def lines(data: bytes) -> list[str]:
-        return data.decode("utf-8", errors="replace").splitlines(keepends=True)
-
-    diff = difflib.unified_diff(lines(old), lines(new), fromfile=f"a/{path}", tofile=f"b/{path}")
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in diff)
-
-
-def _check_stdin(args, resolver, run: _Run) -> None:
     name = args.stdin_filename or "-"
     file_path = Path(args.stdin_filename) if args.stdin_filename else None
     settings = resolver.for_path(file_path) if file_path else resolver.project
     if args.force_exclude and file_path is not None and settings.is_excluded(file_path):
         return
     data = sys.stdin.buffer.read()
-    run.files.append(name)
-    if args.fix:
-        # Like Ruff: the fixed text goes to stdout, the report to stderr.
-        result = _fix(args, resolver, settings, file_path, name, data, run, write=False)
-        sys.stdout.buffer.write(result.fixed_data)
-        sys.stdout.flush()
-        args.report_to_stderr = True
-    elif args.diff:
-        result = _fix(args, resolver, settings, file_path, name, data, run, write=False)
+    if args.fix or args.diff:
+        outcome = runner.fix_data(resolver, settings, file_path, name, data, options, write=False)
+        if args.fix:
+            # Like Ruff: the fixed text goes to stdout, the report to stderr.
+            sys.stdout.buffer.write(outcome.result.fixed_data)
+            sys.stdout.flush()
+            args.report_to_stderr = True
     else:
-        result, _ = _lint(data, name, resolver, settings, file_path)
-    _collect(result, run)
+        result, _ = runner.lint_data(resolver, settings, file_path, name, data)
+        outcome = runner.Outcome(name, result)
+    run.collect(outcome)
 
 
 def _emit(args, output_format: str, rules, run: _Run) -> None:

@@ -33,6 +33,8 @@ class FileResult:
     summaries: dict[str, Any] = field(default_factory=dict)
     suppressions: suppress.Suppressions | None = None
     internal_error: bool = False
+    # With --fix: the file's bytes after fixing.
+    fixed_data: bytes | None = None
 
 
 class _Defaulting(dict):

@@ -82,3 +82,12 @@ def test_every_builtin_rule_is_complete_and_resolvable():
         assert rule.short_description, f"{rule.code} has no summary"
         if rule.check != "engine":
             checks.resolve(rule.check)
+
+
+def test_rules_reference_is_up_to_date():
+    from lint.docs import rules_reference
+
+    reference = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+    expected = rules_reference(Resolver(isolated=True).project.ruleset)
+    assert reference.read_text(encoding="utf-8") == expected, \
+        "docs/rules.md is stale: run `python -m lint.docs > docs/rules.md`"
