@@ -12,7 +12,6 @@ import hashlib
 import io
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,6 +119,8 @@ class Cache:
     def save(self) -> None:
         if not self.dirty:
             return
+        import tempfile
+
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             self._mark_directory()
