@@ -208,8 +208,12 @@ def run_check(args: argparse.Namespace) -> int:
                       for c in discover(paths, resolver, force_exclude=args.force_exclude)]
         cache = _open_cache(args, project, cli, options)
         jobs = args.jobs or os.cpu_count() or 1
-        for outcome in runner.run(candidates, resolver, spec, options, jobs=jobs, cache=cache):
-            run.collect(outcome)
+        executor = runner.executor_for(resolver, spec, options, jobs=jobs)
+        try:
+            for outcome in runner.run(candidates, executor, cache=cache):
+                run.collect(outcome)
+        finally:
+            executor.close()
         if cache is not None:
             cache.save()
 
