@@ -118,6 +118,10 @@ def leading_content(article: Article, params: Mapping[str, Any]) -> Iterator[Hit
     block = article.front_matter
     if block is None or block.kind == "json":
         return
+    if not (article.bom or block.leading_blank_lines):
+        return
+    if _generator(article) in ("hugo", "astro") and not params.get("always"):
+        return  # Hugo and Astro skip a BOM and blank lines before the block
     delim = _DELIMS[block.kind]
     start, end = _opening(article, block)
     if article.bom:
@@ -509,9 +513,10 @@ def empty_value(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     block = _block(article)
     if block is None:
         return
-    ignore = set(params.get("ignore-keys") or ())
+    keys = params.get("keys") or ()
+    every = "*" in keys
     for key, value in block.data.items():
-        if key in ignore:
+        if not every and key not in keys:
             continue
         why = _empty(value)
         if why:
@@ -720,6 +725,32 @@ def _site_root(directory: str) -> str | None:
         if parent == current:
             return None
         current = parent
+
+
+_JEKYLL_DIRS = re.compile(r"(?:^|/)_(?:posts|drafts)/")
+
+
+def _generator(article: Article) -> str | None:
+    """jekyll, hugo or astro when the file's site says so; None when unknown."""
+    if _JEKYLL_DIRS.search(article.path.replace(os.sep, "/")):
+        return "jekyll"
+    file_path = os.path.abspath(article.path)
+    if not os.path.isfile(file_path):
+        return None
+    root = _site_root(os.path.dirname(file_path))
+    if root is None:
+        return None
+    return _site_kind(root)
+
+
+@functools.lru_cache(maxsize=256)
+def _site_kind(root: str) -> str:
+    names = set(os.listdir(root))
+    if names & {"_config.yml", "_config.yaml", "_config.toml"}:
+        return "jekyll"
+    if any(n.startswith("astro.config.") for n in names):
+        return "astro"
+    return "hugo"
 
 
 @functools.lru_cache(maxsize=4096)
