@@ -25,6 +25,13 @@ class _YamlLoader(_SafeBase):  # type: ignore[misc, valid-type]
     """The safe loader, except that a timestamp-shaped value that is no real date
     (2025-02-30) stays a string for the date rules to judge instead of failing the block."""
 
+    # No path resolvers are ever registered: skip their bookkeeping on every node.
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
 
 def _timestamp(loader, node):
     try:
@@ -301,11 +308,11 @@ def _parse_yaml(raw: str, base: int) -> tuple[Any, ParseError | None, tuple, Any
             node = loader.get_single_node()
             if node is None:  # an empty block, or only comments
                 return {}, None, (), None
-            limit = _alias_limit(node) if "&" in raw else None
+            limit = _alias_limit(node) if "&" in raw and _ANCHOR.search(raw) else None
             if limit is not None:
                 return None, ParseError(limit[0], at(limit[1]), "limit"), (), None
             duplicates = tuple(_duplicates(node, raw, base, at))
-            data = loader.construct_document(node)
+            data = _construct(loader, node)
         finally:
             loader.dispose()
         return data, None, duplicates, node
@@ -327,6 +334,49 @@ def _parse_yaml(raw: str, base: int) -> tuple[Any, ParseError | None, tuple, Any
                                 None, "limit"), (), None
     except (ValueError, TypeError, OverflowError) as exc:  # a constructor choking on a value
         return None, ParseError(f"YAML value cannot be read: {exc}", None), (), None
+
+
+# An anchor ("&name") follows white space or a flow indicator; "&#8217;" inside a word
+# (an HTML entity) is no anchor, and needs no alias check.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&\S", re.M)
+_STR, _SEQ, _MAP, _MERGE = ("tag:yaml.org,2002:" + t for t in ("str", "seq", "map", "merge"))
+
+
+def _construct(loader, root) -> Any:
+    """The same values as SafeConstructor.construct_document, faster: strings, lists and
+    mappings (most of any front matter) are built directly; every other tag, and mappings
+    with merge keys, go through the safe constructor. Nesting is bounded by MAX_DEPTH."""
+    built: dict[int, Any] = {}
+
+    def build(node) -> Any:
+        key = id(node)
+        if key in built:
+            return built[key]
+        tag = node.tag
+        if tag == _STR and isinstance(node, yaml.ScalarNode):
+            value = node.value
+        elif tag == _SEQ and isinstance(node, yaml.SequenceNode):
+            value = built[key] = []
+            value.extend(build(child) for child in node.value)
+        elif tag == _MAP and isinstance(node, yaml.MappingNode) and \
+                not any(k.tag == _MERGE for k, _ in node.value):
+            value = built[key] = {}
+            for key_node, value_node in node.value:
+                name = build(key_node)
+                try:
+                    if not isinstance(name, str):
+                        hash(name)
+                except TypeError:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark, "found unhashable key",
+                        key_node.start_mark) from None
+                value[name] = build(value_node)
+        else:
+            value = loader.construct_object(node, deep=True)
+        built[key] = value
+        return value
+
+    return build(root)
 
 
 def _too_deep(raw: str):
@@ -392,7 +442,7 @@ def _key_text(node) -> str:
 
 def _duplicates(root, raw: str, base: int, at) -> Iterator[Duplicate]:
     seen_nodes: set[int] = set()
-    stack: list[tuple[Any, str]] = [(root, "")]
+    stack: list[tuple[Any, tuple]] = [(root, ())]
     while stack:
         node, path = stack.pop()
         if id(node) in seen_nodes:
@@ -402,21 +452,20 @@ def _duplicates(root, raw: str, base: int, at) -> Iterator[Duplicate]:
             first: dict[tuple[str, str], Any] = {}
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode):
-                    if key.tag == "tag:yaml.org,2002:merge":
-                        continue
                     ident = (key.tag, key.value)
-                    if ident in first:
-                        dotted = f"{path}.{key.value}" if path else key.value
+                    if ident in first and key.tag != _MERGE:
+                        dotted = ".".join(path + (key.value,)).replace(".[", "[")
                         f = first[ident]
                         yield Duplicate(dotted, (at(f.start_mark), at(f.end_mark)),
                                         (at(key.start_mark), at(key.end_mark)))
                     else:
                         first[ident] = key
-                child_path = f"{path}.{_key_text(key)}" if path else _key_text(key)
-                stack.append((value, child_path))
+                if not isinstance(value, yaml.ScalarNode):
+                    stack.append((value, path + (_key_text(key),)))
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
-                stack.append((item, f"{path}[{i}]"))
+                if not isinstance(item, yaml.ScalarNode):
+                    stack.append((item, path + (f"[{i}]",)))
 
 
 def _scalar_key(node) -> Any:

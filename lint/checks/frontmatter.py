@@ -66,7 +66,7 @@ def _relative(path: str) -> str:
 def _spec(globs: tuple[str, ...]):
     import pathspec
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", globs)
+    return pathspec.GitIgnoreSpec.from_lines(globs)
 
 
 def _matches(path: str, glob: str) -> bool:
@@ -620,8 +620,14 @@ def cut_excerpt(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             body = _normalize(article.prose_text[article.body_start:])
         # The value's last words, found in the body, followed by more of the same word.
         words = text.split(" ")
-        tail = " ".join(words[-int(params.get("tail-words", 4)):])
-        if len(tail) < min_tail or len(words) < 3:
+        if len(words) < 3:
+            continue
+        count = int(params.get("tail-words", 4))
+        tail = " ".join(words[-count:])
+        while len(tail) < min_tail and count < len(words):
+            count += 1
+            tail = " ".join(words[-count:])
+        if len(tail) < min_tail:
             continue
         how = None
         continued = ""
