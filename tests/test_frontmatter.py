@@ -308,3 +308,8 @@ def test_parsing_front_matter_is_fast():
         assert split(text, markdown=True).error is None
     per_article = (time.perf_counter() - start) / len(texts)
     assert per_article < 0.002, f"{per_article * 1000:.2f} ms per front matter"
+
+
+def test_block_scalar_title_is_not_padded():
+    assert codes(lint("---\ntitle: >\n  Night buses stay\n---\n" + BODY)[0]) == []
+    assert codes(lint("---\ntitle: |\n  Night buses stay  \n---\n" + BODY)[0]) == ["FM113"]

@@ -540,12 +540,14 @@ def title_whitespace(article: Article, params: Mapping[str, Any]) -> Iterator[Hi
     if block is None:
         return
     for key, value in _text_values(block, params.get("keys")):
-        if value == value.strip() or not value.strip():
-            continue
         span = block.locate((key,))
         if span is None:
             continue
         source = article.text[span.value_start:span.value_end]
+        if source[:1] in ("|", ">"):
+            value = value.rstrip("\n")  # a block scalar's final line break is its syntax
+        if value == value.strip() or not value.strip():
+            continue
         fix = None
         quote = source[:1]
         if quote in ("'", '"') and source.endswith(quote) and "\n" not in source and "\\" not in source:
