@@ -313,3 +313,10 @@ def test_parsing_front_matter_is_fast():
 def test_block_scalar_title_is_not_padded():
     assert codes(lint("---\ntitle: >\n  Night buses stay\n---\n" + BODY)[0]) == []
     assert codes(lint("---\ntitle: |\n  Night buses stay  \n---\n" + BODY)[0]) == ["FM113"]
+
+
+def test_quote_fix_check_survives_impossible_dates():
+    text = "---\ntitle: Council vote: buses stay\ndate: 2025-02-30\n---\n" + BODY
+    findings, _ = lint(text)
+    assert "CD100" not in codes(findings) and "FM104" in codes(findings)
+    assert next(f for f in findings if f.code == "FM104").fix is not None

@@ -153,7 +153,7 @@ _KEY_VALUE = re.compile(r"^([ \t]*(?:- +)?[A-Za-z0-9_][\w.-]*[ \t]*:[ \t]+)(.*?)
 def _quote_fix(article: Article, block: FrontMatter, offset: int) -> Fix | None:
     """Quote the value of the `key: value` line where an unquoted ': ' broke the YAML,
     if that makes the whole block parse."""
-    import yaml
+    from lint.frontmatter import _parse_yaml
 
     line_start, line_end = _line_span(article, offset)
     line = article.text[line_start:line_end]
@@ -167,10 +167,7 @@ def _quote_fix(article: Article, block: FrontMatter, offset: int) -> Fix | None:
     start = line_start + m.end(1)
     rel_start, rel_end = start - block.content_start, start + len(value) - block.content_start
     candidate = block.raw[:rel_start] + quoted + block.raw[rel_end:]
-    try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        yaml.load(candidate, Loader=loader)
-    except yaml.YAMLError:
+    if _parse_yaml(candidate, 0)[1] is not None:
         return None
     return Fix((Edit(start, start + len(value), quoted),))
 
