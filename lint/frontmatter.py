@@ -126,13 +126,21 @@ class FrontMatter:
 
     def locate(self, path: tuple) -> KeySpan | None:
         """The span of `path`, or of its nearest ancestor that has one."""
-        spans = self.spans
         path = tuple(path)
+        if self.kind == "yaml" and "spans" not in self.__dict__:
+            # One key: walk down the node tree instead of mapping every node.
+            return _yaml_locate(self.node, path, self.raw, self.content_start, self._yaml_starts) \
+                if self.node is not None and self.error is None else None
+        spans = self.spans
         while path:
             if path in spans:
                 return spans[path]
             path = path[:-1]
         return None
+
+    @cached_property
+    def _yaml_starts(self) -> list[int]:
+        return _yaml_line_starts(self.raw)
 
 
 def split(text: str, *, markdown: bool) -> FrontMatter | None:
@@ -477,6 +485,37 @@ def _scalar_key(node) -> Any:
                 return node.value
         return node.value
     return f"<{node.id}>"
+
+
+def _yaml_locate(root, path: tuple, raw: str, base: int, starts: list[int]) -> KeySpan | None:
+    """The span of the deepest node along `path` (None for an empty path)."""
+    found = None
+    node = root
+    for part in path:
+        child_key = child = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if _scalar_key(key) == part:
+                    child_key, child = key, value
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            child_key = child = node.value[part]
+        if child is None:
+            break
+        found = KeySpan(_mark_offset(starts, base, raw, child_key.start_mark),
+                        _node_end(child_key, starts, base, raw),
+                        _mark_offset(starts, base, raw, child.start_mark),
+                        _node_end(child, starts, base, raw))
+        node = child
+    return found
+
+
+def _node_end(node, starts: list[int], base: int, raw: str) -> int:
+    start = _mark_offset(starts, base, raw, node.start_mark)
+    end = _mark_offset(starts, base, raw, node.end_mark)
+    while end > start and raw[end - base - 1] in " \t\r\n\x85\u2028\u2029":
+        end -= 1
+    return end
 
 
 def _yaml_spans(root, raw: str, base: int) -> dict[tuple, KeySpan]:

@@ -320,3 +320,11 @@ def test_quote_fix_check_survives_impossible_dates():
     findings, _ = lint(text)
     assert "CD100" not in codes(findings) and "FM104" in codes(findings)
     assert next(f for f in findings if f.code == "FM104").fix is not None
+
+
+def test_locating_one_key_agrees_with_the_full_span_map():
+    text = "---\ntitle: x\nauthor:\n  name: A\n  links: [a, b]\n? [complex]\n: v\n1: one\n---\n"
+    for path in [("title",), ("author", "name"), ("author", "links", 1), (1,)]:
+        walked = Article(text.encode(), "post.md").front_matter.locate(path)
+        mapped = Article(text.encode(), "post.md").front_matter
+        assert walked == mapped.spans[path]

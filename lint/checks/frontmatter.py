@@ -462,9 +462,10 @@ def filename_date(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     except ValueError:
         return
     for key, value in _dates(block, ("date",)):
-        s, e = _value_span(article, block, key)
-        written = re.match(r"['\"]?(\d{4})-(\d{1,2})-(\d{1,2})", article.text[s:e])
-        if written:  # the day as written, before any time zone shifts it
+        # The day as written, before any time zone shifts it: YAML and TOML keep the
+        # offset a timestamp was written with, and a string is read as it stands.
+        written = re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})", value) if isinstance(value, str) else None
+        if written:
             try:
                 day = dt.date(*map(int, written.groups()))
             except ValueError:
@@ -475,6 +476,7 @@ def filename_date(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
                 continue
             day = parsed.day
         if day != named:
+            s, e = _value_span(article, block, key)
             yield Hit(s, e, {"key": key, "date": day.isoformat(), "filename": named.isoformat()})
 
 
@@ -537,14 +539,16 @@ def title_whitespace(article: Article, params: Mapping[str, Any]) -> Iterator[Hi
     if block is None:
         return
     for key, value in _text_values(block, params.get("keys")):
+        if value == value.strip() or not value.strip():
+            continue
         span = block.locate((key,))
         if span is None:
             continue
         source = article.text[span.value_start:span.value_end]
         if source[:1] in ("|", ">"):
             value = value.rstrip("\n")  # a block scalar's final line break is its syntax
-        if value == value.strip() or not value.strip():
-            continue
+            if value == value.strip():
+                continue
         fix = None
         quote = source[:1]
         if quote in ("'", '"') and source.endswith(quote) and "\n" not in source and "\\" not in source:
@@ -553,18 +557,28 @@ def title_whitespace(article: Article, params: Mapping[str, Any]) -> Iterator[Hi
         yield Hit(span.value_start, span.value_end, {"key": key, "value": value}, fix=fix)
 
 
+@functools.lru_cache(maxsize=16)
+def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern | None:
+    if not prefixes:
+        return None
+    alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    return re.compile(rf"({alternatives})(?=[ \t]|$)", re.I)
+
+
 @check("frontmatter.title-prefix")
 def title_prefix(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     block = _block(article)
     if block is None:
         return
-    prefixes = params.get("prefix-lexicon") or ()
+    pattern = _prefix_pattern(tuple(params.get("prefix-lexicon") or ()))
+    if pattern is None:
+        return
     for key, value in _text_values(block, params.get("keys")):
         head = value.lstrip()
-        found = next((p for p in prefixes if head[:len(p)].lower() == p.lower()
-                      and head[len(p):len(p) + 1] in (" ", "\t", "")), None)
-        if found is None or not head[len(found):].strip():
+        m = pattern.match(head)
+        if m is None or not head[m.end():].strip():
             continue
+        found = m.group(1)
         span = block.locate((key,))
         if span is None:
             continue
