@@ -326,7 +326,12 @@ def _parse_yaml(raw: str, base: int) -> tuple[Any, ParseError | None, tuple, Any
         return data, None, duplicates, node
     except yaml.constructor.ConstructorError as exc:
         m = re.search(r"for the tag '(.+?)'", exc.problem or "")
-        tag = m.group(1).replace("tag:yaml.org,2002:", "!!") if m else "?"
+        if m is None:  # an unhashable (list or mapping) key, bad !!binary ...
+            problem = exc.problem or "a value cannot be read"
+            context = f" ({exc.context})" if exc.context else ""
+            return None, ParseError(f"YAML error: {problem}{context}",
+                                    at(exc.problem_mark or exc.context_mark)), (), None
+        tag = m.group(1).replace("tag:yaml.org,2002:", "!!")
         return None, ParseError(
             f"unsupported YAML tag {tag!r}: front matter may hold only plain values "
             "(copydesk, like Jekyll's safe loader, never constructs objects from tags)",

@@ -328,3 +328,9 @@ def test_locating_one_key_agrees_with_the_full_span_map():
         walked = Article(text.encode(), "post.md").front_matter.locate(path)
         mapped = Article(text.encode(), "post.md").front_matter
         assert walked == mapped.spans[path]
+
+
+def test_unhashable_keys_are_a_syntax_error_not_a_tag_error():
+    fm = block("---\ntitle: x\n? [a, b]\n: v\n---\n")
+    assert fm.error is not None and fm.error.kind == "syntax"
+    assert "unhashable key" in fm.error.message
