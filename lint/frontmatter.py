@@ -633,7 +633,6 @@ def _toml_spans(raw: str, base: int) -> dict[tuple, KeySpan]:
     spans: dict[tuple, KeySpan] = {}
     table: tuple = ()
     array_counts: dict[tuple, int] = {}
-    pos = 0
     skip_until = 0
     for m in _LINE.finditer(raw):
         if m.start() == m.end():
@@ -666,7 +665,6 @@ def _toml_spans(raw: str, base: int) -> dict[tuple, KeySpan]:
             end -= 1
         spans[path] = KeySpan(base + start + key.start(1), base + start + key.end(1),
                               base + value_start, base + end)
-    del pos
     return spans
 
 

@@ -16,7 +16,7 @@ from typing import Any, Iterator, Mapping
 from lint.article import Article
 from lint.checks import check
 from lint.finding import Edit, Fix, Hit
-from lint.frontmatter import FrontMatter, KeySpan
+from lint.frontmatter import FrontMatter
 
 _DELIMS = {"yaml": "---", "toml": "+++", "json": "{"}
 
