@@ -777,7 +777,9 @@ def _exists(path: str) -> bool:
     return os.path.exists(path)
 
 
-_NOT_A_PATH = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#|\{\{|\{%|<)", re.I)
+# URLs, fragments, template expressions and bundler aliases (Astro's "@/assets/...",
+# "~/...") are not site paths.
+_NOT_A_PATH = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#|\{\{|\{%|<|@|~)", re.I)
 
 
 def _reference_values(data: Any, dotted: str) -> Iterator[tuple[tuple, str]]:
@@ -819,6 +821,8 @@ def missing_file(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             candidates = [os.path.join(b, rel) for b in bases]
             if not ref.startswith("/"):
                 candidates.append(os.path.join(file_dir, rel))
+            elif "/" in rel:  # "/blog/assets/x.jpg" on a site served under a baseurl
+                candidates.extend(os.path.join(b, rel.split("/", 1)[1]) for b in bases)
             if any(_exists(os.path.normpath(c)) for c in candidates):
                 continue
             span = block.locate(path)
