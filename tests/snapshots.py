@@ -51,10 +51,16 @@ def lint_fixture(path: Path) -> list[str]:
     settings = resolver.for_path(path)
     active = resolver.active_rules(path, settings)
     # The path as the CLI shows it when run from the repository root: rules that depend on
-    # where a file lives (front matter required under _posts/) see the same thing here.
+    # where a file lives (front matter required under _posts/, the site around it) see
+    # the same thing here, whatever directory pytest was started from.
     shown = display_path(path, str(ROOT))
-    result, _ = lint_bytes(path.read_bytes(), shown, active, settings.ruleset,
-                           max_size=settings.max_file_size)
+    previous = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result, _ = lint_bytes(path.read_bytes(), shown, active, settings.ruleset,
+                               max_size=settings.max_file_size)
+    finally:
+        os.chdir(previous)
     findings = result.findings + corpus_findings([result], active, settings.ruleset)
     return [render(f) for f in sorted(findings, key=Finding.sort_key)]
 
