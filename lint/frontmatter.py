@@ -665,7 +665,46 @@ def _toml_spans(raw: str, base: int) -> dict[tuple, KeySpan]:
             end -= 1
         spans[path] = KeySpan(base + start + key.start(1), base + start + key.end(1),
                               base + value_start, base + end)
+        if raw.startswith("[", value_start):
+            for i, (s, e) in enumerate(_toml_items(raw, value_start, end)):
+                spans[path + (i,)] = KeySpan(base + s, base + e, base + s, base + e)
     return spans
+
+
+_TOML_TOKEN = re.compile(r'"(?:[^"\\\r\n]|\\.)*"|\'[^\'\r\n]*\'|#[^\r\n]*|[{}\[\],]|[^\s{}\[\],"\'#]+')
+
+
+def _toml_items(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each element of the array raw[start:end]."""
+    items: list[tuple[int, int]] = []
+    depth = 0
+    current: list[int] | None = None
+    for m in _TOML_TOKEN.finditer(raw, start, end):
+        token = m.group()
+        if token[0] == "#":
+            continue
+        if token in "[{":
+            depth += 1
+            if depth == 2 and current is None:
+                current = [m.start(), m.end()]
+        elif token in "]}":
+            depth -= 1
+            if depth == 1 and current is not None:
+                current[1] = m.end()
+            if depth == 0:
+                break
+        elif token == ",":
+            if depth == 1 and current is not None:
+                items.append((current[0], current[1]))
+                current = None
+        elif depth == 1:
+            if current is None:
+                current = [m.start(), m.end()]
+            else:
+                current[1] = m.end()
+    if current is not None:
+        items.append((current[0], current[1]))
+    return items
 
 
 def _toml_value_end(raw: str, pos: int) -> int:
@@ -676,9 +715,9 @@ def _toml_value_end(raw: str, pos: int) -> int:
             return len(raw) if close < 0 else _LINE.match(raw, close + 3).end()
     if raw[pos:pos + 1] in "[{":
         depth = 0
-        for m in _JSON_TOKEN.finditer(raw, pos):
+        for m in _TOML_TOKEN.finditer(raw, pos):
             token = m.group()
-            if token[:1] == "#" and depth:
+            if token[:1] == "#":
                 continue
             if token in "[{":
                 depth += 1

@@ -333,3 +333,21 @@ def test_unhashable_keys_are_a_syntax_error_not_a_tag_error():
     fm = block("---\ntitle: x\n? [a, b]\n: v\n---\n")
     assert fm.error is not None and fm.error.kind == "syntax"
     assert "unhashable key" in fm.error.message
+
+
+def test_schema_errors_point_at_toml_and_json_keys():
+    from lint.checks import frontmatter as checks
+
+    schema = {"type": "object", "properties": {"authors": {"type": "array", "items": {"type": "string"}}},
+              "additionalProperties": False}
+    toml = '+++\ntitle = "x"\nauthors = [\n  "A",\n  3,\n]\n+++\n'
+    json_text = '{\n  "authors": ["A"],\n  "title": "x"\n}\n'
+    for text, line, what in ((toml, 2, "title"), (json_text, 3, "title")):
+        article = Article(text.encode(), "post.md")
+        hits = list(checks.schema(article, {"schemas": {"**": schema}}))
+        unknown = [h for h in hits if "unknown key" in h.data["error"]]
+        assert [article.position(h.start)[0] for h in unknown] == [line]
+        assert unknown[0].data["path"] == what
+    article = Article(toml.encode(), "post.md")
+    hits = [h for h in checks.schema(article, {"schemas": {"**": schema}}) if h.data["path"] == "authors[1]"]
+    assert article.position(hits[0].start)[0] == 5
