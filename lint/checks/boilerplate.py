@@ -514,7 +514,7 @@ def _credit_patterns(labels: tuple[str, ...], agencies: tuple[str, ...]) -> tupl
         # "... via Getty Images" / "... through Getty Photographs" (a spinner's rewrite)
         re.compile(r"(?:via|through|über|vía)\s+Getty\s+(?:Images|Photographs|Photos)[*_\s)]*$", re.I),
         # a labelled line that ends in an agency is a credit ("Foto: Jane Doe / dpa")
-        re.compile(rf"/\s*(?:{agency})[*_\s]*$", re.I),
+        re.compile(rf"(?:/|:)\s*(?:{agency})(?:\s+[^\W\d]+)?[*_\s]*$", re.I),
     )
 
 
