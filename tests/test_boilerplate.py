@@ -210,3 +210,10 @@ def test_series_list_with_site_links_is_the_authors_section(rules):
     assert run(rules, "BP101", ARTICLE + tail)[1] == []
     scraped = tail.replace("{% post_url 2024-03-01-hearing %}", "https://other.example/a")
     assert len(run(rules, "BP101", ARTICLE + scraped)[1]) == 1
+
+
+def test_policy_heading_is_a_section_but_a_footer_row_is_furniture(rules):
+    section = ("\n## Privacy Policy\n\n- No tracking\n- No accounts\n- Nothing leaves your device\n")
+    assert run(rules, "BP101", ARTICLE + section)[1] == []
+    footer = "\nPrivacy Policy | Terms of Use | Contact\n\nSitemap\n"
+    assert len(run(rules, "BP101", ARTICLE + footer)[1]) == 1
