@@ -165,7 +165,9 @@ def split_blocks(article: "Article") -> list["Block"]:
     text = article.text
     lines = article.lines
     first = article.line_of(article.body_start) if article.body_start else 0
-    code = [s for s in article.nonprose if s.kind == "code"] if article.markdown else []
+    # Code blocks, not inline code that happens to open a line: a block ends a line too.
+    code = [s for s in article.nonprose if s.kind == "code" and text[s.end:s.end + 1] in ("", "\r", "\n")
+            ] if article.markdown else []
     code_starts = {s.start: s for s in code}
 
     body_lines = [(s, e) for s, e in lines[first:] if s >= article.body_start]
