@@ -103,13 +103,16 @@ def test_only_prose_is_sent():
           continued here
 
         > quoted text
+
+        See **[the docs](https://example.org)**, _**really**_, or mail <someone@example.org>.
         """)
     prose = grammar.prose_text(Article(text.encode(), "post.md"))
     assert prose.text == (
         "A heading with a link here\n\n"
         "Run X first, then read the guide at X. A second line of the same paragraph. "
         "Inline HTML and a comment.\n\n"
-        "first item\n\nsecond item continued here\n\nquoted text")
+        "first item\n\nsecond item continued here\n\nquoted text\n\n"
+        "See the docs, really, or mail X.")
     assert "teh" not in prose.text
 
 

@@ -73,13 +73,14 @@ _LINE_PREFIX_MD = re.compile(
 _LINE_PREFIX_TXT = re.compile(r"[ \t]*(?:(?P<item>[-*+\u2022]|\d{1,9}[.)])[ \t]+)?")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
-_EMPHASIS = re.compile(r"(?<![\w*_~\\])(?:\*{1,3}|_{1,3}|~~)(?=[^\s*_~])|(?<=[^\s*_~\\])(?:\*{1,3}|_{1,3}|~~)(?![\w*_~])")
+_EMPHASIS = re.compile(r"(?<![\w*_~\\])(?:[*_]{1,3}|~~)(?=[^\s*_~])|(?<=[^\s*_~\\])(?:[*_]{1,3}|~~)(?![\w*_~])")
 _ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 _HARD_BREAK = re.compile(r"\\$")
 # Non-prose inside a sentence: what it becomes in the text sent.
 _PLACEHOLDER_KINDS = ("code", "url", "template")
 _PROSE_BLOCKS = ("paragraph", "list", "quote", "heading")
 _SPACE = " \t\r\n\f\v"
+_WHITE_RUN = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def prose_text(article: Article) -> ProseText:
@@ -94,14 +95,23 @@ def prose_text(article: Article) -> ProseText:
     span_index = 0
 
     def add(chars: str, at: int, *, hidden: bool = False) -> None:
-        for i, ch in enumerate(chars):
-            if ch in _SPACE:
-                if not out or out[-1] in _SPACE:
-                    continue
-                ch = " "
-            out.append(ch)
-            origin.append(at + i)
-            opaque.append(1 if hidden else 0)
+        """Append chars (from Article offset at on); white space runs become one space."""
+        flag = b"\x01" if hidden else b"\x00"
+        pos = 0
+        for m in _WHITE_RUN.finditer(chars):
+            if m.start() > pos:
+                out.extend(chars[pos:m.start()])
+                origin.extend(range(at + pos, at + m.start()))
+                opaque.extend(flag * (m.start() - pos))
+            if out and out[-1] not in _SPACE:
+                out.append(" ")
+                origin.append(at + m.start())
+                opaque.extend(flag)
+            pos = m.end()
+        if pos < len(chars):
+            out.extend(chars[pos:])
+            origin.extend(range(at + pos, at + len(chars)))
+            opaque.extend(flag * (len(chars) - pos))
 
     def new_paragraph() -> None:
         while out and out[-1] == " ":
@@ -136,7 +146,9 @@ def prose_text(article: Article) -> ProseText:
                     end = closing.start()
             if _HARD_BREAK.search(text, content_start, end) and article.markdown:
                 end -= 1
-            # the line's prose and non-prose pieces
+            # the line's prose and non-prose pieces; Markdown emphasis and escapes are
+            # found on the whole line, so that `**[a link](url)**` loses both its `**`
+            markup = _markup(text, content_start, end) if article.markdown else []
             while span_index < len(spans) and spans[span_index].end <= content_start:
                 span_index += 1
             pos = content_start
@@ -144,15 +156,19 @@ def prose_text(article: Article) -> ProseText:
             while pos < end:
                 span = spans[j] if j < len(spans) else None
                 if span is None or span.start >= end:
-                    _add_prose(article, pos, end, add, out, origin, opaque)
+                    _add_prose(text, pos, end, markup, add)
                     break
                 if span.start > pos:
-                    _add_prose(article, pos, span.start, add, out, origin, opaque)
+                    _add_prose(text, pos, span.start, markup, add)
+                span_end = span.end
                 if span.kind in _PLACEHOLDER_KINDS:
+                    if span.kind == "url" and out and out[-1] == "<" and text.startswith(">", span.end):
+                        out.pop(), origin.pop(), opaque.pop()  # <https://...> or <name@host>
+                        span_end += 1
                     add(PLACEHOLDER, max(span.start, pos), hidden=True)
                 elif span.kind == "link" and text.startswith("]", span.start):
                     _drop_open_bracket(out, origin, opaque)
-                pos = max(pos, span.end)
+                pos = max(pos, span_end)
                 j += 1
             add(" ", end)  # a line break inside a paragraph reads as a space
     while out and out[-1] in _SPACE:
@@ -161,19 +177,24 @@ def prose_text(article: Article) -> ProseText:
     return ProseText("".join(out), origin, opaque, paragraphs)
 
 
-def _add_prose(article: Article, start: int, end: int, add, out, origin, opaque) -> None:
-    piece = article.text[start:end]
-    if not article.markdown:
-        add(piece, start)
-        return
-    removed = sorted(m.span() for pattern in (_EMPHASIS, _ESCAPE) for m in pattern.finditer(piece))
-    pos = 0
-    for s, e in removed:
-        if s < pos:
+def _markup(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Emphasis markers and backslash escapes on a line, as Article offsets."""
+    line = text[start:end]
+    found = sorted((start + m.start(), start + m.end())
+                   for pattern in (_EMPHASIS, _ESCAPE) for m in pattern.finditer(line))
+    return found
+
+
+def _add_prose(text: str, start: int, end: int, markup: list[tuple[int, int]], add) -> None:
+    pos = start
+    for s, e in markup:
+        if e <= pos or s >= end:
             continue
-        add(piece[pos:s], start + pos)
-        pos = e
-    add(piece[pos:], start + pos)
+        if s > pos:
+            add(text[pos:s], pos)
+        pos = max(pos, min(e, end))
+    if pos < end:
+        add(text[pos:end], pos)
 
 
 def _drop_open_bracket(out: list[str], origin: list[int], opaque: bytearray) -> None:
