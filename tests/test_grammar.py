@@ -104,7 +104,9 @@ def test_only_prose_is_sent():
 
         > quoted text
 
-        See **[the docs](https://example.org)**, _**really**_, or mail <someone@example.org>.
+        See **[the docs](https://example.org)**, _**really**_, or mail <someone@example.org>.[^1]
+
+        [^1]: A footnote.
         """)
     prose = grammar.prose_text(Article(text.encode(), "post.md"))
     assert prose.text == (
@@ -112,7 +114,7 @@ def test_only_prose_is_sent():
         "Run X first, then read the guide at X. A second line of the same paragraph. "
         "Inline HTML and a comment.\n\n"
         "first item\n\nsecond item continued here\n\nquoted text\n\n"
-        "See the docs, really, or mail X.")
+        "See the docs, really, or mail X.\n\nA footnote.")
     assert "teh" not in prose.text
 
 

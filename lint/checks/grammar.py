@@ -74,6 +74,7 @@ _LINE_PREFIX_TXT = re.compile(r"[ \t]*(?:(?P<item>[-*+\u2022]|\d{1,9}[.)])[ \t]+
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _EMPHASIS = re.compile(r"(?<![\w*_~\\])(?:[*_]{1,3}|~~)(?=[^\s*_~])|(?<=[^\s*_~\\])(?:[*_]{1,3}|~~)(?![\w*_~])")
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:?")
 _ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 _HARD_BREAK = re.compile(r"\\$")
 # Non-prose inside a sentence: what it becomes in the text sent.
@@ -178,10 +179,10 @@ def prose_text(article: Article) -> ProseText:
 
 
 def _markup(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Emphasis markers and backslash escapes on a line, as Article offsets."""
+    """Emphasis markers, backslash escapes and footnote marks on a line, as Article offsets."""
     line = text[start:end]
     found = sorted((start + m.start(), start + m.end())
-                   for pattern in (_EMPHASIS, _ESCAPE) for m in pattern.finditer(line))
+                   for pattern in (_EMPHASIS, _ESCAPE, _FOOTNOTE) for m in pattern.finditer(line))
     return found
 
 
