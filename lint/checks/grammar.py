@@ -490,13 +490,13 @@ def matches(article: Article, params: Mapping[str, Any]) -> list[Match]:
         chunk = prose.text[start:end]
         if not chunk.strip():
             continue
-        answer = _ask(client, dict(form, text=chunk), params, declared=language != form_language(params))
+        answer = _ask(client, dict(form, text=chunk), params, declared=language != _configured_language(params))
         found.extend(_map_matches(article, prose, start, chunk, answer))
     cached[key] = found
     return found
 
 
-def form_language(params: Mapping[str, Any]) -> str:
+def _configured_language(params: Mapping[str, Any]) -> str:
     return str(params.get("language") or "auto")
 
 
@@ -506,7 +506,7 @@ def _ask(client: _Client, form: dict[str, str], params: Mapping[str, Any], *, de
     except _HTTPError as exc:
         if exc.status == 400 and declared:
             # the front matter named a language this server does not know: use the configured one
-            retry = dict(form, language=form_language(params))
+            retry = dict(form, language=_configured_language(params))
             retry.pop("preferredVariants", None)
             if retry["language"] == "auto" and params.get("preferred-variants"):
                 retry["preferredVariants"] = _csv(params["preferred-variants"])
