@@ -383,6 +383,21 @@ def test_cli_with_server_reports_lines(run_cli, tmp_path):
     assert result.returncode == 0  # warnings only; fail-on defaults to error
 
 
+def test_cli_parallel_workers_each_keep_one_connection(run_cli, tmp_path):
+    for i in range(40):  # over the runner's threshold for a process pool
+        (tmp_path / f"p{i:02}.md").write_text(f"Post {i}: we recieve mail.\n\nIt is fine.\n")
+    with FakeLanguageTool() as server:
+        result = run_cli("check", "--no-cache", "--jobs", "2", "--extend-select", "GR", "--statistics", ".",
+                         cwd=tmp_path, env={grammar.ENV_URL: server.url})
+        assert len(server.requests) == 40
+        assert len(server.connections) <= 2
+    assert result.stdout.decode().split() == ["40", "GR101", "spelling"]
+    without = run_cli("check", "--no-cache", "--jobs", "2", "--extend-select", "GR", ".",
+                      cwd=tmp_path, env={grammar.ENV_URL: ""})
+    assert without.returncode == 2
+    assert len(without.stderr.decode().splitlines()) == 1
+
+
 def test_family_off_imports_no_languagetool_code(tmp_path):
     (tmp_path / "post.md").write_text("A short clean article.\n")
     code = textwrap.dedent("""\

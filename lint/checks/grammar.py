@@ -240,7 +240,7 @@ def _to_codepoints(table: list[int] | None, offset: int, *, end: bool = False) -
 
 
 class _Client:
-    """One keep-alive HTTP connection to one LanguageTool server."""
+    """One keep-alive HTTP connection to one LanguageTool server (per process)."""
 
     def __init__(self, url: str, timeout: float):
         self.url = url
@@ -261,6 +261,7 @@ class _Client:
         self.check_path = path + "/check"
         self.timeout = timeout
         self.connection: http.client.HTTPConnection | None = None
+        self.pid = os.getpid()
         self.lock = threading.Lock()
 
     def _connect(self) -> http.client.HTTPConnection:
@@ -275,6 +276,8 @@ class _Client:
         headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
                    "Accept": "application/json", "User-Agent": "copydesk"}
         with self.lock:
+            if self.pid != os.getpid():  # a forked worker: the socket is the parent's
+                self.connection, self.pid = None, os.getpid()
             for attempt in (1, 2):
                 reused = self.connection is not None
                 try:
