@@ -247,7 +247,7 @@ def run_check(args: argparse.Namespace) -> int:
             if "-" in paths:
                 raise UsageError("'-' (stdin) cannot be combined with other paths")
             candidates = _candidates(paths, resolver, args.force_exclude)
-            cache = _open_cache(args, project, cli, options)
+            cache = _open_cache(args, resolver, project, cli, options)
             jobs = args.jobs or os.cpu_count() or 1
             executor = runner.executor_for(resolver, spec, options, jobs=jobs, executor=args.executor,
                                            scheduler=args.dask_scheduler)
@@ -298,14 +298,24 @@ def _with_progress(outcomes, total: int, quiet: bool):
                 dynamic_ncols=True, leave=False)
 
 
-def _open_cache(args, project, cli, options):
+def _open_cache(args, resolver, project, cli, options):
     """The result cache, unless disabled; fixing always lints afresh."""
     from lint import cache
 
     if args.no_cache or os.environ.get("COPYDESK_NO_CACHE") or options.fix or options.diff:
         return None
+    if _uses_external_checks(resolver, project):
+        return None  # a service's answers are not a function of the file: never reuse them
     directory = args.cache_dir or cache.default_dir(project.root)
     return cache.Cache(directory, cache.fingerprint(project, (cli, args.config, args.isolated)))
+
+
+def _uses_external_checks(resolver, project) -> bool:
+    from lint import checks
+    from lint.ruleset import ENGINE_KIND
+
+    return any(rule.check != ENGINE_KIND and checks.resolve(rule.check).external
+               for rule in resolver.enabled_anywhere(project))
 
 
 def _check_stdin(args, resolver, options, run: _Run) -> None:

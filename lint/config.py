@@ -377,6 +377,13 @@ class Resolver:
             self._rules[key] = cached
         return cached
 
+    def enabled_anywhere(self, settings: Settings) -> list[Rule]:
+        """Rules enabled for some path under these settings (the base or any override)."""
+        codes: dict[str, Rule] = {}
+        for overrides in [()] + [(i,) for i in range(len(settings.overrides))]:
+            codes.update((a.rule.code, a.rule) for a in self._compute(settings, overrides, ()))
+        return list(codes.values())
+
     def _compute(self, settings: Settings, overrides: tuple[int, ...],
                  ignores: tuple[int, ...]) -> tuple[ActiveRule, ...]:
         rules = settings.ruleset

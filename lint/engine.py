@@ -12,6 +12,7 @@ from typing import Any, Iterable, Mapping
 from lint import checks, suppress
 from lint.article import Article, looks_binary
 from lint.config import ActiveRule
+from lint.errors import CheckSetupError
 from lint.finding import Edit, Finding, Fix, Hit, Location, Related, Severity
 from lint.ruleset import ENGINE_KIND, Rule, RuleSet
 
@@ -72,7 +73,8 @@ def engine_finding(rules: RuleSet, code: str, path: str, message: str,
 
 def lint_bytes(data: bytes, path: str, active: tuple[ActiveRule, ...], rules: RuleSet,
                *, max_size: int) -> tuple[FileResult, Article | None]:
-    """The per-file step: findings for one file's bytes. Never raises."""
+    """The per-file step: findings for one file's bytes. Never raises, except
+    CheckSetupError (a check that cannot run at all ends the run)."""
     enabled = {a.rule.code for a in active}
     result = FileResult(path)
     if len(data) > max_size:
@@ -105,6 +107,8 @@ def lint_article(article: Article, active: tuple[ActiveRule, ...], rules: RuleSe
                 continue
             for hit in kind.fn(article, item.params):
                 findings.append(to_finding(article, item, hit))
+        except CheckSetupError as exc:  # no file can be checked: end the run, name the rule
+            raise CheckSetupError(f"rule {rule.code} ({rule.name}): {exc}") from None
         except Exception as exc:  # one broken rule must not end the run
             result.internal_error = True
             if os.environ.get("COPYDESK_DEBUG"):

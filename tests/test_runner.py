@@ -91,3 +91,12 @@ def test_a_corrupt_or_hostile_cache_is_ignored(tree, run_cli):
     for file in (tree / ".copydesk_cache").rglob("*.pickle"):
         file.write_bytes(b"not a pickle")
     assert findings(run_cli)[0] == fresh
+
+
+def test_runs_with_external_checks_are_not_cached(tree, run_cli):
+    from fake_languagetool import FakeLanguageTool  # the grammar tests' stand-in server
+
+    with FakeLanguageTool() as server:
+        result = run_cli("check", "posts", "--extend-select", "GR", env={"LANGUAGETOOL_URL": server.url})
+    assert result.returncode in (0, 1), result.stderr
+    assert not (tree / ".copydesk_cache").exists()
