@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, NamedTuple
 
 from lint.article import Article
 from lint.checks import check
@@ -31,6 +31,19 @@ def _english(article: Article) -> bool:
     language in their front matter."""
     language = article.language
     return language is None or language.lower().replace("_", "-").split("-")[0] in ("en", "eng", "english")
+
+
+def _memo(article: Article, key: tuple, compute):
+    """Per-article memo, so that SP106 reuses what SP101-SP105 found in the same run
+    instead of scanning the article again. Keyed by the identity of the lexicons too."""
+    memo = article.__dict__.setdefault("_spun_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _fingerprint_of(obj: Any) -> str:
+    return repr(obj)
 
 
 class _ByIdentity:
@@ -56,22 +69,46 @@ class _ByIdentity:
 
 _INNER_GROUP = re.compile(r"\{([^{}\n]*)\}")
 # What an option of spun text may hold: words, spaces and sentence punctuation. No code or
-# math characters ($ = < > \ ^ _ * / # @ ; ...), which keep `{x | x > 0}` and shell out.
-_OPTION = re.compile(r"[^\W_]+(?:[\s'’\-,.!?:;\"“”()&%]+[^\W_]*)*[\s.!?\"”]*|", re.UNICODE)
-_NOT_BEFORE = "\\$%#^_{@"  # LaTeX commands and sub/superscripts, ${shell}, {{templates}}
+# math characters ($ = < > \ ^ _ * / # @ ...), which keeps `{x | x > 0}` and shell out.
+_OPTION = re.compile(r"[^\W_]+(?:[\s'’\-,.!?:;\"“”()&%]+[^\W_]*)*[.!?\"”]*")
+_PROSE_BEFORE = "(“\"'‘«—–{|"
+_PROSE_AFTER = ".,;:!?)”\"'’»—–}|"
+_PREVIOUS_TOKEN = re.compile(r"(\S+)[ \t]+$")
+_PROSE_TOKEN = re.compile(r"[(“\"'‘«{|]?[^\W\d_][\w'’|{}-]*[.,;:!?)”\"'’»]*")
 
 
 def _is_spintax_body(body: str) -> bool:
+    """Two or more options of natural words. Command-line and grammar notation is not
+    spintax: `{ on | off }` (padded), `{0|1}` (numbers), `{A|c|x}` (single letters)."""
     options = body.split("|")
-    if len(options) < 2:
+    if len(options) < 2 or body[:1].isspace() or body[-1:].isspace():
+        return False
+    if " | " in body:
         return False
     filled = [o for o in options if o.strip()]
     if len(filled) < 2:
         return False
-    for option in options:
-        if len(option) > 120 or not _OPTION.fullmatch(option.strip()):
+    for option in filled:
+        if len(option) > 120 or len(option.strip()) < 2 or not _OPTION.fullmatch(option.strip()):
             return False
     return True
+
+
+def _in_prose(work: str, start: int, end: int) -> bool:
+    """The group stands between words of a sentence, not in `--opt={a|b}` or `cmd [-x] {a|b}`."""
+    before = work[start - 1] if start else "\n"
+    after = work[end] if end < len(work) else "\n"
+    if not (before.isspace() or before in _PROSE_BEFORE):
+        return False
+    if not (after.isspace() or after in _PROSE_AFTER or after == "x"):
+        return False
+    if after in _PROSE_AFTER:
+        following = work[end + 1] if end + 1 < len(work) else "\n"
+        if not (following.isspace() or following in _PROSE_AFTER):
+            return False
+    line_start = work.rfind("\n", 0, start) + 1
+    previous = _PREVIOUS_TOKEN.search(work, line_start, start if before.isspace() else start - 1)
+    return previous is None or bool(_PROSE_TOKEN.fullmatch(previous.group(1)))
 
 
 def spintax_spans(prose: str) -> list[tuple[int, int]]:
@@ -81,19 +118,12 @@ def spintax_spans(prose: str) -> list[tuple[int, int]]:
     while True:
         found = []
         for m in _INNER_GROUP.finditer(work):
-            if "|" not in m.group(1):
-                continue
-            before = work[m.start() - 1] if m.start() else ""
-            if before and before in _NOT_BEFORE:
-                continue
-            if m.end() < len(work) and work[m.end()] == "}":
-                continue
-            if _is_spintax_body(m.group(1)):
+            if "|" in m.group(1) and _is_spintax_body(m.group(1)) and _in_prose(work, m.start(), m.end()):
                 found.append((m.start(), m.end()))
         if not found:
             break
         for start, end in found:
-            # An expanded inner group stands for a word in the enclosing group.
+            # An expanded inner group stands for a word of the enclosing group.
             work = work[:start] + "x" * (end - start) + work[end:]
             spans.append((start, end))
     spans.sort()
@@ -168,8 +198,7 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _SENTENCE_END = re.compile(r"[.!?:;…\"”»]$")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     core: str  # the word without surrounding punctuation or a possessive 's
     start: int  # offsets of the core in the text
     end: int
@@ -178,10 +207,12 @@ class Word:
     gap_newlines: int  # newlines between this word and the previous one
 
 
-def words_of(prose: str) -> list[Word]:
+def words_of(prose: str, start: int = 0, end: int | None = None) -> list[Word]:
+    """The words of prose[start:end], with offsets into prose."""
+    end = len(prose) if end is None else end
     result = []
-    previous_end = 0
-    for m in _WORD.finditer(prose):
+    previous_end = start
+    for m in _WORD.finditer(prose, start, end):
         raw = m.group()
         lead_len = len(raw) - len(raw.lstrip(_LEAD))
         core = raw[lead_len:].rstrip(_TRAIL)
@@ -223,6 +254,8 @@ class _NameMatcher:
     modifiers: frozenset[str] = frozenset()
     names: int = 0
     variants: int = 0
+    opener: re.Pattern | None = None  # finds the words that open a name or a variant
+    reach: int = 0  # characters from the opening word to the end of the longest variant
 
 
 def _split_name_word(word: str) -> tuple[str, str]:
@@ -287,13 +320,27 @@ def build_name_matcher(lexicon: Any, synonyms: Any) -> _NameMatcher:
                 continue
             seen.add(key)
             matcher.index.setdefault(cores[0], []).append((cores, trails, name, changed, is_title))
+            matcher.reach = max(matcher.reach, sum(map(len, cores + trails)) + len(cores))
             matcher.variants += changed
     for entries in matcher.index.values():
         entries.sort(key=lambda e: -len(e[0]))
+    if matcher.index:
+        matcher.opener = re.compile(r"(?<!\S)[\"'“‘«(\[{*_]*(" + trie_regex(list(matcher.index))
+                                    + r")(?=[\s\"'“”‘’«».,;:!?)\]}*_…]|\Z)")
     return matcher
 
 
-_name_matcher = _ByIdentity(build_name_matcher)
+_fingerprint = _ByIdentity(_fingerprint_of)  # equal lexicons loaded twice share one key
+
+
+_MATCHERS: dict[tuple[str, str], _NameMatcher] = {}
+
+
+def _name_matcher(lexicon: Any, synonyms: Any) -> _NameMatcher:
+    key = (_fingerprint(lexicon), _fingerprint(synonyms))
+    if key not in _MATCHERS:
+        _MATCHERS[key] = build_name_matcher(lexicon, synonyms)
+    return _MATCHERS[key]
 
 
 @dataclass(frozen=True)
@@ -324,51 +371,65 @@ def _title_case_line(prose: str, start: int) -> bool:
 
 
 def name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
+    return _memo(article, ("names", _fingerprint(lexicon), _fingerprint(synonyms)),
+                 lambda: _name_hits(article, lexicon, synonyms))
+
+
+def _name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
     if not lexicon or not synonyms or not _english(article):
         return []
     matcher: _NameMatcher = _name_matcher(lexicon, synonyms)
     prose = article.prose_text
-    words = words_of(prose)
     hits: list[NameHit] = []
-    i = 0
-    n = len(words)
-    while i < n:
-        candidates = matcher.index.get(words[i].core)
-        if not candidates:
-            i += 1
+    resume = 0
+    # Only capitalised words can open a name: tokenise a small window around each one whose
+    # word opens a known name, instead of the whole article.
+    if matcher.opener is None:
+        return []
+    for m in matcher.opener.finditer(prose):
+        if m.start() < resume:
             continue
-        matched = None
-        for cores, trails, name, changed, is_title in candidates:
-            length = len(cores)
-            if i + length > n:
-                continue
-            ok = True
-            for k in range(length):
-                word = words[i + k]
-                if word.core != cores[k]:
-                    ok = False
-                    break
-                if k and (word.lead or word.gap_newlines > 1):
-                    ok = False
-                    break
-                if k < length - 1 and word.trail != trails[k]:
-                    ok = False
-                    break
-            if ok:
-                matched = (length, name, changed, is_title)
-                break  # candidates are sorted longest first
+        window_start = max(0, m.start() - 60)
+        while window_start and not prose[window_start - 1].isspace():
+            window_start += 1  # do not start inside a word
+        # Enough words around: two before (context), the longest variant and one after, with
+        # room for runs of white space.
+        words = words_of(prose, window_start, min(len(prose), m.start() + 2 * matcher.reach + 40))
+        i = next((k for k, w in enumerate(words) if w.start >= m.start()), None)
+        if i is None:
+            continue
+        matched = _match_name(words, i, matcher)
         if matched is None:
-            i += 1
             continue
         length, name, changed, is_title = matched
         first, last = words[i], words[i + length - 1]
+        resume = last.end
         if changed and _name_context_ok(words, i, length, is_title, matcher):
             hits.append(NameHit(first.start, last.end, article.text[first.start:last.end], name,
                                 _title_case_line(prose, first.start)))
-        i += length
     if not any(not h.weak for h in hits):
         return []  # only Title Case evidence: capitals there prove nothing on their own
     return hits
+
+
+def _match_name(words: list[Word], i: int, matcher: _NameMatcher):
+    """The longest name or corrupted variant that starts at words[i]."""
+    n = len(words)
+    for cores, trails, name, changed, is_title in matcher.index.get(words[i].core, ()):
+        length = len(cores)
+        if i + length > n:
+            continue
+        for k in range(length):
+            word = words[i + k]
+            if word.core != cores[k]:
+                break
+            if k and (word.lead or word.gap_newlines > 1):
+                break
+            if k < length - 1 and word.trail != trails[k]:
+                break
+        else:
+            return length, name, changed, is_title  # candidates are sorted longest first
+    return None
 
 
 def _name_context_ok(words: list[Word], i: int, length: int, is_title: bool,
@@ -409,37 +470,43 @@ def _build_date_pattern(lexicon: Any) -> tuple[re.Pattern, dict[str, str]] | Non
     before = sorted({str(w) for w in (lexicon.get("before") or ())}, key=len, reverse=True)
     subs_re = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in sorted(original, key=len, reverse=True))
     before_re = "|".join(re.escape(w) for w in before) or r"(?!)"
+    introducer = re.compile(rf"(?:(?<![\w-])(?P<pre>{before_re})[ \t]+|(?<![\w-])(?P<mid>[Mm]id-))\Z")
     pattern = re.compile(
-        rf"(?:(?<![\w-])(?P<pre>{before_re})[ \t]+|(?<![\w-])(?P<mid>[Mm]id-))?"
         rf"(?<![\w-])(?P<sub>{subs_re})(?![\w-])"
         r"(?P<post>[ \t]+(?:(?P<day>(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?)(?![\d:.,]\d)|(?P<year>(?:1[89]|20)\d\d)(?!\d))"
         r"|(?P<stop>\s*(?:[,.;)]|$)))?"
     )
-    return pattern, original
+    return pattern, introducer, original
 
 
 _date_pattern = _ByIdentity(_build_date_pattern)
 
 
 def date_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, str]]:
+    return _memo(article, ("dates", _fingerprint(lexicon)), lambda: _date_hits(article, lexicon))
+
+
+def _date_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, str]]:
     if not lexicon or not _english(article):
         return []
     built = _date_pattern(lexicon)
     if built is None:
         return []
-    pattern, original = built
+    pattern, introducer, original = built
     prose = article.prose_text
     hits = []
     for m in pattern.finditer(prose):
         if m.group("post") is None:
             continue
         sub_start, sub_end = m.span("sub")
-        introduced = m.group("pre") is not None or m.group("mid") is not None
+        context_start = max(0, sub_start - 24)
+        intro = introducer.search(prose, context_start, sub_start)
+        introduced = intro is not None
         dated = m.group("day") is not None or m.group("year") is not None
         if introduced:
             if not (dated or m.group("stop") is not None):
                 continue
-            if m.group("pre") and m.group("pre")[0].isupper() and not _opens_clause(prose, m.start("pre")):
+            if intro.group("pre") and intro.group("pre")[0].isupper() and not _opens_clause(prose, intro.start("pre")):
                 continue  # "On" capitalised mid-sentence: part of a name
         elif not dated or _opens_clause(prose, sub_start):
             continue  # "Could 2024 be the year ...?" is a question, not a date
@@ -463,17 +530,44 @@ def tortured_date(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 # -- SP105: tortured phrases --------------------------------------------------------------
 
 
+def trie_regex(phrases: list[str]) -> str:
+    """One regular expression for many literal phrases, factored as a trie so that the
+    engine rejects a position in one step instead of trying every phrase in turn. A space
+    in a phrase matches any run of white space."""
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        end = "" in node
+        branches = []
+        for char in sorted(k for k in node if k):
+            atom = r"\s+" if char == " " else re.escape(char)
+            branches.append(atom + render(node[char]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not end else "(?:" + "|".join(branches) + ")"
+        if end:
+            body = body + "?" if body.startswith("(?:") else "(?:" + body + ")?"
+        return body
+
+    return render(trie)
+
+
 def _build_phrase_pattern(entries: tuple[str, ...]) -> tuple[re.Pattern, dict[str, str]] | None:
     original: dict[str, str] = {}
     for entry in entries:
         tortured, _, meant = entry.partition("=>")
-        key = " ".join(tortured.lower().split())
+        key = " ".join(tortured.lower().split())  # lowercase: matched against lowercased prose
         if key:
             original[key] = meant.strip()
     if not original:
         return None
-    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(original, key=len, reverse=True))
-    return re.compile(rf"(?<![\w'’-])(?:{body})(?![\w-]|['’]\w)", re.IGNORECASE), original
+    # Lowercase phrases matched against lowercased prose: much faster than IGNORECASE.
+    return re.compile(rf"\b(?:{trie_regex(list(original))})(?![\w-]|['’]\w)"), original
 
 
 @functools.lru_cache(maxsize=16)
@@ -482,6 +576,10 @@ def _phrase_pattern(entries: tuple[str, ...]):
 
 
 def phrase_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, str]]:
+    return _memo(article, ("phrases", _fingerprint(lexicon)), lambda: _phrase_hits(article, lexicon))
+
+
+def _phrase_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, str]]:
     if not lexicon or not _english(article):
         return []
     built = _phrase_pattern(tuple(lexicon))
@@ -489,8 +587,14 @@ def phrase_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, str
         return []
     pattern, original = built
     text = article.text
+    prose = article.prose_text
+    lowered = prose.lower()
+    if len(lowered) != len(prose):  # a character whose lowercase is longer ("İ")
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in prose)
     hits = []
-    for m in pattern.finditer(article.prose_text):
+    for m in pattern.finditer(lowered):
+        if m.start() and lowered[m.start() - 1] in "'’-":
+            continue
         found = text[m.start():m.end()]
         hits.append((m.start(), m.end(), found, original.get(" ".join(found.lower().split()), "")))
     return hits
@@ -521,7 +625,7 @@ def _count_word(prose: str, words: tuple[str, ...]) -> int:
 
 @functools.lru_cache(maxsize=32)
 def _word_pattern(words: tuple[str, ...]) -> re.Pattern:
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w.lower()) for w in words) + r")(?![\w-])")
 
 
 @check("spun.signature")
@@ -537,8 +641,9 @@ def signature(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     plain_words = tuple(params.get("plain-verbs") or ("said",))
     telltale = plain = 0
     if _english(article):
-        telltale = _count_word(prose, telltale_words)
-        plain = _count_word(prose, plain_words)
+        lowered = prose.lower()
+        telltale = _count_word(lowered, telltale_words)
+        plain = _count_word(lowered, plain_words)
     min_telltale = int(params.get("min-telltale", 5))
     max_ratio = float(params.get("max-plain-ratio", 0.25))
     telltale_found = telltale >= min_telltale and plain <= telltale * max_ratio
@@ -553,7 +658,7 @@ def signature(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
                              (spintax_count, "spintax leftover", "spintax leftovers")):
         if count:
             parts.append(f"{count} {one if count == 1 else many}")
-    words = max(1, len(re.findall(r"[^\W\d_]+", prose)))
+    words = max(1, len(prose.split()))
     body = prose[article.body_start:]
     anchor = article.body_start + len(body) - len(body.lstrip())
     yield Hit(anchor, anchor, {
