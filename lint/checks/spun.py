@@ -235,9 +235,9 @@ def _capitalised(core: str) -> bool:
     return core[:1].isupper() and not core.isupper()
 
 
-def _clause_start(words: list[Word], i: int) -> bool:
-    """Word i opens a sentence, a clause after a colon, or a line."""
-    if i == 0 or words[i].gap_newlines:
+def _clause_start(words: list[Word], i: int, max_gap: int = 0) -> bool:
+    """Word i opens a sentence, a clause after a colon, or a paragraph."""
+    if i == 0 or words[i].gap_newlines > max_gap:
         return True
     previous = words[i - 1]
     return bool(words[i].lead) or bool(_SENTENCE_END.search(previous.trail))
@@ -386,6 +386,9 @@ def _name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
     # word opens a known name, instead of the whole article.
     if matcher.opener is None:
         return []
+    # Markdown, and text with blank lines between paragraphs, wraps a paragraph over several
+    # lines: one line break joins two words. Text with one paragraph a line does not.
+    max_gap = 1 if article.markdown or "\n\n" in prose[article.body_start:].replace("\r", "") else 0
     for m in matcher.opener.finditer(prose):
         if m.start() < resume:
             continue
@@ -398,13 +401,13 @@ def _name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
         i = next((k for k, w in enumerate(words) if w.start >= m.start()), None)
         if i is None:
             continue
-        matched = _match_name(words, i, matcher)
+        matched = _match_name(words, i, matcher, max_gap)
         if matched is None:
             continue
         length, name, changed, is_title = matched
         first, last = words[i], words[i + length - 1]
         resume = last.end
-        if changed and _name_context_ok(words, i, length, is_title, matcher):
+        if changed and _name_context_ok(words, i, length, is_title, matcher, max_gap):
             hits.append(NameHit(first.start, last.end, article.text[first.start:last.end], name,
                                 _title_case_line(prose, first.start)))
     if not any(not h.weak for h in hits):
@@ -412,7 +415,7 @@ def _name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
     return hits
 
 
-def _match_name(words: list[Word], i: int, matcher: _NameMatcher):
+def _match_name(words: list[Word], i: int, matcher: _NameMatcher, max_gap: int):
     """The longest name or corrupted variant that starts at words[i]."""
     n = len(words)
     for cores, trails, name, changed, is_title in matcher.index.get(words[i].core, ()):
@@ -423,7 +426,7 @@ def _match_name(words: list[Word], i: int, matcher: _NameMatcher):
             word = words[i + k]
             if word.core != cores[k]:
                 break
-            if k and (word.lead or word.gap_newlines > 1):
+            if k and (word.lead or word.gap_newlines > max_gap):
                 break
             if k < length - 1 and word.trail != trails[k]:
                 break
@@ -433,17 +436,17 @@ def _match_name(words: list[Word], i: int, matcher: _NameMatcher):
 
 
 def _name_context_ok(words: list[Word], i: int, length: int, is_title: bool,
-                     matcher: _NameMatcher) -> bool:
+                     matcher: _NameMatcher, max_gap: int) -> bool:
     """The match is a whole name, not the tail or head of a longer name we do not know."""
     first, last = words[i], words[i + length - 1]
-    if i > 0 and not first.lead and not first.gap_newlines:
+    if i > 0 and not first.lead and first.gap_newlines <= max_gap:
         previous = words[i - 1]
-        if (not previous.trail and _capitalised(previous.core) and not _clause_start(words, i - 1)
+        if (not previous.trail and _capitalised(previous.core) and not _clause_start(words, i - 1, max_gap)
                 and previous.core not in matcher.modifiers):
             return False
     if i + length < len(words) and not last.trail:
         following = words[i + length]
-        if (not following.lead and not following.gap_newlines and _capitalised(following.core)
+        if (not following.lead and following.gap_newlines <= max_gap and _capitalised(following.core)
                 and not is_title and following.core not in matcher.title_words):
             return False
     return True
@@ -472,7 +475,7 @@ def _build_date_pattern(lexicon: Any) -> tuple[re.Pattern, dict[str, str]] | Non
     before_re = "|".join(re.escape(w) for w in before) or r"(?!)"
     introducer = re.compile(rf"(?:(?<![\w-])(?P<pre>{before_re})[ \t]+|(?<![\w-])(?P<mid>[Mm]id-))\Z")
     pattern = re.compile(
-        rf"(?<![\w-])(?P<sub>{subs_re})(?![\w-])"
+        rf"(?<!\w)(?P<sub>{subs_re})(?![\w-])"
         r"(?P<post>[ \t]+(?:(?P<day>(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?)(?![\d:.,]\d)|(?P<year>(?:1[89]|20)\d\d)(?!\d))"
         r"|(?P<stop>\s*(?:[,.;)]|$)))?"
     )
@@ -496,15 +499,15 @@ def _date_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, str]
     prose = article.prose_text
     hits = []
     for m in pattern.finditer(prose):
-        if m.group("post") is None:
-            continue
         sub_start, sub_end = m.span("sub")
         context_start = max(0, sub_start - 24)
         intro = introducer.search(prose, context_start, sub_start)
         introduced = intro is not None
+        if sub_start and prose[sub_start - 1] == "-" and not (introduced and intro.group("mid")):
+            continue  # "Self-Could" is no date
         dated = m.group("day") is not None or m.group("year") is not None
         if introduced:
-            if not (dated or m.group("stop") is not None):
+            if not (dated or m.group("stop") is not None or intro.group("mid")):  # "mid-Could"
                 continue
             if intro.group("pre") and intro.group("pre")[0].isupper() and not _opens_clause(prose, intro.start("pre")):
                 continue  # "On" capitalised mid-sentence: part of a name
