@@ -161,12 +161,32 @@ def test_other_languages_are_skipped():
 # -- dates ----------------------------------------------------------------------------------
 
 
+def test_lexicons_hold_only_strings():
+    """YAML reads a bare `on` or `no` as a boolean: every entry must stay a string."""
+    def leaves(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield key
+                yield from leaves(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                yield from leaves(item)
+        else:
+            yield value
+
+    for code in ("SP103", "SP104", "SP105", "SP106"):
+        for key, value in params(code).items():
+            if key.endswith("lexicon"):
+                assert all(isinstance(v, str) for v in leaves(value)), (code, key)
+
+
 @pytest.mark.parametrize("text, expected", [
     ("months later, in Could, the Kremlin said", ["Could"]),
     ("The talks began on Could 16, 2025, in Istanbul.", ["Could"]),
     ("Prices rose every month since Could 2024.", ["Could"]),
     ("The vote moved to mid-Could after a delay.", ["Could"]),
     ("They met last Might.", ["Might"]),
+    ("The summit opened on Could 5 in Geneva.", ["Could"]),
 ])
 def test_tortured_dates_found(text, expected):
     assert hits("SP104", text) == expected
