@@ -133,6 +133,8 @@ def test_tortured_names_found(text, expected):
     "Dinner at the Lake House, then the Opera House.",         # not in any name's variants
     "Greenhouse growers met in the Middle East.",
     "The Lakeside White Home is for sale.",                    # preceded by a capitalised word
+    "Commerce Minister Piyush Goyal spoke at the General Meeting.",  # real names
+    "The Ministry of Training, Colleges and Universities said.",     # Training is no swap
 ])
 def test_real_names_and_ordinary_words_are_not_flagged(text):
     assert hits("SP103", text) == []
