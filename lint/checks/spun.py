@@ -195,6 +195,7 @@ _WORD = re.compile(r"\S+")
 _LEAD = "\"'“‘«([{*_"
 _TRAIL = ".,;:!?\"”’'»)]}*_…"
 _POSSESSIVE = re.compile(r"['’]s$")
+_NEXT_WORD = re.compile(r"(?:['’]s)?[.,;:!?\"”’'»)\]}*_…]*[ \t]*\n?[ \t]*[\"'“‘«(\[{*_]*(\S+)")
 _SENTENCE_END = re.compile(r"[.!?:;…\"”»]$")
 
 
@@ -256,6 +257,8 @@ class _NameMatcher:
     variants: int = 0
     opener: re.Pattern | None = None  # finds the words that open a name or a variant
     reach: int = 0  # characters from the opening word to the end of the longest variant
+    # first core -> the cores that can follow it: a cheap test before tokenising a window
+    second: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _split_name_word(word: str) -> tuple[str, str]:
@@ -322,10 +325,13 @@ def build_name_matcher(lexicon: Any, synonyms: Any) -> _NameMatcher:
             matcher.index.setdefault(cores[0], []).append((cores, trails, name, changed, is_title))
             matcher.reach = max(matcher.reach, sum(map(len, cores + trails)) + len(cores))
             matcher.variants += changed
-    for entries in matcher.index.values():
+    for first, entries in matcher.index.items():
         entries.sort(key=lambda e: -len(e[0]))
+        matcher.second[first] = frozenset(e[0][1] for e in entries if len(e[0]) > 1)
     if matcher.index:
-        matcher.opener = re.compile(r"(?<!\S)[\"'“‘«(\[{*_]*(" + trie_regex(list(matcher.index))
+        # Starts with the trie so that the engine rejects most positions on their first
+        # character; what stands before the word is checked in name_hits.
+        matcher.opener = re.compile("(" + trie_regex(list(matcher.index))
                                     + r")(?=[\s\"'“”‘’«».,;:!?)\]}*_…]|\Z)")
     return matcher
 
@@ -392,6 +398,17 @@ def _name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
     for m in matcher.opener.finditer(prose):
         if m.start() < resume:
             continue
+        if m.start() and not (prose[m.start() - 1].isspace() or prose[m.start() - 1] in _LEAD):
+            continue  # inside a word ("AWhite")
+        following = _NEXT_WORD.match(prose, m.end(1))
+        if following is None:
+            continue
+        core = following.group(1).rstrip(_TRAIL)
+        pm = _POSSESSIVE.search(core)
+        if pm and len(core) > 2:
+            core = core[:pm.start()]
+        if core not in matcher.second.get(m.group(1), ()):
+            continue  # no name continues this way: skip the costly window
         window_start = max(0, m.start() - 60)
         while window_start and not prose[window_start - 1].isspace():
             window_start += 1  # do not start inside a word
