@@ -35,7 +35,7 @@ def _english(article: Article) -> bool:
 
 def _memo(article: Article, key: tuple, compute):
     """Per-article memo, so that SP106 reuses what SP101-SP105 found in the same run
-    instead of scanning the article again. Keyed by the identity of the lexicons too."""
+    instead of scanning the article again. Keyed by the lexicons' content too."""
     memo = article.__dict__.setdefault("_spun_memo", {})
     if key not in memo:
         memo[key] = compute()
