@@ -33,6 +33,8 @@ class FileResult:
     summaries: dict[str, Any] = field(default_factory=dict)
     suppressions: suppress.Suppressions | None = None
     internal_error: bool = False
+    # With --fix: the file's bytes after fixing.
+    fixed_data: bytes | None = None
 
 
 class _Defaulting(dict):
@@ -105,12 +107,11 @@ def lint_article(article: Article, active: tuple[ActiveRule, ...], rules: RuleSe
                 findings.append(to_finding(article, item, hit))
         except Exception as exc:  # one broken rule must not end the run
             result.internal_error = True
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
+            if os.environ.get("COPYDESK_DEBUG"):
+                traceback.print_exc()
             findings.append(engine_finding(
                 rules, INTERNAL_ERROR, article.path,
-                f"internal error in rule {rule.code} ({rule.name}): "
-                f"{type(exc).__name__}: {exc} [{where}]"))
+                f"internal error in rule {rule.code} ({rule.name}): {type(exc).__name__}: {exc}"))
     result.findings = _apply_suppressions(article, findings, active, rules, result)
     result.findings.sort(key=Finding.sort_key)
     return result
