@@ -284,3 +284,10 @@ def test_clean_seed_stories_have_no_evidence():
         assert spun.phrase_hits(article, p["phrases-lexicon"]) == []
         assert spun.date_hits(article, p["dates-lexicon"]) == []
         assert spun.spintax_spans(article.prose_text) == []
+
+
+def test_mentioned_about_the_text_is_no_telltale():
+    text = ("As mentioned above, the setup is simple. It was mentioned earlier. We mentioned it. "
+            "I mentioned the cache. The flag is mentioned in the introduction. As mentioned before, "
+            "restart. Troops fought arduous all night.")
+    assert _signature(text) == []

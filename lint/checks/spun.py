@@ -636,11 +636,26 @@ def tortured_phrase(article: Article, params: Mapping[str, Any]) -> Iterator[Hit
 # -- SP106: the spinner signature ---------------------------------------------------------
 
 
-def _count_word(prose: str, words: tuple[str, ...]) -> int:
+# "as mentioned above", "was mentioned", "mentioned earlier": a writer referring to the
+# text, not a spinner's "said". Only attributions count towards the telltale.
+_NOT_ATTRIBUTION_BEFORE = re.compile(
+    r"(?:\b(?:as|was|were|is|are|be|been|being|already|previously|not|never|i|we|you)\s+)\Z")
+_NOT_ATTRIBUTION_AFTER = re.compile(r"\s+(?:above|below|previously|here|in\s+the\s+(?:post|article|"
+                                    r"introduction|previous|last|first|next))\b")
+
+
+def _count_word(prose: str, words: tuple[str, ...], attributions_only: bool = False) -> int:
+    """Occurrences of any of `words` in lowercased prose; with attributions_only, leave out
+    the uses that refer to the text itself ("as mentioned above", "I mentioned")."""
     if not words:
         return 0
-    pattern = _word_pattern(words)
-    return sum(1 for _ in pattern.finditer(prose))
+    count = 0
+    for m in _word_pattern(words).finditer(prose):
+        if attributions_only and (_NOT_ATTRIBUTION_BEFORE.search(prose, max(0, m.start() - 16), m.start())
+                                  or _NOT_ATTRIBUTION_AFTER.match(prose, m.end())):
+            continue
+        count += 1
+    return count
 
 
 @functools.lru_cache(maxsize=32)
@@ -662,7 +677,7 @@ def signature(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     telltale = plain = 0
     if _english(article):
         lowered = prose.lower()
-        telltale = _count_word(lowered, telltale_words)
+        telltale = _count_word(lowered, telltale_words, attributions_only=True)
         plain = _count_word(lowered, plain_words)
     min_telltale = int(params.get("min-telltale", 5))
     max_ratio = float(params.get("max-plain-ratio", 0.25))
