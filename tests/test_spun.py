@@ -291,3 +291,23 @@ def test_mentioned_about_the_text_is_no_telltale():
             "I mentioned the cache. The flag is mentioned in the introduction. As mentioned before, "
             "restart. Troops fought arduous all night.")
     assert _signature(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "* Type: {string|Object}",                      # API type unions
+    "* Returns: {Buffer|string} The stdout of the command.",
+    "* Returns: {fs.Dirent|null}",
+    "* Type: {ArrayBuffer|TypedArray|DataView}",
+])
+def test_type_unions_are_not_spintax(text):
+    assert hits("SP101", text, "api.txt") == []
+
+
+def test_braced_phrase_needs_words_around_it():
+    assert hits("SP102", "* `options` {zlib options}\n", "api.txt") == []
+    assert hits("SP102", "options {zlib options}\n", "api.txt") == []
+
+
+def test_type_union_with_a_code_type_is_not_spintax():
+    assert hits("SP101", "* Returns: {URL|null}", "api.txt") == []
+    assert hits("SP101", "It was {any|every} day.") == ["{any|every}"]

@@ -71,9 +71,21 @@ _INNER_GROUP = re.compile(r"\{([^{}\n]*)\}")
 # What an option of spun text may hold: words, spaces and sentence punctuation. No code or
 # math characters ($ = < > \ ^ _ * / # @ ...), which keeps `{x | x > 0}` and shell out.
 _OPTION = re.compile(r"[^\W_]+(?:[\s'’\-,.!?:;\"“”()&%]+[^\W_]*)*[.!?\"”]*")
+# camelCase or dotted names are code: {ArrayBuffer|TypedArray}, {vm.Module|Promise}.
+_IDENTIFIER = re.compile(r"[a-z][A-Z]|\w\.\w")
+# Type names no prose option would use, and type names that are also English words (a
+# union of those only is still code: {string|number}).
+_CODE_TYPES = frozenset(
+    "null undefined boolean bool bigint int uint float double nil NaN Object Array Function "
+    "Promise Buffer RegExp Iterable Symbol Boolean".split())
+_TYPE_NAMES = _CODE_TYPES | frozenset(
+    "string number object any void symbol integer char byte true false Error Date Map Set "
+    "String Number Stream".split())
 _PROSE_BEFORE = "(“\"'‘«—–{|"
 _PROSE_AFTER = ".,;:!?)”\"'’»—–}|"
 _PREVIOUS_TOKEN = re.compile(r"(\S+)[ \t]+$")
+_PREVIOUS_WORD = re.compile(r"(\S+)[ \t]+[(“\"'‘«]?$")
+_FOLLOWING_WORD = re.compile(r"[.,;:!?)”\"'’—–]*[ \t]+[(“\"'‘«]?[^\W\d_]")
 _PROSE_TOKEN = re.compile(r"[(“\"'‘«{|]?[^\W\d_][\w'’|{}-]*[.,;:!?)”\"'’»]*")
 
 
@@ -88,6 +100,9 @@ def _is_spintax_body(body: str) -> bool:
     filled = [o for o in options if o.strip()]
     if len(filled) < 2:
         return False
+    if (any(_IDENTIFIER.search(o) or o.strip() in _CODE_TYPES for o in filled)
+            or all(o.strip() in _TYPE_NAMES for o in filled)):
+        return False  # a type union from API docs: {string|Buffer}, {fs.Dirent|null}
     for option in filled:
         if len(option) > 120 or len(option.strip()) < 2 or not _OPTION.fullmatch(option.strip()):
             return False
@@ -174,6 +189,13 @@ def braced_phrase_spans(prose: str, min_words: int, max_words: int) -> list[tupl
         if not (before.isspace() or before in "(“\"'‘—–"):
             continue
         if not (after.isspace() or after in ".,;:!?)”\"'’—–"):
+            continue
+        # A fragment sits inside a sentence: prose words before and after it on its line.
+        line_start = prose.rfind("\n", 0, m.start()) + 1
+        line_end = prose.find("\n", m.end())
+        previous = _PREVIOUS_WORD.search(prose, line_start, m.start())
+        following = _FOLLOWING_WORD.match(prose, m.end(), len(prose) if line_end < 0 else line_end)
+        if previous is None or not _PROSE_TOKEN.fullmatch(previous.group(1)) or following is None:
             continue
         spans.append((m.start(), m.end()))
     return spans
