@@ -9,7 +9,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterator
+from typing import Any, Callable, Hashable, Iterator
 
 from lint import frontmatter as fm
 from lint.finding import Location
@@ -184,6 +184,14 @@ class Article:
 
     def prose_blocks(self) -> Iterator[Block]:
         return (b for b in self.blocks if b.is_prose)
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Work that several rules share on one article (a family's scan, a server's answer),
+        computed once. Keys start with the family's name."""
+        memo = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
 
 
 def mask(text: str, spans: list[Span]) -> str:

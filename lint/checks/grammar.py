@@ -29,7 +29,6 @@ import re
 import socket
 import threading
 import urllib.parse
-import weakref
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
@@ -397,13 +396,12 @@ def _start_failure(exc: BaseException | None) -> str:
 
 
 def reset() -> None:
-    """Forget connections, the local server and cached answers (tests)."""
+    """Forget connections and the local server (tests)."""
     with _STATE_LOCK:
         for client in _CLIENTS.values():
             client.close()
         _CLIENTS.clear()
         _LOCAL.clear()
-    _ANSWERS.clear()
 
 
 # -- one request per article -----------------------------------------------------------
@@ -423,7 +421,6 @@ class Match:
     fixable: bool
 
 
-_ANSWERS: "weakref.WeakKeyDictionary[Article, dict[tuple, list[Match]]]" = weakref.WeakKeyDictionary()
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
@@ -482,21 +479,22 @@ def matches(article: Article, params: Mapping[str, Any]) -> list[Match]:
     language = article_language(article, params)
     form = _form(params, language)
     max_chars = int(params.get("max-chars") or 20000)
-    key = (_server_url(params), timeout, max_chars, tuple(sorted(form.items())))
-    cached = _ANSWERS.setdefault(article, {})
-    if key in cached:
-        return cached[key]
-    client = _client(key[0], timeout)
-    prose = prose_text(article)
-    found: list[Match] = []
-    for start, end in _chunks(prose, max_chars):
-        chunk = prose.text[start:end]
-        if not chunk.strip():
-            continue
-        answer = _ask(client, dict(form, text=chunk), params, declared=language != _configured_language(params))
-        found.extend(_map_matches(article, prose, start, chunk, answer))
-    cached[key] = found
-    return found
+    server = _server_url(params)
+
+    def ask_server() -> list[Match]:
+        client = _client(server, timeout)
+        prose = prose_text(article)
+        found: list[Match] = []
+        for start, end in _chunks(prose, max_chars):
+            chunk = prose.text[start:end]
+            if not chunk.strip():
+                continue
+            answer = _ask(client, dict(form, text=chunk), params,
+                          declared=language != _configured_language(params))
+            found.extend(_map_matches(article, prose, start, chunk, answer))
+        return found
+
+    return article.memo(("grammar", server, timeout, max_chars, tuple(sorted(form.items()))), ask_server)
 
 
 def _configured_language(params: Mapping[str, Any]) -> str:

@@ -1,0 +1,721 @@
+"""Spun text: what article spinners leave behind.
+
+- spintax: `{a|b|c}` templates the spinner never expanded, and braces left around a short
+  phrase ("{that a}");
+- tortured names: known names with a word swapped for a synonym ("White Home"), built
+  from a list of names and a table of the swaps spinners make, never from a hand list of
+  corruptions;
+- tortured dates: "in Could 2024" for "in May 2024";
+- tortured phrases: a lexicon of spun set phrases ("entrance strains" for "front lines");
+- the spinner signature: one document-level finding that counts the evidence, with the
+  reporting-verb telltale ("mentioned" for "said" throughout a story).
+
+Everything scans Article.prose_text, where code, templates, URLs and markup are blanked."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping, NamedTuple
+
+from lint.article import Article
+from lint.checks import check
+from lint.finding import Edit, Fix, Hit
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _english(article: Article) -> bool:
+    """The name, date and phrase lexicons are English: skip articles that declare another
+    language in their front matter."""
+    language = article.language
+    return language is None or language.lower().replace("_", "-").split("-")[0] in ("en", "eng", "english")
+
+
+def _memo(article: Article, key: tuple, compute):
+    """Per-article memo, so that SP106 reuses what SP101-SP105 found in the same run
+    instead of scanning the article again. Keyed by the lexicons' content too."""
+    return article.memo(("spun",) + key, compute)
+
+
+def _fingerprint_of(obj: Any) -> str:
+    return repr(obj)
+
+
+class _ByIdentity:
+    """Cache compiled matchers by the identity of the (possibly unhashable) lexicon object
+    the rule set loaded once; the object is kept alive so that its id stays unique."""
+
+    def __init__(self, build):
+        self._build = build
+        self._cache: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
+
+    def __call__(self, *objects: Any) -> Any:
+        key = tuple(id(o) for o in objects)
+        hit = self._cache.get(key)
+        if hit is None:
+            if len(self._cache) > 64:
+                self._cache.clear()
+            hit = (objects, self._build(*objects))
+            self._cache[key] = hit
+        return hit[1]
+
+
+# -- SP101 / SP102: spintax ---------------------------------------------------------------
+
+_INNER_GROUP = re.compile(r"\{([^{}\n]*)\}")
+# What an option of spun text may hold: words, spaces and sentence punctuation. No code or
+# math characters ($ = < > \ ^ _ * / # @ ...), which keeps `{x | x > 0}` and shell out.
+_OPTION = re.compile(r"[^\W_]+(?:[\s'’\-,.!?:;\"“”()&%]+[^\W_]*)*[.!?\"”]*")
+# camelCase or dotted names are code: {ArrayBuffer|TypedArray}, {vm.Module|Promise}.
+_IDENTIFIER = re.compile(r"[a-z][A-Z]|\w\.\w")
+# Type names no prose option would use, and type names that are also English words (a
+# union of those only is still code: {string|number}).
+_CODE_TYPES = frozenset(
+    "null undefined boolean bool bigint int uint float double nil NaN Object Array Function "
+    "Promise Buffer RegExp Iterable Symbol Boolean".split())
+_TYPE_NAMES = _CODE_TYPES | frozenset(
+    "string number object any void symbol integer char byte true false Error Date Map Set "
+    "String Number Stream".split())
+_PROSE_BEFORE = "(“\"'‘«—–{|"
+_PROSE_AFTER = ".,;:!?)”\"'’»—–}|"
+_PREVIOUS_TOKEN = re.compile(r"(\S+)[ \t]+$")
+_PREVIOUS_WORD = re.compile(r"(\S+)[ \t]+[(“\"'‘«]?$")
+_FOLLOWING_WORD = re.compile(r"[.,;:!?)”\"'’—–]*[ \t]+[(“\"'‘«]?[^\W\d_]")
+_PROSE_TOKEN = re.compile(r"[(“\"'‘«{|]?[^\W\d_][\w'’|{}-]*[.,;:!?)”\"'’»]*")
+
+
+def _is_spintax_body(body: str) -> bool:
+    """Two or more options of natural words. Command-line and grammar notation is not
+    spintax: `{ on | off }` (padded), `{0|1}` (numbers), `{A|c|x}` (single letters)."""
+    options = body.split("|")
+    if len(options) < 2 or body[:1].isspace() or body[-1:].isspace():
+        return False
+    if " | " in body:
+        return False
+    filled = [o for o in options if o.strip()]
+    if len(filled) < 2:
+        return False
+    if (any(_IDENTIFIER.search(o) or o.strip() in _CODE_TYPES for o in filled)
+            or all(o.strip() in _TYPE_NAMES for o in filled)):
+        return False  # a type union from API docs: {string|Buffer}, {fs.Dirent|null}
+    for option in filled:
+        if len(option) > 120 or len(option.strip()) < 2 or not _OPTION.fullmatch(option.strip()):
+            return False
+    return True
+
+
+def _in_prose(work: str, start: int, end: int) -> bool:
+    """The group stands between words of a sentence, not in `--opt={a|b}` or `cmd [-x] {a|b}`."""
+    before = work[start - 1] if start else "\n"
+    after = work[end] if end < len(work) else "\n"
+    if not (before.isspace() or before in _PROSE_BEFORE):
+        return False
+    if not (after.isspace() or after in _PROSE_AFTER or after == "x"):
+        return False
+    if after in _PROSE_AFTER:
+        following = work[end + 1] if end + 1 < len(work) else "\n"
+        if not (following.isspace() or following in _PROSE_AFTER):
+            return False
+    line_start = work.rfind("\n", 0, start) + 1
+    previous = _PREVIOUS_TOKEN.search(work, line_start, start if before.isspace() else start - 1)
+    return previous is None or bool(_PROSE_TOKEN.fullmatch(previous.group(1)))
+
+
+def spintax_spans(prose: str) -> list[tuple[int, int]]:
+    """Outermost `{a|b}` groups, nested groups included, in prose text."""
+    work = prose
+    spans: list[tuple[int, int]] = []
+    while True:
+        found = []
+        for m in _INNER_GROUP.finditer(work):
+            if "|" in m.group(1) and _is_spintax_body(m.group(1)) and _in_prose(work, m.start(), m.end()):
+                found.append((m.start(), m.end()))
+        if not found:
+            break
+        for start, end in found:
+            # An expanded inner group stands for a word of the enclosing group.
+            work = work[:start] + "x" * (end - start) + work[end:]
+            spans.append((start, end))
+    spans.sort()
+    outer: list[tuple[int, int]] = []
+    for start, end in spans:
+        if outer and start < outer[-1][1]:
+            if end > outer[-1][1]:
+                outer[-1] = (outer[-1][0], end)
+            continue
+        outer.append((start, end))
+    return outer
+
+
+def _first_options(text: str) -> str:
+    """The spintax with every group replaced by its first option: the unspun reading."""
+    while True:
+        m = re.search(r"\{([^{}]*)\}", text)
+        if not m:
+            return text
+        text = text[:m.start()] + m.group(1).split("|", 1)[0] + text[m.end():]
+
+
+@check("spun.spintax")
+def spintax(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    text = article.text
+    for start, end in spintax_spans(article.prose_text):
+        found = text[start:end]
+        options = found.count("|") + 1 - 2 * found[1:-1].count("{")
+        yield Hit(start, end, {"found": found, "options": max(2, options)},
+                  fix=Fix((Edit(start, end, _first_options(found)),)))
+
+
+_BRACED = re.compile(r"\{([^\W\d_A-Z][^{}|\n]*?)\}")
+_LOWER_WORDS = re.compile(r"[a-z]+(?:['’][a-z]+)?(?: [a-z]+(?:['’][a-z]+)?)*")
+
+
+def braced_phrase_spans(prose: str, min_words: int, max_words: int) -> list[tuple[int, int]]:
+    spans = []
+    for m in _BRACED.finditer(prose):
+        body = m.group(1)
+        if not _LOWER_WORDS.fullmatch(body):
+            continue
+        if not min_words <= body.count(" ") + 1 <= max_words:
+            continue
+        before = prose[m.start() - 1] if m.start() else " "
+        after = prose[m.end()] if m.end() < len(prose) else " "
+        # Prose on both sides: a space or punctuation, not `\cmd{x y}`, `${a b}`, `{{`, `}{`.
+        if not (before.isspace() or before in "(“\"'‘—–"):
+            continue
+        if not (after.isspace() or after in ".,;:!?)”\"'’—–"):
+            continue
+        # A fragment sits inside a sentence: prose words before and after it on its line.
+        line_start = prose.rfind("\n", 0, m.start()) + 1
+        line_end = prose.find("\n", m.end())
+        previous = _PREVIOUS_WORD.search(prose, line_start, m.start())
+        following = _FOLLOWING_WORD.match(prose, m.end(), len(prose) if line_end < 0 else line_end)
+        if previous is None or not _PROSE_TOKEN.fullmatch(previous.group(1)) or following is None:
+            continue
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+@check("spun.braced-phrase")
+def braced_phrase(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    text = article.text
+    for start, end in braced_phrase_spans(article.prose_text, int(params.get("min-words", 2)),
+                                          int(params.get("max-words", 4))):
+        found = text[start:end]
+        yield Hit(start, end, {"found": found, "inner": found[1:-1]},
+                  fix=Fix((Edit(start, end, found[1:-1]),)))
+
+
+# -- words with offsets -------------------------------------------------------------------
+
+_WORD = re.compile(r"\S+")
+_LEAD = "\"'“‘«([{*_"
+_TRAIL = ".,;:!?\"”’'»)]}*_…"
+_POSSESSIVE = re.compile(r"['’]s$")
+_NEXT_WORD = re.compile(r"(?:['’]s)?[.,;:!?\"”’'»)\]}*_…]*[ \t]*\n?[ \t]*[\"'“‘«(\[{*_]*(\S+)")
+_SENTENCE_END = re.compile(r"[.!?:;…\"”»]$")
+
+
+class Word(NamedTuple):
+    core: str  # the word without surrounding punctuation or a possessive 's
+    start: int  # offsets of the core in the text
+    end: int
+    lead: str  # punctuation glued before
+    trail: str  # punctuation (or 's) glued after, apostrophes normalised to '
+    gap_newlines: int  # newlines between this word and the previous one
+
+
+def words_of(prose: str, start: int = 0, end: int | None = None) -> list[Word]:
+    """The words of prose[start:end], with offsets into prose."""
+    end = len(prose) if end is None else end
+    result = []
+    previous_end = start
+    for m in _WORD.finditer(prose, start, end):
+        raw = m.group()
+        lead_len = len(raw) - len(raw.lstrip(_LEAD))
+        core = raw[lead_len:].rstrip(_TRAIL)
+        trail = raw[lead_len + len(core):]
+        pm = _POSSESSIVE.search(core)
+        if pm and len(core) > 2:
+            trail = core[pm.start():] + trail
+            core = core[:pm.start()]
+        if not core:
+            previous_end = m.end()
+            continue
+        start = m.start() + lead_len
+        result.append(Word(core, start, start + len(core), raw[:lead_len], trail.replace("’", "'"),
+                           prose.count("\n", previous_end, m.start())))
+        previous_end = m.end()
+    return result
+
+
+def _capitalised(core: str) -> bool:
+    return core[:1].isupper() and not core.isupper()
+
+
+def _clause_start(words: list[Word], i: int, max_gap: int = 0) -> bool:
+    """Word i opens a sentence, a clause after a colon, or a paragraph."""
+    if i == 0 or words[i].gap_newlines > max_gap:
+        return True
+    previous = words[i - 1]
+    return bool(words[i].lead) or bool(_SENTENCE_END.search(previous.trail))
+
+
+# -- SP103: tortured names ----------------------------------------------------------------
+
+
+@dataclass
+class _NameMatcher:
+    # first core token -> [(variant core tokens, variant trails, real name, corrupted, title)]
+    index: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str, bool, bool]]] = field(default_factory=dict)
+    title_words: frozenset[str] = frozenset()
+    modifiers: frozenset[str] = frozenset()
+    names: int = 0
+    variants: int = 0
+    opener: re.Pattern | None = None  # finds the words that open a name or a variant
+    reach: int = 0  # characters from the opening word to the end of the longest variant
+    # first core -> the cores that can follow it: a cheap test before tokenising a window
+    second: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def _split_name_word(word: str) -> tuple[str, str]:
+    core = word.rstrip(_TRAIL)
+    trail = word[len(core):]
+    pm = _POSSESSIVE.search(core)
+    if pm and len(core) > 2:
+        trail = core[pm.start():] + trail
+        core = core[:pm.start()]
+    return core, trail.replace("’", "'")
+
+
+def _iter_names(names: Any) -> Iterator[tuple[str, bool]]:
+    """(name, is_title) from the names lexicon: a mapping of category -> list, or a list."""
+    if isinstance(names, Mapping):
+        for category, entries in names.items():
+            for entry in entries or ():
+                yield str(entry), str(category) == "titles"
+    else:
+        for entry in names or ():
+            yield str(entry), False
+
+
+def build_name_matcher(lexicon: Any, synonyms: Any) -> _NameMatcher:
+    if isinstance(lexicon, Mapping):
+        names = lexicon.get("names", {})
+        title_words = frozenset(str(w) for w in lexicon.get("title-words") or ())
+        modifiers = frozenset(str(w) for w in lexicon.get("modifiers") or ())
+    else:
+        names, title_words, modifiers = lexicon, frozenset(), frozenset()
+    swaps: dict[str, list[tuple[str, ...]]] = {}
+    for word, substitutes in (synonyms or {}).items():
+        swaps[str(word)] = [tuple(str(s).split()) for s in (substitutes or ()) if str(s).strip()]
+    real: dict[str, bool] = {}
+    for name, is_title in _iter_names(names):
+        key = " ".join(name.split())
+        real[key] = real.get(key, False) or is_title
+    matcher = _NameMatcher(title_words=title_words, modifiers=modifiers, names=len(real))
+    real_cores = {tuple(_split_name_word(w)[0] for w in name.split()) for name in real}
+    seen: set[tuple[str, ...]] = set()
+    for name, is_title in real.items():
+        parts = [_split_name_word(w) for w in name.split()]
+        # Every combination of the words' alternatives: the name itself and each corruption.
+        variants: list[tuple[tuple[str, ...], tuple[str, ...], bool]] = [((), (), False)]
+        for core, trail in parts:
+            alternatives = [((core,), False)] + [(sub, True) for sub in swaps.get(core, ())]
+            grown = []
+            for cores, trails, changed in variants:
+                for alt, swapped in alternatives:
+                    # The last word of a multi-word substitute carries the trail ('s).
+                    alt_trails = ("",) * (len(alt) - 1) + (trail,)
+                    grown.append((cores + alt, trails + alt_trails, changed or swapped))
+            variants = grown
+            if len(variants) > 4096:  # a pathological entry: keep the name itself only
+                variants = [(tuple(c for c, _ in parts), tuple(t for _, t in parts), False)]
+                break
+        for cores, trails, changed in variants:
+            if changed and cores in real_cores:
+                continue  # a corruption that is itself a real name ("Power Ministry")
+            key = cores + trails
+            if key in seen:
+                continue
+            seen.add(key)
+            matcher.index.setdefault(cores[0], []).append((cores, trails, name, changed, is_title))
+            matcher.reach = max(matcher.reach, sum(map(len, cores + trails)) + len(cores))
+            matcher.variants += changed
+    for first, entries in matcher.index.items():
+        entries.sort(key=lambda e: -len(e[0]))
+        matcher.second[first] = frozenset(e[0][1] for e in entries if len(e[0]) > 1)
+    if matcher.index:
+        # Starts with the trie so that the engine rejects most positions on their first
+        # character; what stands before the word is checked in name_hits.
+        matcher.opener = re.compile("(" + trie_regex(list(matcher.index))
+                                    + r")(?=[\s\"'“”‘’«».,;:!?)\]}*_…]|\Z)")
+    return matcher
+
+
+_fingerprint = _ByIdentity(_fingerprint_of)  # equal lexicons loaded twice share one key
+
+
+_MATCHERS: dict[tuple[str, str], _NameMatcher] = {}
+
+
+def _name_matcher(lexicon: Any, synonyms: Any) -> _NameMatcher:
+    key = (_fingerprint(lexicon), _fingerprint(synonyms))
+    if key not in _MATCHERS:
+        _MATCHERS[key] = build_name_matcher(lexicon, synonyms)
+    return _MATCHERS[key]
+
+
+@dataclass(frozen=True)
+class NameHit:
+    start: int
+    end: int
+    found: str
+    name: str
+    weak: bool  # in a Title Case line, where capitals prove nothing
+
+
+_FUNCTION_WORDS = frozenset(
+    "a an and as at but by for from in into nor of off on onto or per the to up via vs with "
+    "through over under upon".split())
+
+
+def _title_case_line(prose: str, start: int) -> bool:
+    """The line holding `start` is a Title Case line (a heading, a credit): every word that
+    is not a short function word is capitalised."""
+    line_start = prose.rfind("\n", 0, start) + 1
+    line_end = prose.find("\n", start)
+    line = prose[line_start:line_end if line_end >= 0 else len(prose)]
+    words = [w for w in re.findall(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", line)]
+    content = [w for w in words if w.lower() not in _FUNCTION_WORDS]
+    if len(content) < 2:
+        return False
+    return all(w[:1].isupper() for w in content)
+
+
+def name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
+    return _memo(article, ("names", _fingerprint(lexicon), _fingerprint(synonyms)),
+                 lambda: _name_hits(article, lexicon, synonyms))
+
+
+def _name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
+    if not lexicon or not synonyms or not _english(article):
+        return []
+    matcher: _NameMatcher = _name_matcher(lexicon, synonyms)
+    prose = article.prose_text
+    hits: list[NameHit] = []
+    resume = 0
+    # Only capitalised words can open a name: tokenise a small window around each one whose
+    # word opens a known name, instead of the whole article.
+    if matcher.opener is None:
+        return []
+    # Markdown, and text with blank lines between paragraphs, wraps a paragraph over several
+    # lines: one line break joins two words. Text with one paragraph a line does not.
+    max_gap = 1 if article.markdown or "\n\n" in prose[article.body_start:].replace("\r", "") else 0
+    for m in matcher.opener.finditer(prose):
+        if m.start() < resume:
+            continue
+        if m.start() and not (prose[m.start() - 1].isspace() or prose[m.start() - 1] in _LEAD):
+            continue  # inside a word ("AWhite")
+        following = _NEXT_WORD.match(prose, m.end(1))
+        if following is None:
+            continue
+        core = following.group(1).rstrip(_TRAIL)
+        pm = _POSSESSIVE.search(core)
+        if pm and len(core) > 2:
+            core = core[:pm.start()]
+        if core not in matcher.second.get(m.group(1), ()):
+            continue  # no name continues this way: skip the costly window
+        window_start = max(0, m.start() - 60)
+        while window_start and not prose[window_start - 1].isspace():
+            window_start += 1  # do not start inside a word
+        # Enough words around: two before (context), the longest variant and one after, with
+        # room for runs of white space.
+        words = words_of(prose, window_start, min(len(prose), m.start() + 2 * matcher.reach + 40))
+        i = next((k for k, w in enumerate(words) if w.start >= m.start()), None)
+        if i is None:
+            continue
+        matched = _match_name(words, i, matcher, max_gap)
+        if matched is None:
+            continue
+        length, name, changed, is_title = matched
+        first, last = words[i], words[i + length - 1]
+        resume = last.end
+        if changed and _name_context_ok(words, i, length, is_title, matcher, max_gap):
+            hits.append(NameHit(first.start, last.end, article.text[first.start:last.end], name,
+                                _title_case_line(prose, first.start)))
+    if not any(not h.weak for h in hits):
+        return []  # only Title Case evidence: capitals there prove nothing on their own
+    return hits
+
+
+def _match_name(words: list[Word], i: int, matcher: _NameMatcher, max_gap: int):
+    """The longest name or corrupted variant that starts at words[i]."""
+    n = len(words)
+    for cores, trails, name, changed, is_title in matcher.index.get(words[i].core, ()):
+        length = len(cores)
+        if i + length > n:
+            continue
+        for k in range(length):
+            word = words[i + k]
+            if word.core != cores[k]:
+                break
+            if k and (word.lead or word.gap_newlines > max_gap):
+                break
+            if k < length - 1 and word.trail != trails[k]:
+                break
+        else:
+            return length, name, changed, is_title  # candidates are sorted longest first
+    return None
+
+
+def _name_context_ok(words: list[Word], i: int, length: int, is_title: bool,
+                     matcher: _NameMatcher, max_gap: int) -> bool:
+    """The match is a whole name, not the tail or head of a longer name we do not know."""
+    first, last = words[i], words[i + length - 1]
+    if i > 0 and not first.lead and first.gap_newlines <= max_gap:
+        previous = words[i - 1]
+        if (not previous.trail and _capitalised(previous.core) and not _clause_start(words, i - 1, max_gap)
+                and previous.core not in matcher.modifiers):
+            return False
+    if i + length < len(words) and not last.trail:
+        following = words[i + length]
+        if (not following.lead and following.gap_newlines <= max_gap and _capitalised(following.core)
+                and not is_title and following.core not in matcher.title_words):
+            return False
+    return True
+
+
+@check("spun.tortured-name")
+def tortured_name(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    for hit in name_hits(article, params.get("names-lexicon"), params.get("synonyms-lexicon")):
+        yield Hit(hit.start, hit.end, {"found": hit.found, "name": hit.name},
+                  fix=Fix((Edit(hit.start, hit.end, hit.name),)))
+
+
+# -- SP104: tortured dates ----------------------------------------------------------------
+
+
+def _build_date_pattern(lexicon: Any) -> tuple[re.Pattern, dict[str, str]] | None:
+    substitutes = (lexicon or {}).get("substitutes") or {}
+    original: dict[str, str] = {}
+    for month, subs in substitutes.items():
+        for sub in subs or ():
+            original[" ".join(str(sub).split())] = str(month)
+    if not original:
+        return None
+    before = sorted({str(w) for w in (lexicon.get("before") or ())}, key=len, reverse=True)
+    subs_re = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in sorted(original, key=len, reverse=True))
+    before_re = "|".join(re.escape(w) for w in before) or r"(?!)"
+    introducer = re.compile(rf"(?:(?<![\w-])(?P<pre>{before_re})[ \t]+|(?<![\w-])(?P<mid>[Mm]id-))\Z")
+    pattern = re.compile(
+        rf"(?<!\w)(?P<sub>{subs_re})(?![\w-])"
+        r"(?P<post>[ \t]+(?:(?P<day>(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?)(?![\d:.,]\d)|(?P<year>(?:1[89]|20)\d\d)(?!\d))"
+        r"|(?P<stop>\s*(?:[,.;)]|$)))?"
+    )
+    return pattern, introducer, original
+
+
+_date_pattern = _ByIdentity(_build_date_pattern)
+
+
+def date_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, str]]:
+    return _memo(article, ("dates", _fingerprint(lexicon)), lambda: _date_hits(article, lexicon))
+
+
+def _date_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, str]]:
+    if not lexicon or not _english(article):
+        return []
+    built = _date_pattern(lexicon)
+    if built is None:
+        return []
+    pattern, introducer, original = built
+    prose = article.prose_text
+    hits = []
+    for m in pattern.finditer(prose):
+        sub_start, sub_end = m.span("sub")
+        context_start = max(0, sub_start - 24)
+        intro = introducer.search(prose, context_start, sub_start)
+        introduced = intro is not None
+        if sub_start and prose[sub_start - 1] == "-" and not (introduced and intro.group("mid")):
+            continue  # "Self-Could" is no date
+        dated = m.group("day") is not None or m.group("year") is not None
+        if introduced:
+            if not (dated or m.group("stop") is not None or intro.group("mid")):  # "mid-Could"
+                continue
+            if intro.group("pre") and intro.group("pre")[0].isupper() and not _opens_clause(prose, intro.start("pre")):
+                continue  # "On" capitalised mid-sentence: part of a name
+        elif not dated or _opens_clause(prose, sub_start):
+            continue  # "Could 2024 be the year ...?" is a question, not a date
+        found = " ".join(prose[sub_start:sub_end].split())
+        hits.append((sub_start, sub_end, article.text[sub_start:sub_end], original[found]))
+    return hits
+
+
+def _opens_clause(prose: str, offset: int) -> bool:
+    before = prose[:offset].rstrip(" \t")
+    return not before or before[-1] in "\n.!?:;\"“”«»(—–-"
+
+
+@check("spun.tortured-date")
+def tortured_date(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    for start, end, found, month in date_hits(article, params.get("dates-lexicon")):
+        yield Hit(start, end, {"found": found, "month": month},
+                  fix=Fix((Edit(start, end, month),)))
+
+
+# -- SP105: tortured phrases --------------------------------------------------------------
+
+
+def trie_regex(phrases: list[str]) -> str:
+    """One regular expression for many literal phrases, factored as a trie so that the
+    engine rejects a position in one step instead of trying every phrase in turn. A space
+    in a phrase matches any run of white space."""
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        end = "" in node
+        branches = []
+        for char in sorted(k for k in node if k):
+            atom = r"\s+" if char == " " else re.escape(char)
+            branches.append(atom + render(node[char]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not end else "(?:" + "|".join(branches) + ")"
+        if end:
+            body = body + "?" if body.startswith("(?:") else "(?:" + body + ")?"
+        return body
+
+    return render(trie)
+
+
+def _build_phrase_pattern(entries: tuple[str, ...]) -> tuple[re.Pattern, dict[str, str]] | None:
+    original: dict[str, str] = {}
+    for entry in entries:
+        tortured, _, meant = entry.partition("=>")
+        key = " ".join(tortured.lower().split())  # lowercase: matched against lowercased prose
+        if key:
+            original[key] = meant.strip()
+    if not original:
+        return None
+    # Lowercase phrases matched against lowercased prose: much faster than IGNORECASE.
+    return re.compile(rf"\b(?:{trie_regex(list(original))})(?![\w-]|['’]\w)"), original
+
+
+@functools.lru_cache(maxsize=16)
+def _phrase_pattern(entries: tuple[str, ...]):
+    return _build_phrase_pattern(entries)
+
+
+def phrase_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, str]]:
+    return _memo(article, ("phrases", _fingerprint(lexicon)), lambda: _phrase_hits(article, lexicon))
+
+
+def _phrase_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, str]]:
+    if not lexicon or not _english(article):
+        return []
+    built = _phrase_pattern(tuple(lexicon))
+    if built is None:
+        return []
+    pattern, original = built
+    text = article.text
+    prose = article.prose_text
+    lowered = prose.lower()
+    if len(lowered) != len(prose):  # a character whose lowercase is longer ("İ")
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in prose)
+    hits = []
+    for m in pattern.finditer(lowered):
+        if m.start() and lowered[m.start() - 1] in "'’-":
+            continue
+        found = text[m.start():m.end()]
+        hits.append((m.start(), m.end(), found, original.get(" ".join(found.lower().split()), "")))
+    return hits
+
+
+def _match_case(found: str, replacement: str) -> str:
+    if found[:1].isupper() and replacement[:1].islower():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+@check("spun.tortured-phrase")
+def tortured_phrase(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    for start, end, found, meant in phrase_hits(article, params.get("phrases-lexicon")):
+        fix = Fix((Edit(start, end, _match_case(found, meant)),)) if meant else None
+        yield Hit(start, end, {"found": found, "original": meant or "?"}, fix=fix)
+
+
+# -- SP106: the spinner signature ---------------------------------------------------------
+
+
+# "as mentioned above", "was mentioned", "mentioned earlier": a writer referring to the
+# text, not a spinner's "said". Only attributions count towards the telltale.
+_NOT_ATTRIBUTION_BEFORE = re.compile(
+    r"(?:\b(?:as|was|were|is|are|be|been|being|already|previously|not|never|i|we|you)\s+)\Z")
+_NOT_ATTRIBUTION_AFTER = re.compile(r"\s+(?:above|below|previously|here|in\s+the\s+(?:post|article|"
+                                    r"introduction|previous|last|first|next))\b")
+
+
+def _count_word(prose: str, words: tuple[str, ...], attributions_only: bool = False) -> int:
+    """Occurrences of any of `words` in lowercased prose; with attributions_only, leave out
+    the uses that refer to the text itself ("as mentioned above", "I mentioned")."""
+    if not words:
+        return 0
+    count = 0
+    for m in _word_pattern(words).finditer(prose):
+        if attributions_only and (_NOT_ATTRIBUTION_BEFORE.search(prose, max(0, m.start() - 16), m.start())
+                                  or _NOT_ATTRIBUTION_AFTER.match(prose, m.end())):
+            continue
+        count += 1
+    return count
+
+
+@functools.lru_cache(maxsize=32)
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w.lower()) for w in words) + r")(?![\w-])")
+
+
+@check("spun.signature")
+def signature(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    prose = article.prose_text
+    spintax_count = len(spintax_spans(prose)) + len(braced_phrase_spans(
+        prose, int(params.get("min-words", 2)), int(params.get("max-words", 4))))
+    names = len(name_hits(article, params.get("names-lexicon"), params.get("synonyms-lexicon")))
+    dates = len(date_hits(article, params.get("dates-lexicon")))
+    phrases = len(phrase_hits(article, params.get("phrases-lexicon")))
+    evidence = spintax_count + names + dates + phrases
+    telltale_words = tuple(params.get("telltale-verbs") or ("mentioned",))
+    plain_words = tuple(params.get("plain-verbs") or ("said",))
+    telltale = plain = 0
+    if _english(article):
+        lowered = prose.lower()
+        telltale = _count_word(lowered, telltale_words, attributions_only=True)
+        plain = _count_word(lowered, plain_words)
+    min_telltale = int(params.get("min-telltale", 5))
+    max_ratio = float(params.get("max-plain-ratio", 0.25))
+    telltale_found = telltale >= min_telltale and plain <= telltale * max_ratio
+    min_evidence = int(params.get("min-evidence", 3))
+    if not (evidence >= min_evidence or (telltale_found and evidence >= 1)):
+        return
+    parts = []
+    if telltale_found:
+        parts.append(f"{telltale} '{telltale_words[0]}' against {plain} '{plain_words[0]}'")
+    for count, one, many in ((names, "spun name", "spun names"), (dates, "spun date", "spun dates"),
+                             (phrases, "tortured phrase", "tortured phrases"),
+                             (spintax_count, "spintax leftover", "spintax leftovers")):
+        if count:
+            parts.append(f"{count} {one if count == 1 else many}")
+    words = max(1, len(prose.split()))
+    body = prose[article.body_start:]
+    anchor = article.body_start + len(body) - len(body.lstrip())
+    yield Hit(anchor, anchor, {
+        "evidence": ", ".join(parts), "count": evidence, "words": words,
+        "per_1000_words": round(1000 * evidence / words, 1),
+    })
