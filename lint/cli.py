@@ -53,6 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("-o", "--output-file", type=Path, metavar="FILE", help="write the report to FILE")
     out.add_argument("--statistics", action="store_true", help="print counts per rule instead of findings")
     out.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
+    base = check.add_argument_group("baseline (adopting copydesk on an existing archive)")
+    base.add_argument("--baseline", metavar="FILE",
+                      help="report and fail only on findings that FILE does not record")
+    base.add_argument("--write-baseline", metavar="FILE",
+                      help="record the current findings in FILE (sorted JSON) and exit 0")
+    base.add_argument("--prune-baseline", action="store_true",
+                      help="with --baseline, remove the entries no finding matches any more")
     exits = check.add_argument_group("exit status")
     exits.add_argument("--fail-on", choices=("error", "warning", "info"),
                        help="lowest severity that makes the exit status 1 (default: error)")
@@ -67,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     rule.add_argument("--config", type=Path, metavar="PATH")
 
     listing = sub.add_parser("rules", help="list every rule")
-    listing.add_argument("--output-format", choices=("table", "json"), default="table")
+    listing.add_argument("--output-format", choices=("table", "json", "markdown"), default="table",
+                         help="table (default), json (code, name, severity, fix, doc URL ...) or "
+                              "markdown (the docs/rules.md page)")
     listing.add_argument("--config", type=Path, metavar="PATH")
     return parser
 
@@ -132,6 +141,11 @@ def run_rules(args: argparse.Namespace) -> int:
 
         print(json.dumps([rule_summary(r) for r in rules], indent=2, ensure_ascii=False))
         return EXIT_OK
+    if args.output_format == "markdown":
+        from lint.docs import rules_page
+
+        sys.stdout.write(rules_page(rules))
+        return EXIT_OK
     for r in rules:
         state = "on " if r.default else "off"
         fix = {"none": "   ", "safe": "[*]", "unsafe": "[~]"}[r.fix]
@@ -147,6 +161,10 @@ class _Run:
     fixed: int = 0
     diffs: list[str] = field(default_factory=list)
     internal_error: bool = False
+    # --baseline / --write-baseline: the findings the baseline records, and what to tell
+    baselined: list = field(default_factory=list)
+    baseline: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -157,6 +175,8 @@ def run_check(args: argparse.Namespace) -> int:
         raise UsageError("--config and --isolated exclude each other")
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes goes with --fix or --diff")
+    if args.prune_baseline and not args.baseline:
+        raise UsageError("--prune-baseline goes with --baseline FILE")
     cli = CliOverrides(select=tuple(args.select) if args.select is not None else None,
                        ignore=tuple(args.ignore), extend_select=tuple(args.extend_select))
     resolver = Resolver(config=args.config, isolated=args.isolated, cli=cli)
@@ -179,6 +199,10 @@ def run_check(args: argparse.Namespace) -> int:
 
     run.findings.extend(corpus_findings(run.results, resolver.active_rules(None, project), project.ruleset))
     run.findings.sort(key=lambda f: f.sort_key())
+    if args.baseline or args.write_baseline:
+        from lint.baseline import apply_to_run
+
+        apply_to_run(args, run, {a.rule.code for a in resolver.active_rules(None, project)})
     _emit(args, output_format, project.ruleset, run)
     return _exit_code(args, run, fail_on)
 
@@ -304,12 +328,15 @@ def _emit(args, output_format: str, rules, run: _Run) -> None:
 
     if args.diff:
         sys.stdout.write("".join(run.diffs))
-    elif args.statistics:
-        sys.stdout.write(_statistics(run.findings))
     else:
-        text = renderer(output_format)(Report(run.findings, rules, run.files, run.fixed))
+        if args.statistics:
+            text = _statistics(run.findings)
+        else:
+            text = renderer(output_format)(Report(run.findings, rules, run.files, run.fixed,
+                                                  baselined=run.baselined, baseline=run.baseline))
         if args.output_file is not None:
             try:
+                args.output_file.parent.mkdir(parents=True, exist_ok=True)
                 args.output_file.write_text(text, encoding="utf-8")
             except OSError as exc:
                 raise UsageError(f"cannot write {args.output_file}: {exc.strerror or exc}") from None
@@ -320,6 +347,8 @@ def _emit(args, output_format: str, rules, run: _Run) -> None:
     sys.stdout.flush()
     if not args.quiet:
         print(_summary(args, run), file=sys.stderr)
+        for note in run.notes:
+            print(note, file=sys.stderr)
 
 
 def _statistics(findings) -> str:
@@ -345,13 +374,16 @@ def _summary(args, run: _Run) -> str:
         return f"{_plural(len(run.diffs), 'file')} would be changed by fixes; {files} checked."
     by = {s: sum(1 for f in run.findings if f.severity == s) for s in Severity}
     head = f"Fixed {_plural(run.fixed, 'finding')}. " if args.fix else ""
+    if run.baseline:
+        files += f" ({len(run.baselined)} baselined)"
     if not run.findings:
-        return f"{head}No findings in {files}."
+        return f"{head}No {'new ' if run.baseline else ''}findings in {files}."
     parts = [_plural(by[Severity.ERROR], "error"), _plural(by[Severity.WARNING], "warning"),
              f"{by[Severity.INFO]} info"]
     fixable = sum(1 for f in run.findings if f.fix is not None and str(f.fix.applicability) == "safe")
     tail = f"; {fixable} fixable with --fix" if fixable and not args.fix else ""
-    return f"{head}Found {_plural(len(run.findings), 'finding')} ({', '.join(parts)}) in {files}{tail}."
+    word = "new finding" if run.baseline else "finding"
+    return f"{head}Found {_plural(len(run.findings), word)} ({', '.join(parts)}) in {files}{tail}."
 
 
 def _exit_code(args, run: _Run, fail_on: str) -> int:
