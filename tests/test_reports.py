@@ -408,3 +408,81 @@ def test_rdjson_columns_past_the_stored_line_text(run_cli, site):
     suggested = _apply_suggestions(article.read_bytes(), document["diagnostics"])
     run_cli("check", "--fix", "_posts/long.md", cwd=site)
     assert suggested == article.read_bytes() == ("👍 email\r\n\r\n" + "é" * 450 + " email\r\n").encode("utf-8")
+
+
+# -- all formats on real and damaged text ---------------------------------------------------------
+
+WORD_RULE = """
+- code: HS201
+  name: names
+  check: existence
+  severity: warning
+  message: "name {match!r}"
+  params:
+    tokens: [Putin, Trump, Ukraine, café, e-mail]
+"""
+
+
+def _count(fmt: str, text: str) -> int:
+    """How many findings a report holds, read the way its consumer reads it."""
+    if fmt == "sarif":
+        document = json.loads(text)
+        _validate_sarif(document)
+        _github_requirements(document)
+        return len(document["runs"][0]["results"])
+    if fmt in ("json", "gitlab"):
+        return len(json.loads(text))
+    if fmt == "rdjson":
+        return len(json.loads(text)["diagnostics"])
+    if fmt == "junit":
+        return len(ET.fromstring(text.encode("utf-8")).findall("testsuite/testcase/failure"))
+    if fmt == "checkstyle":
+        return len(ET.fromstring(text.encode("utf-8")).findall("file/error"))
+    if fmt == "github":
+        return len(_parse_github(text))
+    if fmt == "json-lines":
+        return len([json.loads(line) for line in text.splitlines()])
+    if fmt == "pylint":
+        assert all(_PYLINT.fullmatch(line) for line in text.splitlines())
+        return len(text.splitlines())
+    if fmt == "concise":
+        assert all(_CONCISE.match(line) for line in text.splitlines())
+        return len(text.splitlines())
+    assert fmt == "full"
+    return len(re.findall(r"^\S+:\d+:\d+: [A-Z]+\d+ ", text, re.M))
+
+
+def test_every_format_reads_back_on_real_and_damaged_articles(run_cli, site):
+    from lint.report import FORMATS
+
+    seeds = Path(__file__).resolve().parent / "fixtures" / "seeds"
+    for seed in sorted(seeds.glob("*.txt")):
+        (site / "_posts" / seed.name).write_bytes(seed.read_bytes())
+    (site / "house" / "words.yaml").write_text(WORD_RULE, encoding="utf-8")
+    posts = site / "_posts"
+    (posts / "latin1.md").write_bytes(b"Le caf\xe9 du coin, par e-mail.\n")          # not UTF-8
+    (posts / "utf16.md").write_bytes("\ufeffPutin et Trump, e-mail.\r\n".encode("utf-16-le"))
+    (posts / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR")            # CD102
+    (posts / "old-mac.md").write_bytes(b"Trump\rUkraine\re-mail\r")                 # CR line ends
+    (posts / "controls.md").write_bytes("Ukraine \x00\x0b\x1b e-mail \ud800".encode("utf-8", "surrogatepass"))
+    counts = {}
+    for fmt in sorted(FORMATS):
+        result = run_cli("check", "--output-format", fmt, "--exit-zero", ".", "_posts/missing.md", cwd=site)
+        assert result.returncode == 0, (fmt, result.stderr.decode())
+        counts[fmt] = _count(fmt, _stdout(result))
+    assert len(set(counts.values())) == 1, counts
+    assert counts["json"] > 50
+
+
+def test_rdjson_counts_the_bytes_of_the_file(run_cli, site):
+    posts = site / "_posts"
+    (posts / "bom.md").write_bytes(b"\xef\xbb\xbfOne e-mail.\n")
+    (posts / "latin1.md").write_bytes(b"Le caf\xe9, par e-mail.\n")
+    document = json.loads(_stdout(run_cli("check", "--output-format", "rdjson", "--select", "HS101",
+                                          "_posts/bom.md", "_posts/latin1.md", cwd=site)))
+    bom, latin1 = document["diagnostics"]
+    # the byte-order mark is three bytes of line 1
+    assert bom["location"]["range"]["start"] == {"line": 1, "column": 8}
+    assert _apply_suggestions(b"\xef\xbb\xbfOne e-mail.\n", [bom]) == b"\xef\xbb\xbfOne email.\n"
+    # a file not stored as UTF-8 has no UTF-8 byte columns: no suggestion rather than a wrong one
+    assert "suggestions" not in latin1

@@ -1,13 +1,14 @@
 """reviewdog's Diagnostic Format (rdjson): a DiagnosticResult with one Diagnostic a finding,
 fixes as suggestions.
 
-reviewdog counts columns in UTF-8 bytes, copydesk in code points. The finding's own line
-text and flagged text give the byte columns of most positions; for the rest the file is
-read again (and decoded as the engine decoded it). A suggestion whose byte range cannot be
-known exactly is left out rather than risk splicing text at the wrong place."""
+reviewdog counts columns in UTF-8 bytes of the file, copydesk in code points. The finding's
+own line text and flagged text give the byte columns of most positions; for the rest the
+file is read again (and decoded as the engine decoded it). A suggestion whose byte range
+cannot be known exactly is left out rather than risk splicing text at the wrong place."""
 
 from __future__ import annotations
 
+import codecs
 import json
 from typing import Any
 
@@ -19,38 +20,60 @@ _SEVERITY = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.INFO
 SOURCE = {"name": "copydesk", "url": "https://github.com/copydesk/copydesk"}
 
 
+class _File:
+    def __init__(self, path: str, data: bytes) -> None:
+        self.path, self.data = path, data
+        self.bom = data.startswith(codecs.BOM_UTF8)
+        try:
+            data.decode("utf-8")
+            self.utf8 = True
+        except UnicodeDecodeError:
+            self.utf8 = False
+        self._article = None
+
+    @property
+    def article(self):
+        if self._article is None:
+            from lint.article import Article
+
+            self._article = Article(self.data, self.path)
+        return self._article
+
+
 class _Columns:
     """Code-point (line, column) -> UTF-8 byte column, from what the findings carry, else from
-    the file itself."""
+    the file itself. Only a file stored as UTF-8 has UTF-8 byte columns: for one in another
+    encoding (or unreadable now, or stdin) positions stay in code points and no suggestion
+    is made."""
 
     def __init__(self) -> None:
-        self._articles: dict[str, Any] = {}
+        self._files: dict[str, _File | None] = {}
 
-    def _article(self, path: str):
-        if path not in self._articles:
-            article = None
-            if path != "-":
-                try:
-                    from lint.article import Article
-
-                    with open(path, "rb") as handle:
-                        article = Article(handle.read(), path)
-                except OSError:
-                    article = None
-            self._articles[path] = article
-        return self._articles[path]
+    def _file(self, path: str) -> _File | None:
+        if path not in self._files:
+            try:
+                with open(path, "rb") as handle:
+                    self._files[path] = _File(path, handle.read())
+            except OSError:
+                self._files[path] = None
+        return self._files[path]
 
     def byte_column(self, f: Finding, line: int, column: int) -> int | None:
+        file = self._file(f.path) if f.path != "-" else None
+        if file is None or not file.utf8:
+            return None
         prefix = self._prefix_from_finding(f, line, column)
         if prefix is None:
-            article = self._article(f.path)
-            if article is None or not 1 <= line <= len(article.line_starts):
+            article = file.article
+            if not 1 <= line <= len(article.line_starts):
                 return None
             start = article.line_starts[line - 1]
             prefix = article.text[start:start + column - 1]
             if len(prefix) != column - 1:
                 return None
-        return len(prefix.encode("utf-8", errors="surrogatepass")) + 1
+        # reviewdog counts the bytes of the file: a byte-order mark is three of them
+        bom = 3 if file.bom and line == 1 else 0
+        return len(prefix.encode("utf-8", errors="surrogatepass")) + 1 + bom
 
     @staticmethod
     def _prefix_from_finding(f: Finding, line: int, column: int) -> str | None:
