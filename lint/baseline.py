@@ -86,6 +86,8 @@ class Baseline:
     path: str
     entries: dict[Key, Entry] = field(default_factory=dict)
 
+    _paths: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
     @property
     def base_dir(self) -> str:
         return os.path.dirname(os.path.abspath(self.path))
@@ -95,8 +97,10 @@ class Baseline:
         so the file works from any working directory."""
         if display_path == "-":
             return display_path
-        rel = os.path.relpath(os.path.abspath(display_path), self.base_dir)
-        return rel.replace(os.sep, "/")
+        if display_path not in self._paths:
+            rel = os.path.relpath(os.path.abspath(display_path), self.base_dir)
+            self._paths[display_path] = rel.replace(os.sep, "/")
+        return self._paths[display_path]
 
     def total(self) -> int:
         return sum(e.count for e in self.entries.values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +39,14 @@ def _show(value: Any) -> str:
 
 
 def is_builtin(rule: Rule) -> bool:
+    return _builtin_source(rule.source)
+
+
+@functools.lru_cache(maxsize=64)
+def _builtin_source(source: str) -> bool:
     from lint import resources
 
-    return bool(rule.source) and Path(rule.source).resolve().parent == resources.builtin_rules_dir().resolve()
+    return bool(source) and Path(source).resolve().parent == resources.builtin_rules_dir().resolve()
 
 
 def rule_url(rule: Rule) -> str | None:

@@ -33,4 +33,4 @@ def render(report: Report) -> str:
                 "lines": {"begin": f.location.line, "end": f.location.end_line},
             },
         })
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(issues, ensure_ascii=False) + "\n"  # compact: the C encoder

@@ -133,4 +133,4 @@ def render(report: Report) -> str:
         "source": SOURCE,
         "diagnostics": [diagnostic(columns, f, report.rules) for f in report.findings],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document, ensure_ascii=False) + "\n"  # compact: the C encoder

@@ -27,7 +27,8 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def render(report: Report) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    # compact: with indent, json falls back to its pure-Python encoder (seconds on a big run)
+    return json.dumps(document(report), ensure_ascii=False) + "\n"
 
 
 def document(report: Report) -> dict[str, Any]:
