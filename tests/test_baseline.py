@@ -198,3 +198,17 @@ def test_occurrence_index_follows_file_order_not_report_order():
     assert [i for _, i in in_order] == [0, 1]
     assert [i for _, i in reversed_] == [1, 0]
     assert baseline.fingerprints([first, second]) == baseline.fingerprints([second, first])[::-1]
+
+
+def test_fingerprints_do_not_depend_on_the_baseline(check, site):
+    """Two findings with the same key: the second is new. Its GitLab fingerprint is the one
+    it has in a run without the baseline (the occurrence index counts baselined twins)."""
+    article = site / DAMAGED_PATH
+    article.write_text("One e-mail.\n", encoding="utf-8")
+    check("--write-baseline", BASELINE)
+    article.write_text("One e-mail.\n\nTwo e-mail.\n", encoding="utf-8")
+    plain = json.loads(check("--output-format", "gitlab", "--select", "HS101").out)
+    with_baseline = json.loads(check("--output-format", "gitlab", "--select", "HS101", "--baseline", BASELINE).out)
+    assert len(plain) == 2 and len(with_baseline) == 1
+    assert with_baseline[0]["fingerprint"] == plain[1]["fingerprint"]
+    assert with_baseline[0]["location"]["lines"]["begin"] == 3

@@ -18,7 +18,12 @@ SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "
 def render(report: Report) -> str:
     rules = report.rules
     issues = []
-    for f, fingerprint in zip(report.findings, fingerprints(report.findings)):
+    # counted over baselined findings too, so that a finding keeps its fingerprint whether or
+    # not a baseline hides its older twins
+    everything = report.all_findings()
+    by_id = {id(f): fp for f, fp in zip(everything, fingerprints(everything))}
+    for f in report.findings:
+        fingerprint = by_id[id(f)]
         rule = rules.get(f.code)
         issues.append({
             "type": "issue",
