@@ -46,6 +46,21 @@ def test_manifest_declares_both_hooks():
     assert "--fix" in hooks["copydesk-fix"]["entry"].split()
 
 
+def _copy_checkout(target: Path) -> None:
+    """The files of this checkout as git sees them (tracked or new, not ignored: no virtual
+    environment, no benchmark data); a plain copy when this is not a git checkout."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, capture_output=True, timeout=60)
+    if listed.returncode != 0:
+        shutil.copytree(ROOT, target, ignore=_IGNORED)
+        return
+    for name in listed.stdout.decode("utf-8").split("\0"):
+        source = ROOT / name
+        if name and source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+
+
 def _git(cwd: Path, *args: str, env: dict) -> None:
     subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, timeout=60)
 
@@ -60,7 +75,7 @@ def test_pre_commit_try_repo(tmp_path):
     env.pop("COPYDESK_DEBUG", None)
     # try-repo needs a git repository holding the manifest: a committed copy of this checkout
     hook_repo = tmp_path / "copydesk"
-    shutil.copytree(ROOT, hook_repo, ignore=_IGNORED)
+    _copy_checkout(hook_repo)
     _git(hook_repo, "init", "-q", env=env)
     _git(hook_repo, "add", "-A", env=env)
     _git(hook_repo, "commit", "-q", "-m", "copydesk under test", env=env)
