@@ -106,30 +106,6 @@ class Baseline:
         return sum(e.count for e in self.entries.values())
 
 
-@dataclass
-class Outcome:
-    new: list[Finding]
-    baselined: list[Finding]
-    # (path, code, hash) -> how many recorded instances no finding matched any more
-    stale: dict[Key, int]
-
-    @property
-    def stale_count(self) -> int:
-        return sum(self.stale.values())
-
-
-def from_findings(path: str, findings: Iterable[Finding]) -> Baseline:
-    baseline = Baseline(path)
-    for f in findings:
-        key = (baseline.key_path(f.path), f.code, text_hash(f))
-        entry = baseline.entries.get(key)
-        if entry is None:
-            shown = normalise(f.snippet)
-            entry = baseline.entries[key] = Entry(0, shown if len(shown) <= _TEXT_SHOWN else shown[:_TEXT_SHOWN - 1] + "…")
-        entry.count += 1
-    return baseline
-
-
 def load(path: str) -> Baseline:
     try:
         with open(path, encoding="utf-8") as handle:
@@ -192,78 +168,116 @@ def write(baseline: Baseline) -> None:
         raise UsageError(f"cannot write baseline {baseline.path}: {exc.strerror or exc}") from None
 
 
-def apply(baseline: Baseline, findings: Sequence[Finding], checked: Iterable[str],
-          judged_codes: Iterable[str]) -> Outcome:
-    """Split findings into new and baselined; list the entries nothing matched.
-
-    An entry is stale only when this run could have matched it: its file was checked (or no
-    longer exists) and its rule was enabled. Entries for files outside the run are kept."""
-    remaining = {key: entry.count for key, entry in baseline.entries.items()}
-    new: list[Finding] = []
-    baselined: list[Finding] = []
-    # The first `count` instances of a key in file order are the recorded ones; later ones are new.
-    for finding, (key, index) in zip(findings, occurrences(findings, lambda f: baseline.key_path(f.path))):
-        entry = baseline.entries.get(key)
-        if entry is not None and index < entry.count:
-            remaining[key] -= 1
-            baselined.append(finding)
-        else:
-            new.append(finding)
-    checked_paths = {baseline.key_path(p) for p in checked}
-    codes = set(judged_codes)
-    stale: dict[Key, int] = {}
-    for key, left in remaining.items():
-        if left <= 0:
-            continue
-        path, code, _ = key
-        gone = path != "-" and not os.path.lexists(os.path.join(baseline.base_dir, path))
-        if gone or (path in checked_paths and code in codes):
-            stale[key] = left
-    return Outcome(new, baselined, stale)
-
-
-def pruned(baseline: Baseline, outcome: Outcome) -> Baseline:
+def pruned(baseline: Baseline, stale: dict[Key, int]) -> Baseline:
     result = Baseline(baseline.path)
     for key, entry in baseline.entries.items():
-        count = entry.count - outcome.stale.get(key, 0)
+        count = entry.count - stale.get(key, 0)
         if count > 0:
             result.entries[key] = Entry(count, entry.text)
     return result
-
 
 _STALE_LISTED = 20
 _NEVER_BASELINED = ("CD100",)  # an internal error must always show
 
 
-def apply_to_run(args, run, judged_codes: Iterable[str]) -> None:
-    """The command line's baseline step: `--write-baseline FILE` records every finding (which
-    then count as baselined); `--baseline FILE` keeps only the new ones in `run.findings`,
-    reports stale entries and, with `--prune-baseline`, removes them from FILE."""
-    findings = [f for f in run.findings if f.code not in _NEVER_BASELINED]
-    kept = [f for f in run.findings if f.code in _NEVER_BASELINED]
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class Filter:
+    """The command line's baseline step, applied to each file's findings as they arrive (the
+    findings of one key always arrive together: keys are per file and per rule), so that
+    streamed formats and counts see the new findings only.
+
+    `--baseline FILE`: findings FILE records are set aside; `finish` reports the entries
+    nothing matched and, with `--prune-baseline`, removes them. `--write-baseline FILE`:
+    every finding is recorded (and so counts as baselined); `finish` writes FILE."""
+
+    def __init__(self, path: str, *, write: bool, prune: bool = False,
+                 judged_codes: Iterable[str] = ()) -> None:
+        self.path, self.writing, self.prune = path, write, prune
+        self.current = Baseline(path) if write else load(path)
+        self.remaining = {key: entry.count for key, entry in self.current.entries.items()}
+        self.judged = set(judged_codes)
+        self.checked: set[str] = set()
+        self.count = 0  # findings set aside
+
+    def file_checked(self, display_path: str) -> None:
+        self.checked.add(self.current.key_path(display_path))
+
+    def split(self, findings: Sequence[Finding]) -> tuple[list[Finding], list[Finding]]:
+        """(new, baselined)"""
+        new: list[Finding] = []
+        old: list[Finding] = []
+        keyed = occurrences(findings, lambda f: self.current.key_path(f.path))
+        for finding, (key, index) in zip(findings, keyed):
+            if finding.code in _NEVER_BASELINED:
+                new.append(finding)
+            elif self.writing:
+                entry = self.current.entries.get(key)
+                if entry is None:
+                    shown = normalise(finding.snippet)
+                    if len(shown) > _TEXT_SHOWN:
+                        shown = shown[:_TEXT_SHOWN - 1] + "…"
+                    entry = self.current.entries[key] = Entry(0, shown)
+                entry.count += 1
+                old.append(finding)
+            else:
+                entry = self.current.entries.get(key)
+                if entry is not None and index < entry.count:
+                    self.remaining[key] -= 1
+                    old.append(finding)
+                else:
+                    new.append(finding)
+        self.count += len(old)
+        return new, old
+
+    def stale(self) -> dict[Key, int]:
+        """Entries this run could have matched and did not: their file was checked (or no
+        longer exists) and their rule was enabled. Entries for files outside the run are kept."""
+        base = self.current.base_dir
+        stale: dict[Key, int] = {}
+        for key, left in self.remaining.items():
+            if left <= 0:
+                continue
+            path, code, _ = key
+            gone = path != "-" and not os.path.lexists(os.path.join(base, path))
+            if gone or (path in self.checked and code in self.judged):
+                stale[key] = left
+        return stale
+
+    def finish(self) -> list[str]:
+        """Write what has to be written; the lines to tell the user."""
+        if self.writing:
+            write(self.current)
+            entries = len(self.current.entries)
+            return [f"Wrote {_plural(self.count, 'finding')} ({entries} entr{'y' if entries == 1 else 'ies'}) "
+                    f"to the baseline {self.path}."]
+        stale = self.stale()
+        if not stale:
+            return []
+        n = sum(stale.values())
+        if self.prune:
+            write(pruned(self.current, stale))
+            return [f"Removed {_plural(n, 'stale finding')} from the baseline {self.path}."]
+        notes = [f"The baseline {self.path} records {_plural(n, 'finding')} that no longer "
+                 f"occur{'s' if n == 1 else ''} (fixed, or the file is gone); --prune-baseline removes them:"]
+        for (path, code, digest), count in sorted(stale.items())[:_STALE_LISTED]:
+            text = self.current.entries[(path, code, digest)].text
+            shown = f" {text!r}" if text else ""
+            notes.append(f"  {path}: {code}{shown}" + (f" (x{count})" if count > 1 else ""))
+        if len(stale) > _STALE_LISTED:
+            notes.append(f"  ... and {len(stale) - _STALE_LISTED} more")
+        return notes
+
+
+def from_args(args, judged_codes: Iterable[str]) -> Filter | None:
+    """The baseline step the command line asks for, or None. Reads the baseline now, so a
+    missing or broken file stops the run before any work."""
+    if args.prune_baseline and not args.baseline:
+        raise UsageError("--prune-baseline goes with --baseline FILE")
     if args.write_baseline:
-        recorded = from_findings(args.write_baseline, findings)
-        write(recorded)
-        run.findings, run.baselined, run.baseline = kept, findings, args.write_baseline
-        run.notes.append(f"Wrote {len(findings)} finding{'' if len(findings) == 1 else 's'} "
-                         f"({len(recorded.entries)} entr{'y' if len(recorded.entries) == 1 else 'ies'}) to the baseline {args.write_baseline}.")
-        return
-    current = load(args.baseline)
-    outcome = apply(current, findings, run.files, judged_codes)
-    run.findings = sorted(outcome.new + kept, key=Finding.sort_key)
-    run.baselined, run.baseline = outcome.baselined, args.baseline
-    if not outcome.stale:
-        return
-    n = outcome.stale_count
-    if args.prune_baseline:
-        write(pruned(current, outcome))
-        run.notes.append(f"Removed {n} stale finding{'' if n == 1 else 's'} from the baseline {args.baseline}.")
-        return
-    run.notes.append(f"The baseline {args.baseline} records {n} finding{'' if n == 1 else 's'} that no longer "
-                     f"occur{'s' if n == 1 else ''} (fixed, or the file is gone); --prune-baseline removes them:")
-    for (path, code, digest), count in sorted(outcome.stale.items())[:_STALE_LISTED]:
-        text = current.entries[(path, code, digest)].text
-        shown = f" {text!r}" if text else ""
-        run.notes.append(f"  {path}: {code}{shown}" + (f" (x{count})" if count > 1 else ""))
-    if len(outcome.stale) > _STALE_LISTED:
-        run.notes.append(f"  ... and {len(outcome.stale) - _STALE_LISTED} more")
+        return Filter(args.write_baseline, write=True)
+    if args.baseline:
+        return Filter(args.baseline, write=False, prune=args.prune_baseline, judged_codes=judged_codes)
+    return None

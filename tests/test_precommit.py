@@ -82,7 +82,8 @@ def test_pre_commit_try_repo(tmp_path):
 
     site = tmp_path / "site"
     (site / "house").mkdir(parents=True)
-    (site / "copydesk.toml").write_text('rules-dirs = ["house"]\n', encoding="utf-8")
+    # the house rule only: what the built-in families make of two tiny articles is not the point
+    (site / "copydesk.toml").write_text('rules-dirs = ["house"]\nselect = ["HS"]\n', encoding="utf-8")
     (site / "house" / "style.yaml").write_text(HOUSE_RULE, encoding="utf-8")
     (site / "damaged.md").write_text(DAMAGED, encoding="utf-8")
     (site / "clean.md").write_text(CLEAN, encoding="utf-8")

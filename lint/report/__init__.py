@@ -22,6 +22,7 @@ FORMATS: dict[str, str] = {
     "junit": "lint.report.xml:junit",
     "checkstyle": "lint.report.xml:checkstyle",
     "rdjson": "lint.report.rdjson:render",
+    "parquet": "lint.report.parquet:render",
 }
 
 
@@ -41,6 +42,23 @@ class Report:
         if not self.baselined:
             return self.findings
         return sorted(self.findings + self.baselined, key=Finding.sort_key)
+
+
+# Formats written as results arrive, one file's findings at a time, so that the memory of
+# a run over millions of files stays flat: name -> "module:class" of a writer with
+# write(findings) and close().
+STREAMS: dict[str, str] = {
+    "json-lines": "lint.report.json:LinesStream",
+    "parquet": "lint.report.parquet:ParquetStream",
+}
+
+
+def open_stream(name: str, output_file):
+    """A streaming writer for the format, or None if the format renders at the end."""
+    if name not in STREAMS:
+        return None
+    module, cls = STREAMS[name].split(":")
+    return getattr(importlib.import_module(module), cls)(output_file)
 
 
 def renderer(name: str) -> Callable[[Report], str]:
