@@ -212,3 +212,21 @@ def test_fingerprints_do_not_depend_on_the_baseline(check, site):
     assert len(plain) == 2 and len(with_baseline) == 1
     assert with_baseline[0]["fingerprint"] == plain[1]["fingerprint"]
     assert with_baseline[0]["location"]["lines"]["begin"] == 3
+
+
+@pytest.mark.parametrize("extra", [("--output-format", "json-lines"), ("--jobs", "2"), ("--no-cache",)])
+def test_baseline_with_streamed_formats_and_worker_processes(check, site, extra):
+    """The baseline is applied to each file's findings as they arrive: streamed formats and
+    parallel runs see only the new ones."""
+    (site / "_posts" / "second.md").write_text("Also by e-mail.\n", encoding="utf-8")
+    check("--write-baseline", BASELINE, *extra)
+    with (site / DAMAGED_PATH).open("a", encoding="utf-8") as handle:
+        handle.write("\nOne more e-mail.\n")
+    result = check("--baseline", BASELINE, *extra)
+    assert result.returncode == 1
+    assert "Found 1 new finding" in result.err and "(5 baselined)" in result.err
+    if "json-lines" in extra:
+        [finding] = [json.loads(line) for line in result.out.splitlines()]
+        assert (finding["path"], finding["line"], finding["code"]) == (DAMAGED_PATH, 11, "HS101")
+    else:
+        assert result.out.splitlines() == [f"{DAMAGED_PATH}:11:10: HS101 [*] write 'email', not 'e-mail'"]
