@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from integrations import CLEAN, DAMAGED, make_site
+from integrations import DAMAGED, make_site
 
 SCHEMA = Path(__file__).resolve().parent / "sarif-schema-2.1.0.json"
 DAMAGED_PATH = "_posts/damaged.md"
