@@ -54,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("-o", "--output-file", type=Path, metavar="FILE", help="write the report to FILE")
     out.add_argument("--statistics", action="store_true", help="print counts per rule instead of findings")
     out.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
+    base = check.add_argument_group("baseline (adopting copydesk on an existing archive)")
+    base.add_argument("--baseline", metavar="FILE",
+                      help="report and fail only on findings that FILE does not record")
+    base.add_argument("--write-baseline", metavar="FILE",
+                      help="record the current findings in FILE (sorted JSON); they count as baselined")
+    base.add_argument("--prune-baseline", action="store_true",
+                      help="with --baseline, remove the entries no finding matches any more")
     exits = check.add_argument_group("exit status")
     exits.add_argument("--fail-on", choices=("error", "warning", "info"),
                        help="lowest severity that makes the exit status 1 (default: error)")
@@ -168,12 +175,18 @@ class _Run:
     by_code: dict = field(default_factory=dict)  # code -> [count, name, safe fix seen]
     fixable: int = 0
     stream: object = None
+    # --baseline / --write-baseline (lint.baseline.Filter): findings it sets aside are
+    # neither counted nor streamed; sorted reports get them for SARIF's baselineState
+    baseline: object = None
+    baselined: list = field(default_factory=list)
 
     def collect(self, outcome) -> None:
         result = outcome.result
         self.file_count += 1
         if self.keep:
             self.files.append(outcome.shown)
+        if self.baseline is not None:
+            self.baseline.file_checked(outcome.shown)
         self.add(sorted(result.findings, key=lambda f: f.sort_key()))
         self.internal_error |= result.internal_error
         self.fixed += outcome.fixed
@@ -183,6 +196,10 @@ class _Run:
             self.results.append(FileSummaries(result.path, result.summaries, result.suppressions))
 
     def add(self, findings: list) -> None:
+        if self.baseline is not None:
+            findings, old = self.baseline.split(findings)
+            if self.keep:
+                self.baselined.extend(old)
         for f in findings:
             self.by_severity[f.severity] = self.by_severity.get(f.severity, 0) + 1
             entry = self.by_code.setdefault(f.code, [0, f.name, False])
@@ -234,6 +251,10 @@ def run_check(args: argparse.Namespace) -> int:
     options = runner.Options(fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff)
     paths = args.paths or ["."]
     run = _Run()
+    if args.baseline or args.write_baseline or args.prune_baseline:
+        from lint import baseline
+
+        run.baseline = baseline.from_args(args, {a.rule.code for a in resolver.active_rules(None, project)})
     if not (args.statistics or args.diff):
         from lint.report import open_stream
 
@@ -265,7 +286,11 @@ def run_check(args: argparse.Namespace) -> int:
         if run.stream is not None:
             run.stream.close()
     run.findings.sort(key=lambda f: f.sort_key())
+    notes = run.baseline.finish() if run.baseline is not None else []
     _emit(args, output_format, project.ruleset, run)
+    if not args.quiet:
+        for note in notes:
+            print(note, file=sys.stderr)
     return _exit_code(args, run, fail_on)
 
 
@@ -348,9 +373,11 @@ def _emit(args, output_format: str, rules, run: _Run) -> None:
     elif args.statistics:
         sys.stdout.write(_statistics(run.by_code))
     elif run.stream is None:
-        text = renderer(output_format)(Report(run.findings, rules, run.files, run.fixed))
+        text = renderer(output_format)(Report(run.findings, rules, run.files, run.fixed, baselined=run.baselined,
+                                              baseline=run.baseline.path if run.baseline else None))
         if args.output_file is not None:
             try:
+                args.output_file.parent.mkdir(parents=True, exist_ok=True)
                 args.output_file.write_text(text, encoding="utf-8")
             except OSError as exc:
                 raise UsageError(f"cannot write {args.output_file}: {exc.strerror or exc}") from None
@@ -380,13 +407,16 @@ def _summary(args, run: _Run) -> str:
     if args.diff:
         return f"{_plural(len(run.diffs), 'file')} would be changed by fixes; {files} checked."
     head = f"Fixed {_plural(run.fixed, 'finding')}. " if args.fix else ""
+    if run.baseline is not None:
+        files += f" ({run.baseline.count} baselined)"
     if not run.total:
-        return f"{head}No findings in {files}."
+        return f"{head}No {'new ' if run.baseline is not None else ''}findings in {files}."
     by = {s: run.by_severity.get(s, 0) for s in Severity}
     parts = [_plural(by[Severity.ERROR], "error"), _plural(by[Severity.WARNING], "warning"),
              f"{by[Severity.INFO]} info"]
     tail = f"; {run.fixable} fixable with --fix" if run.fixable and not args.fix else ""
-    return f"{head}Found {_plural(run.total, 'finding')} ({', '.join(parts)}) in {files}{tail}."
+    word = "new finding" if run.baseline is not None else "finding"
+    return f"{head}Found {_plural(run.total, word)} ({', '.join(parts)}) in {files}{tail}."
 
 
 def _exit_code(args, run: _Run, fail_on: str) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Any
 
 from lint.ruleset import Rule
@@ -34,16 +36,35 @@ def _show(value: Any) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
+def is_builtin(rule: Rule) -> bool:
+    return _builtin_source(rule.source)
+
+
+@functools.lru_cache(maxsize=64)
+def _builtin_source(source: str) -> bool:
+    from lint import resources
+
+    return bool(source) and Path(source).resolve().parent == resources.builtin_rules_dir().resolve()
+
+
+def rule_url(rule: Rule) -> str | None:
+    """The rule's section of docs/rules.md; None for a house rule, which has no page there
+    (`copydesk rule CODE` shows its doc)."""
+    return rule.doc_url if is_builtin(rule) else None
+
+
 def rule_summary(rule: Rule) -> dict[str, Any]:
     return {
         "code": rule.code,
         "name": rule.name,
         "severity": str(rule.severity),
         "fix": rule.fix,
+        "fixable": rule.fix != "none",
         "default": rule.default,
         "check": rule.check,
         "summary": rule.short_description,
-        "url": rule.doc_url,
+        "builtin": is_builtin(rule),
+        "url": rule_url(rule),
     }
 
 

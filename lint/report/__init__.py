@@ -15,6 +15,13 @@ FORMATS: dict[str, str] = {
     "full": "lint.report.text:full",
     "json": "lint.report.json:render",
     "json-lines": "lint.report.json:render_lines",
+    "pylint": "lint.report.text:pylint",
+    "sarif": "lint.report.sarif:render",
+    "github": "lint.report.github:render",
+    "gitlab": "lint.report.gitlab:render",
+    "junit": "lint.report.xml:junit",
+    "checkstyle": "lint.report.xml:checkstyle",
+    "rdjson": "lint.report.rdjson:render",
     "parquet": "lint.report.parquet:render",
 }
 
@@ -25,6 +32,16 @@ class Report:
     rules: RuleSet
     files: list[str] = field(default_factory=list)
     fixed: int = 0
+    # With --baseline: the findings the baseline already records (not in `findings`), and the
+    # baseline file. Only formats that can mark them (SARIF baselineState) show them.
+    baselined: list[Finding] = field(default_factory=list)
+    baseline: str | None = None
+
+    def all_findings(self) -> list[Finding]:
+        """New and baselined findings in file order (fingerprints count over both)."""
+        if not self.baselined:
+            return self.findings
+        return sorted(self.findings + self.baselined, key=Finding.sort_key)
 
 
 # Formats written as results arrive, one file's findings at a time, so that the memory of

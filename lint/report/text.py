@@ -15,9 +15,15 @@ def _marker(finding: Finding) -> str:
     return ""
 
 
+def one_line(message: str) -> str:
+    """A message quoting article text may hold line breaks; line formats show them escaped,
+    so that every finding stays one line for the tools that read them."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def concise(report: Report) -> str:
     return "".join(
-        f"{f.path}:{f.line}:{f.column}: {f.code}{_marker(f)} {f.message}\n" for f in report.findings)
+        f"{f.path}:{f.line}:{f.column}: {f.code}{_marker(f)} {one_line(f.message)}\n" for f in report.findings)
 
 
 def full(report: Report) -> str:
@@ -27,7 +33,7 @@ def full(report: Report) -> str:
 def _frame(f: Finding) -> str:
     loc = f.location
     gutter = " " * len(str(loc.line))
-    out = [f"{f.path}:{loc.line}:{loc.column}: {f.code}{_marker(f)} [{f.severity}] {f.message}"]
+    out = [f"{f.path}:{loc.line}:{loc.column}: {f.code}{_marker(f)} [{f.severity}] {one_line(f.message)}"]
     if f.line_text or f.snippet:
         line = f.line_text.expandtabs(1)
         start = loc.column - 1
@@ -66,3 +72,9 @@ def _fix_help(f: Finding) -> str:
     if fix.remove_bom and not fix.edits:
         return f"{kind}: remove the byte-order mark"
     return f"{kind}: {len(fix.edits)} edits"
+
+
+def pylint(report: Report) -> str:
+    """`path:line: [CODE] message`, the parseable pylint line that Jenkins warnings-ng and
+    other pylint readers take (Ruff writes the same)."""
+    return "".join(f"{f.path}:{f.line}: [{f.code}] {one_line(f.message)}\n" for f in report.findings)
