@@ -271,12 +271,24 @@ def normalize_language(value: Any, lexicon: Mapping[str, Any] | None) -> str | N
 
 
 def language(article: Article, params: Mapping[str, Any]) -> Language:
-    lexicon = params.get("language-lexicon") or {}
+    lexicon = params.get("language-lexicon")
+    if not isinstance(lexicon, Mapping):  # not loaded (a config file names, not loads, it)
+        lexicon = _builtin_lexicon()
     key = (params.get("language"), id(lexicon))
     memo = _cache(article).languages
     if key not in memo:
         memo[key] = _language(article, params.get("language"), lexicon)
     return memo[key]
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_lexicon() -> Mapping[str, Any]:
+    import yaml
+
+    from lint import resources
+
+    path = resources.builtin_rules_dir() / "lexicons" / "languages.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def _language(article: Article, forced: Any, lexicon: Mapping[str, Any]) -> Language:
