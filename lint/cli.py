@@ -88,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing = sub.add_parser("rules", help="list every rule")
     listing.add_argument("--output-format", choices=("table", "json"), default="table")
     listing.add_argument("--config", type=Path, metavar="PATH")
+
+    stats = sub.add_parser("stats", help="print readability metrics of every file, and corpus medians")
+    stats.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    stats.add_argument("--output-format", choices=("table", "json", "csv"), default="table")
+    stats.add_argument("--config", type=Path, metavar="PATH", help="use this configuration file for every file")
     return parser
 
 
@@ -119,6 +124,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_rule(args)
     if args.command == "rules":
         return run_rules(args)
+    if args.command == "stats":
+        from lint.stats import run_stats
+
+        return run_stats(args)
     build_parser().print_help(sys.stderr)
     return EXIT_ERROR
 

