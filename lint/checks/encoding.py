@@ -76,6 +76,17 @@ def _all_code(article: Article) -> list[tuple[int, int]]:
     return sorted(inline + blocks)
 
 
+_MARKUP_KINDS = frozenset({"code", "url", "link", "image", "template", "comment"})
+
+
+def _in_markup(article: Article, start: int, end: int) -> bool:
+    """Inside Markdown code, a URL or link target, a template tag or a comment (front
+    matter and prose count as text)."""
+    spans = article.nonprose
+    i = bisect.bisect_right([s.start for s in spans], start) - 1
+    return i >= 0 and spans[i].start <= start < spans[i].end and spans[i].kind in _MARKUP_KINDS
+
+
 # -- EN101 not UTF-8 ------------------------------------------------------------------------
 
 def guess_encoding(article: Article, preferred: tuple[str, ...]) -> str | None:
@@ -87,10 +98,10 @@ def guess_encoding(article: Article, preferred: tuple[str, ...]) -> str | None:
     from charset_normalizer import from_bytes
 
     bad = [e.data for e in article.decode_errors]
-    guesses = []
+    matches: list[tuple[str, float]] = []
     for match in from_bytes(article.raw):
         try:
-            guesses.append(codecs.lookup(match.encoding).name)
+            matches.append((codecs.lookup(match.encoding).name, match.chaos))
         except LookupError:
             continue
     wanted = [codecs.lookup(p).name for p in preferred]
@@ -101,17 +112,21 @@ def guess_encoding(article: Article, preferred: tuple[str, ...]) -> str | None:
         except (UnicodeDecodeError, LookupError):
             return None
 
-    ranked = [g for g in guesses if g in wanted] + [g for g in guesses if g not in wanted]
-    for guess in ranked or wanted:
+    # Short texts leave several code pages tied on charset-normalizer's "chaos" score:
+    # among the near-best, take the most common one.
+    best = min((chaos for _, chaos in matches), default=0.0)
+    near = [enc for enc, chaos in matches if chaos <= best + 0.02]
+    candidates = ([e for e in wanted if e in near] or [e for e in wanted if any(e == m for m, _ in matches)]
+                  or near)
+    for guess in candidates:
         reading = decodes(guess)
         if reading is None:
             continue
-        # Prefer the most common code page that reads these bytes the same way.
-        for common in wanted:
+        for common in wanted:  # the most common code page that reads these bytes alike
             if decodes(common) == reading:
                 return common
         return guess
-    return None
+    return next((common for common in wanted if decodes(common) is not None), None)
 
 
 @check("encoding.not-utf8")
@@ -295,7 +310,8 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 continue
-            if regions and regions[-1][1] == i1:
+            gap = window[regions[-1][1]:i1] if regions else " "
+            if len(gap) <= 2 and not any(c.isspace() for c in gap):  # one damaged run
                 regions[-1][1], regions[-1][3] = i2, j2
             else:
                 regions.append([i1, i2, j1, j2])
@@ -319,8 +335,8 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
                     enc == "decode_inconsistent_utf8" for _, enc in steps_used):
                 continue  # only C1 controls were touched: EN104's business
             why, guess = _explain(steps_used)
-            if _BAD_REPAIR.search(repair):
-                repair, guess = "", True
+            if _BAD_REPAIR.search(repair) or (not repair.isascii() and is_bad(repair)):
+                repair, guess = "", True  # nothing, or only a layer of the damage, comes back
             found.append((start + i1, start + i2, repair, why, guess))
     return found
 
@@ -389,14 +405,18 @@ def mojibake(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
         if _mentioned(article, start, end, repair, blocks):
             continue
         found = article.text[start:end]
+        data = {"found": found, "fixed": repair or "?", "why": why}
         if not repair:
-            yield Hit(start, end, {"found": found, "fixed": "?", "why": why},
-                      message=f"encoding damage: {found!r} is {why} and cannot be repaired "
-                              "(a byte was lost); retype it")
-            continue
-        fix = Fix((Edit(start, end, repair),),
-                  applicability=Applicability.UNSAFE if guess else None)
-        yield Hit(start, end, {"found": found, "fixed": repair, "why": why}, fix=fix)
+            yield Hit(start, end, data,
+                      message=f"encoding damage: {found!r} ({why}) cannot be repaired: "
+                              "bytes were lost; retype it")
+        elif guess:
+            yield Hit(start, end, data,
+                      message=f"encoding damage: {found!r} probably reads as {repair!r} "
+                              f"({why}, with a byte lost)",
+                      fix=Fix((Edit(start, end, repair),), applicability=Applicability.UNSAFE))
+        else:
+            yield Hit(start, end, data, fix=Fix((Edit(start, end, repair),)))
 
 
 # -- EN103 replacement character ------------------------------------------------------------
@@ -410,10 +430,10 @@ def replacement_character(article: Article, params: Mapping[str, Any]) -> Iterat
     text = article.text
     if text.isascii() or "\ufffd" not in _profile(article)[1]:
         return
-    decoded = {(e.start, e.end) for e in article.decode_errors}  # EN101 reports those
+    decoded = {i for e in article.decode_errors for i in range(e.start, e.end)}  # EN101's
     code = _all_code(article) if article.markdown else []
     for m in _FFFD.finditer(text):
-        chars = [i for i in range(m.start(), m.end()) if (i, i + 1) not in decoded]
+        chars = [i for i in range(m.start(), m.end()) if i not in decoded]
         if not chars:
             continue
         start, end = chars[0], chars[-1] + 1
@@ -623,9 +643,10 @@ def html_entity(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             once = "&" + found[5:]
             if html.unescape(once) == once:
                 continue  # &amp;foo; where &foo; is no entity: an ampersand before a word
-            if article.prose_text[m.start():m.end()] != found:
+            if _in_markup(article, m.start(), m.end()):
                 continue  # code shows markup on purpose
-            yield Hit(m.start(), m.end(), {"found": found, "fixed": once, "how": "escaped twice"},
+            yield Hit(m.start(), m.end(), {"found": found, "fixed": once, "shown": repr(once),
+                                           "how": "escaped twice"},
                       fix=Fix((Edit(m.start(), m.end(), once),)))
         return
     scope = text[article.body_start:]
@@ -643,11 +664,9 @@ def html_entity(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
         line_start, line_end = article.lines[article.line_of(start)]
         if _HTML_TAG.search(text, line_start, line_end):
             continue  # a line of HTML source shown in the text keeps its entities
-        shown = fixed
-        if fixed == "\xa0":
-            shown = "a no-break space"
+        shown = "a no-break space" if fixed == "\xa0" else repr(fixed)
         yield Hit(base + m.start(), base + m.end(),
-                  {"found": found, "fixed": shown, "how": "in plain text"},
+                  {"found": found, "fixed": fixed, "shown": shown, "how": "in plain text"},
                   fix=Fix((Edit(base + m.start(), base + m.end(), fixed),)))
 
 
@@ -687,11 +706,11 @@ def literal_escape(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
             continue
         before = text[m.start() - 1] if m.start() else " "
         after = text[m.end()] if m.end() < len(text) else " "
-        if not (before.isalnum() or after.isalnum()) and not all(
-                unicodedata.category(c) == "Pd" for c in value):
+        if not (before.isalnum() or after.isalnum()) and all(
+                unicodedata.category(c) in ("Pi", "Pf", "Po", "Ps", "Pe") for c in value):
             continue  # "replace \\u2019 with a quote": the escape is named, not leaked
-        if article.markdown and article.prose_text[m.start():m.end()] != found:
-            continue  # in code, URLs or markup an escape is usually meant
+        if article.markdown and _in_markup(article, m.start(), m.end()):
+            continue  # in code, URLs and templates an escape is usually meant
         yield Hit(m.start(), m.end(), {"found": found, "fixed": value},
                   fix=Fix((Edit(m.start(), m.end(), value),)))
 
