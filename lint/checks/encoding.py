@@ -199,6 +199,12 @@ def _mojibake_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern
                 except UnicodeEncodeError:
                     continue
         _patterns["pair"] = re.compile(f"[{lead}][{cont}]")
+        # ftfy's clues leave out MacRoman, which ftfy still repairs. Its readings of the
+        # UTF-8 leads of Latin-1 letters and symbols (C2, C3) and of punctuation (E2),
+        # followed by a continuation byte, are the MacRoman candidates.
+        mac_lead = bytes([0xC2, 0xC3, 0xE2]).decode("mac_roman")
+        mac_cont = bytes(range(0x80, 0xC0)).decode("mac_roman")
+        _patterns["mac"] = re.compile(f"[{re.escape(mac_lead)}][{re.escape(mac_cont)}]")
         _patterns["shape"] = re.compile(f"[{f2}][{cont}]|[{f3}][{cont}]{{2}}|[{f4}][{cont}]{{3}}")
         _patterns["any"] = re.compile(f"[{''.join(spaced)}] |[{lead}][{cont}]")
         _patterns["spaced"] = re.compile(f"[{''.join(spaced)}]")
@@ -206,7 +212,7 @@ def _mojibake_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern
     return _patterns["pair"], _patterns["shape"], _patterns["any"], _patterns["spaced"]
 
 
-_ASCII_OK = bytes(range(0x21, 0x7F))  # white space stays: it keeps words apart
+_ASCII_OK = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 _SPACE = re.compile(r"\s")
 _profiles: "weakref.WeakKeyDictionary[Article, tuple[str, frozenset]]" = weakref.WeakKeyDictionary()
 # Every character some EN rule looks for, outside printable ASCII.
@@ -285,11 +291,13 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
     rest, _ = _profile(article)
     # Whole UTF-8 sequences (lead and all its continuations) among the non-ASCII
     # characters; the pair pattern finds places to try quickly.
+    mac = _patterns["mac"]
     whole = any(shape.match(rest, m.start()) for m in pair.finditer(rest))
+    macroman = mac.search(rest) is not None
     # A lead letter before a space ("voilÃ  tout"): rest has lost the letters between, so
     # look for the lead character there and for the pair in the text.
     lost_a0 = spaced.search(rest) is not None and _patterns["spaced-text"].search(text) is not None
-    if not whole and not lost_a0:
+    if not whole and not lost_a0 and not macroman:
         return found
     starts = [m.start() for m in (anywhere if lost_a0 else pair).finditer(text)]
     from ftfy import fix_encoding_and_explain
@@ -298,6 +306,8 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
 
     # ftfy's own detector, with its look-behind, confirms the cheap candidates.
     starts = [s for s in starts if UTF8_DETECTOR_RE.match(text, s)]
+    if macroman:
+        starts = sorted(set(starts).union(m.start() for m in mac.finditer(text)))
     for start, end in _windows(text, starts):
         window = text[start:end]
         if not is_bad(window):
