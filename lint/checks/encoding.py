@@ -542,7 +542,7 @@ def bidi_control(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 def byte_order_mark(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     if article.bom and article.encoding == "utf-8":
         fm = article.text.startswith(("---", "+++"))
-        why = "; Jekyll and Hugo will not see the front matter" if fm else ""
+        why = "; Jekyll and other tools may not see the front matter" if fm else ""
         yield Hit(0, 0, {"where": "at the start of the file"},
                   message=f"UTF-8 byte-order mark at the start of the file{why}",
                   fix=Fix(remove_bom=True))
