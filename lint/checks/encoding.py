@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import difflib
+import functools
 import html
 import re
 import unicodedata
@@ -351,6 +352,7 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
 def _script(c: str) -> str:
     if "\u1e00" <= c <= "\u1e9f":  # Latin Extended Additional outside Vietnamese: rare letters
         return "LATIN-EXTENDED"
