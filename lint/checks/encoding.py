@@ -170,6 +170,7 @@ def not_utf8(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 # -- EN102 mojibake -------------------------------------------------------------------------
 
 _WINDOW = 32  # characters of context on each side of a candidate (ftfy needs whole words)
+_MAX_WINDOW = 2000  # merged windows stop growing here
 _cache: "weakref.WeakKeyDictionary[Article, list]" = weakref.WeakKeyDictionary()
 _patterns: dict[str, re.Pattern] = {}
 
@@ -223,9 +224,11 @@ _RARE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u115f\u1160
 
 
 def _profile(article: Article) -> tuple[str, frozenset]:
-    """The article's spaces and characters outside printable ASCII, in order (other ASCII
-    is dropped), and the set of rare characters among them. Deleting ASCII bytes from UTF-8
-    is a C loop over bytes, so prose that is mostly ASCII costs almost nothing here."""
+    """The article's characters outside printable ASCII (and other than tab and line
+    breaks), in order, and the set of rare characters among them. Deleting ASCII bytes from
+    UTF-8 is a C loop over bytes and never splits a multi-byte character, so prose that is
+    mostly ASCII costs almost nothing here. Characters that were apart in the text may be
+    adjacent here: prefilters over it may over-match, never miss."""
     cached = _profiles.get(article)
     if cached is not None:
         return cached
@@ -255,9 +258,13 @@ def _windows(text: str, starts: list[int]) -> list[tuple[int, int]]:
             m2 = _SPACE.search(text, m.end(), hi)
             end = m2.start() if m2 else hi
         if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
-        else:
-            windows.append((start, end))
+            if end - windows[-1][0] <= _MAX_WINDOW:
+                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+                continue
+            start = windows[-1][1]  # a wholly damaged text: keep the diffs small
+            if start >= end:
+                continue
+        windows.append((start, end))
     return windows
 
 
