@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = sub.add_parser("check", help="lint files and directories (default: .)")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; - reads stdin")
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files, directories or fsspec URLs (s3://bucket/posts/**/*.md); - reads stdin")
     rules = check.add_argument_group("rule selection")
     rules.add_argument("--select", type=_codes, action="extend", default=None, metavar="CODES",
                        help="only these codes or prefixes (comma-separated; ALL for every rule)")
@@ -61,6 +62,17 @@ def build_parser() -> argparse.ArgumentParser:
     fixes.add_argument("--fix", action="store_true", help="apply safe fixes to the files")
     fixes.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, apply unsafe fixes too")
     fixes.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    speed = check.add_argument_group("speed")
+    speed.add_argument("-j", "--jobs", type=int, metavar="N",
+                       help="worker processes (default: the number of CPUs)")
+    speed.add_argument("--executor", choices=("local", "dask"), default="local",
+                       help="local worker processes (default) or a Dask cluster (pip install copydesk[dask])")
+    speed.add_argument("--dask-scheduler", metavar="ADDRESS",
+                       help="an existing Dask scheduler (tcp://host:8786); default: a local cluster")
+    speed.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    speed.add_argument("--cache-dir", type=Path, metavar="DIR",
+                       help="where the cache lives (default: .copydesk_cache in the project root; "
+                            "env COPYDESK_CACHE_DIR)")
 
     rule = sub.add_parser("rule", help="explain a rule: what it finds, why, an example, the fix")
     rule.add_argument("code")
@@ -141,162 +153,191 @@ def run_rules(args: argparse.Namespace) -> int:
 
 @dataclass
 class _Run:
+    """What the run has seen. Findings are kept only when the format needs them all at the
+    end (sorted reports); streamed formats keep counts."""
+
+    keep: bool = True
     findings: list = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    file_count: int = 0
     results: list = field(default_factory=list)
     fixed: int = 0
     diffs: list[str] = field(default_factory=list)
     internal_error: bool = False
+    by_severity: dict = field(default_factory=dict)
+    by_code: dict = field(default_factory=dict)  # code -> [count, name, safe fix seen]
+    fixable: int = 0
+    stream: object = None
+
+    def collect(self, outcome) -> None:
+        result = outcome.result
+        self.file_count += 1
+        if self.keep:
+            self.files.append(outcome.shown)
+        self.add(sorted(result.findings, key=lambda f: f.sort_key()))
+        self.internal_error |= result.internal_error
+        self.fixed += outcome.fixed
+        if outcome.diff:
+            self.diffs.append(outcome.diff)
+        if result.summaries:  # only what the corpus step needs travels on
+            self.results.append(FileSummaries(result.path, result.summaries, result.suppressions))
+
+    def add(self, findings: list) -> None:
+        for f in findings:
+            self.by_severity[f.severity] = self.by_severity.get(f.severity, 0) + 1
+            entry = self.by_code.setdefault(f.code, [0, f.name, False])
+            entry[0] += 1
+            if _safe_fix(f):
+                entry[2] = True
+                self.fixable += 1
+        if self.stream is not None:
+            self.stream.write(findings)
+        elif self.keep:
+            self.findings.extend(findings)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_severity.values())
+
+
+def _safe_fix(finding) -> bool:
+    return finding.fix is not None and str(finding.fix.applicability) == "safe"
+
+
+@dataclass
+class FileSummaries:
+    path: str
+    summaries: dict
+    suppressions: object
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from lint.config import CliOverrides, Resolver
-    from lint.engine import corpus_findings, display_path
+    from lint import runner
+    from lint.config import CliOverrides
+    from lint.engine import corpus_findings
 
     if args.config is not None and args.isolated:
         raise UsageError("--config and --isolated exclude each other")
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes goes with --fix or --diff")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be 1 or more")
+    if args.dask_scheduler and args.executor != "dask":
+        raise UsageError("--dask-scheduler goes with --executor dask")
     cli = CliOverrides(select=tuple(args.select) if args.select is not None else None,
                        ignore=tuple(args.ignore), extend_select=tuple(args.extend_select))
-    resolver = Resolver(config=args.config, isolated=args.isolated, cli=cli)
+    spec = runner.ResolverSpec(args.config, args.isolated, cli, Path.cwd().resolve())
+    resolver = spec.build()
     project = resolver.project
     output_format = args.output_format or project.output_format or "concise"
     fail_on = args.fail_on or project.fail_on or "error"
+    options = runner.Options(fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff)
     paths = args.paths or ["."]
     run = _Run()
-    cwd = os.getcwd()
+    if not (args.statistics or args.diff):
+        from lint.report import open_stream
 
-    if paths == ["-"]:
-        _check_stdin(args, resolver, run)
-    else:
-        if "-" in paths:
-            raise UsageError("'-' (stdin) cannot be combined with other paths")
-        from lint.files import discover
+        run.stream = open_stream(output_format, args.output_file)
+        run.keep = run.stream is None
 
-        for candidate in discover(paths, resolver, force_exclude=args.force_exclude):
-            _check_file(args, resolver, candidate, display_path(candidate.path.absolute(), cwd), run)
-
-    run.findings.extend(corpus_findings(run.results, resolver.active_rules(None, project), project.ruleset))
+    try:
+        if paths == ["-"]:
+            _check_stdin(args, resolver, options, run)
+        else:
+            if "-" in paths:
+                raise UsageError("'-' (stdin) cannot be combined with other paths")
+            candidates = _candidates(paths, resolver, args.force_exclude)
+            cache = _open_cache(args, resolver, project, cli, options)
+            jobs = args.jobs or os.cpu_count() or 1
+            executor = runner.executor_for(resolver, spec, options, jobs=jobs, executor=args.executor,
+                                           scheduler=args.dask_scheduler)
+            try:
+                for outcome in _with_progress(runner.run(candidates, executor, cache=cache),
+                                              len(candidates), args.quiet):
+                    run.collect(outcome)
+            finally:
+                executor.close()
+            if cache is not None:
+                cache.save()
+        corpus = corpus_findings(run.results, resolver.active_rules(None, project), project.ruleset)
+        run.add(sorted(corpus, key=lambda f: f.sort_key()))
+    finally:
+        if run.stream is not None:
+            run.stream.close()
     run.findings.sort(key=lambda f: f.sort_key())
     _emit(args, output_format, project.ruleset, run)
     return _exit_code(args, run, fail_on)
 
 
-def _lint(data: bytes, path: str, resolver, settings, file_path: Path | None):
-    from lint.engine import lint_bytes
+def _candidates(paths: list[str], resolver, force_exclude: bool) -> list:
+    """Every file to check with its display path: local paths walked, URLs listed."""
+    from lint.engine import display_path
+    from lint.files import Candidate, discover
+    from lint.remote import discover as discover_urls
+    from lint.remote import is_url
 
-    active = resolver.active_rules(file_path, settings)
-    return lint_bytes(data, path, active, settings.ruleset, max_size=settings.max_file_size)
+    cwd = os.getcwd()
+    local = [p for p in paths if not is_url(p)]
+    found = [(c, display_path(c.path.absolute(), cwd))
+             for c in discover(local, resolver, force_exclude=force_exclude)] if local else []
+    project = resolver.project
+    for url in (p for p in paths if is_url(p)):
+        found += [(Candidate(u, project), u) for u in discover_urls(url, project.include_spec.match_file)]
+    return found
 
 
-def _check_file(args, resolver, candidate, shown: str, run: _Run) -> None:
-    from lint.engine import TOO_LARGE, UNREADABLE, engine_finding
-
-    settings = candidate.settings
-    enabled = {a.rule.code for a in resolver.active_rules(candidate.path, settings)}
-
-    def unreadable(reason: str) -> None:
-        if UNREADABLE in enabled:
-            run.findings.append(engine_finding(settings.ruleset, UNREADABLE, shown, f"cannot read file: {reason}"))
-        run.files.append(shown)
-
-    if candidate.problem:
-        unreadable(candidate.problem)
-        return
+def _with_progress(outcomes, total: int, quiet: bool):
+    """A progress bar on stderr for runs long enough to want one, only on a terminal."""
+    if quiet or total < 2 or not sys.stderr.isatty():
+        return outcomes
     try:
-        size = os.stat(candidate.path).st_size
-        # A file over the limit is not read at all: its finding needs only the size.
-        data = candidate.path.read_bytes() if size <= settings.max_file_size else b""
-    except IsADirectoryError:
-        unreadable("is a directory")
-        return
-    except OSError as exc:
-        unreadable(exc.strerror or str(exc))
-        return
-    if size > settings.max_file_size:
-        if TOO_LARGE in enabled:
-            run.findings.append(engine_finding(
-                settings.ruleset, TOO_LARGE, shown,
-                f"file is {size:,} bytes, over max-file-size ({settings.max_file_size:,}): not checked"))
-        run.files.append(shown)
-        return
-    run.files.append(shown)
-    if args.fix or args.diff:
-        result = _fix(args, resolver, settings, candidate.path, shown, data, run)
-    else:
-        result, _ = _lint(data, shown, resolver, settings, candidate.path)
-    _collect(result, run)
+        from tqdm import tqdm
+    except ModuleNotFoundError:
+        return outcomes
+    return tqdm(outcomes, total=total, unit="file", file=sys.stderr, delay=1.0,
+                dynamic_ncols=True, leave=False)
 
 
-def _collect(result, run: _Run) -> None:
-    run.findings.extend(result.findings)
-    run.internal_error |= result.internal_error
-    # only what the corpus step needs travels on
-    if result.summaries:
-        result.findings = []
-        run.results.append(result)
+def _open_cache(args, resolver, project, cli, options):
+    """The result cache, unless disabled; fixing always lints afresh."""
+    from lint import cache
+
+    if args.no_cache or os.environ.get("COPYDESK_NO_CACHE") or options.fix or options.diff:
+        return None
+    if _uses_external_checks(resolver, project):
+        return None  # a service's answers are not a function of the file: never reuse them
+    directory = args.cache_dir or cache.default_dir(project.root)
+    return cache.Cache(directory, cache.fingerprint(project, (cli, args.config, args.isolated)))
 
 
-def _fix(args, resolver, settings, file_path: Path | None, shown: str, data: bytes, run: _Run,
-         *, write: bool = True):
-    from lint.engine import UNREADABLE, engine_finding
-    from lint.fix import FileChanged, fix_until_stable, write_atomic
+def _uses_external_checks(resolver, project) -> bool:
+    from lint import checks
+    from lint.ruleset import ENGINE_KIND
 
-    last = {}
-
-    def lint_once(current: bytes):
-        result, article = _lint(current, shown, resolver, settings, file_path)
-        last["result"] = result
-        return result.findings, article
-
-    outcome = fix_until_stable(data, shown, lint_once, args.unsafe_fixes)
-    result = last["result"]
-    if outcome.data != data:
-        if args.diff:
-            run.diffs.append(_unified_diff(shown, data, outcome.data))
-        elif write and file_path is not None:
-            try:
-                write_atomic(file_path, data, outcome.data)
-                run.fixed += outcome.applied
-            except (FileChanged, OSError) as exc:
-                result.findings.append(engine_finding(settings.ruleset, UNREADABLE, shown,
-                                                      f"fixes not written: {exc}"))
-        else:
-            run.fixed += outcome.applied
-    result.fixed_data = outcome.data
-    return result
+    return any(rule.check != ENGINE_KIND and checks.resolve(rule.check).external
+               for rule in resolver.enabled_anywhere(project))
 
 
-def _unified_diff(path: str, old: bytes, new: bytes) -> str:
-    import difflib
+def _check_stdin(args, resolver, options, run: _Run) -> None:
+    from lint import runner
 
-    def lines(data: bytes) -> list[str]:
-        return data.decode("utf-8", errors="replace").splitlines(keepends=True)
-
-    diff = difflib.unified_diff(lines(old), lines(new), fromfile=f"a/{path}", tofile=f"b/{path}")
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in diff)
-
-
-def _check_stdin(args, resolver, run: _Run) -> None:
     name = args.stdin_filename or "-"
     file_path = Path(args.stdin_filename) if args.stdin_filename else None
     settings = resolver.for_path(file_path) if file_path else resolver.project
     if args.force_exclude and file_path is not None and settings.is_excluded(file_path):
         return
     data = sys.stdin.buffer.read()
-    run.files.append(name)
-    if args.fix:
-        # Like Ruff: the fixed text goes to stdout, the report to stderr.
-        result = _fix(args, resolver, settings, file_path, name, data, run, write=False)
-        sys.stdout.buffer.write(result.fixed_data)
-        sys.stdout.flush()
-        args.report_to_stderr = True
-    elif args.diff:
-        result = _fix(args, resolver, settings, file_path, name, data, run, write=False)
+    if args.fix or args.diff:
+        outcome = runner.fix_data(resolver, settings, file_path, name, data, options, write=False)
+        if args.fix:
+            # Like Ruff: the fixed text goes to stdout, the report to stderr.
+            sys.stdout.buffer.write(outcome.result.fixed_data)
+            sys.stdout.flush()
+            args.report_to_stderr = True
     else:
-        result, _ = _lint(data, name, resolver, settings, file_path)
-    _collect(result, run)
+        result, _ = runner.lint_data(resolver, settings, file_path, name, data)
+        outcome = runner.Outcome(name, result)
+    run.collect(outcome)
 
 
 def _emit(args, output_format: str, rules, run: _Run) -> None:
@@ -305,8 +346,8 @@ def _emit(args, output_format: str, rules, run: _Run) -> None:
     if args.diff:
         sys.stdout.write("".join(run.diffs))
     elif args.statistics:
-        sys.stdout.write(_statistics(run.findings))
-    else:
+        sys.stdout.write(_statistics(run.by_code))
+    elif run.stream is None:
         text = renderer(output_format)(Report(run.findings, rules, run.files, run.fixed))
         if args.output_file is not None:
             try:
@@ -322,14 +363,9 @@ def _emit(args, output_format: str, rules, run: _Run) -> None:
         print(_summary(args, run), file=sys.stderr)
 
 
-def _statistics(findings) -> str:
-    counts: dict[str, list] = {}
-    for f in findings:
-        entry = counts.setdefault(f.code, [0, f.name, False])
-        entry[0] += 1
-        entry[2] |= f.fix is not None and str(f.fix.applicability) == "safe"
+def _statistics(by_code: dict) -> str:
     lines = [f"{n:>5}  {code:<7} {'[*]' if fixable else '   '} {name}"
-             for code, (n, name, fixable) in sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0]))]
+             for code, (n, name, fixable) in sorted(by_code.items(), key=lambda kv: (-kv[1][0], kv[0]))]
     return "".join(line + "\n" for line in lines)
 
 
@@ -340,18 +376,17 @@ def _plural(n: int, word: str) -> str:
 def _summary(args, run: _Run) -> str:
     from lint.finding import Severity
 
-    files = _plural(len(run.files), "file")
+    files = _plural(run.file_count, "file")
     if args.diff:
         return f"{_plural(len(run.diffs), 'file')} would be changed by fixes; {files} checked."
-    by = {s: sum(1 for f in run.findings if f.severity == s) for s in Severity}
     head = f"Fixed {_plural(run.fixed, 'finding')}. " if args.fix else ""
-    if not run.findings:
+    if not run.total:
         return f"{head}No findings in {files}."
+    by = {s: run.by_severity.get(s, 0) for s in Severity}
     parts = [_plural(by[Severity.ERROR], "error"), _plural(by[Severity.WARNING], "warning"),
              f"{by[Severity.INFO]} info"]
-    fixable = sum(1 for f in run.findings if f.fix is not None and str(f.fix.applicability) == "safe")
-    tail = f"; {fixable} fixable with --fix" if fixable and not args.fix else ""
-    return f"{head}Found {_plural(len(run.findings), 'finding')} ({', '.join(parts)}) in {files}{tail}."
+    tail = f"; {run.fixable} fixable with --fix" if run.fixable and not args.fix else ""
+    return f"{head}Found {_plural(run.total, 'finding')} ({', '.join(parts)}) in {files}{tail}."
 
 
 def _exit_code(args, run: _Run, fail_on: str) -> int:
@@ -364,4 +399,4 @@ def _exit_code(args, run: _Run, fail_on: str) -> int:
     if args.diff:
         return EXIT_FINDINGS if run.diffs else EXIT_OK
     threshold = Severity.parse(fail_on)
-    return EXIT_FINDINGS if any(f.severity >= threshold for f in run.findings) else EXIT_OK
+    return EXIT_FINDINGS if any(s >= threshold for s, n in run.by_severity.items() if n) else EXIT_OK

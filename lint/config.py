@@ -6,14 +6,15 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
-
-import pathspec
+from typing import TYPE_CHECKING, Any, Mapping
 
 from lint import ruleset
 from lint.errors import UsageError, did_you_mean
 from lint.finding import Severity
 from lint.ruleset import Rule, RuleSet
+
+if TYPE_CHECKING:  # pathspec is imported where globs are matched: a one-file run may not need it
+    import pathspec
 
 CONFIG_FILES = ("copydesk.toml", ".copydesk.toml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "info")
@@ -55,7 +56,7 @@ class Selection:
 
 @dataclass(frozen=True)
 class Override:
-    paths: pathspec.PathSpec
+    paths: "pathspec.PathSpec"
     selection: Selection
 
 
@@ -66,7 +67,7 @@ class Settings:
     root: Path
     path: Path | None = None
     selection: Selection = field(default_factory=Selection)
-    per_file_ignores: tuple[tuple[pathspec.PathSpec, tuple[str, ...]], ...] = ()
+    per_file_ignores: tuple[tuple["pathspec.PathSpec", tuple[str, ...]], ...] = ()
     overrides: tuple[Override, ...] = ()
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
@@ -81,12 +82,12 @@ class Settings:
         return ruleset.load(self.rules_dirs)
 
     @functools.cached_property
-    def exclude_spec(self) -> pathspec.PathSpec:
-        return pathspec.PathSpec.from_lines("gitwildmatch", self.exclude)
+    def exclude_spec(self) -> "pathspec.PathSpec":
+        return _spec(self.exclude, "exclude")
 
     @functools.cached_property
-    def include_spec(self) -> pathspec.PathSpec:
-        return pathspec.PathSpec.from_lines("gitwildmatch", self.include)
+    def include_spec(self) -> "pathspec.PathSpec":
+        return _spec(self.include, "include")
 
     def relative(self, path: Path) -> str | None:
         try:
@@ -301,7 +302,9 @@ def _codes(value: Any, where: str) -> tuple[str, ...]:
     return tuple(v.upper() for v in _strings(value, where))
 
 
-def _spec(patterns: tuple[str, ...] | list[str], where: str) -> pathspec.PathSpec:
+def _spec(patterns: tuple[str, ...] | list[str], where: str) -> "pathspec.PathSpec":
+    import pathspec
+
     try:
         return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
     except Exception as exc:  # pathspec raises several types for bad patterns
@@ -373,6 +376,13 @@ class Resolver:
             cached = self._compute(settings, *(matched or ((), ())))
             self._rules[key] = cached
         return cached
+
+    def enabled_anywhere(self, settings: Settings) -> list[Rule]:
+        """Rules enabled for some path under these settings (the base or any override)."""
+        codes: dict[str, Rule] = {}
+        for overrides in [()] + [(i,) for i in range(len(settings.overrides))]:
+            codes.update((a.rule.code, a.rule) for a in self._compute(settings, overrides, ()))
+        return list(codes.values())
 
     def _compute(self, settings: Settings, overrides: tuple[int, ...],
                  ignores: tuple[int, ...]) -> tuple[ActiveRule, ...]:

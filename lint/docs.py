@@ -45,3 +45,40 @@ def rule_summary(rule: Rule) -> dict[str, Any]:
         "summary": rule.short_description,
         "url": rule.doc_url,
     }
+
+
+def rules_reference(rules) -> str:
+    """docs/rules.md: every built-in rule's documentation, grouped by family."""
+    from lint.ruleset import RuleSet
+
+    assert isinstance(rules, RuleSet)
+    out = [
+        "# copydesk rules",
+        "",
+        "Generated from `rules/*.yaml` by `python -m lint.docs > docs/rules.md`; "
+        "`copydesk rule CODE` prints the same text for one rule.",
+        "",
+        "| code | name | severity | fix | default | what it finds |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rules:
+        anchor = f"{r.code.lower()}-{r.name}"
+        out.append(f"| [{r.code}](#{anchor}) | {r.name} | {r.severity} | {r.fix} | "
+                   f"{'on' if r.default else 'off'} | {r.short_description} |")
+    for r in rules:
+        body = rule_markdown(r).replace(f"# {r.code} {r.name}", f"## {r.code} {r.name}", 1)
+        body = body.replace("\n## Parameters", "\n### Parameters")
+        out += ["", body.rstrip()]
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    import sys
+
+    from lint.config import Resolver
+
+    sys.stdout.write(rules_reference(Resolver(isolated=True).project.ruleset))
+
+
+if __name__ == "__main__":
+    main()

@@ -12,6 +12,7 @@ from typing import Any, Iterable, Mapping
 from lint import checks, suppress
 from lint.article import Article, looks_binary
 from lint.config import ActiveRule
+from lint.errors import CheckSetupError
 from lint.finding import Edit, Finding, Fix, Hit, Location, Related, Severity
 from lint.ruleset import ENGINE_KIND, Rule, RuleSet
 
@@ -33,6 +34,8 @@ class FileResult:
     summaries: dict[str, Any] = field(default_factory=dict)
     suppressions: suppress.Suppressions | None = None
     internal_error: bool = False
+    # With --fix: the file's bytes after fixing.
+    fixed_data: bytes | None = None
 
 
 class _Defaulting(dict):
@@ -70,7 +73,8 @@ def engine_finding(rules: RuleSet, code: str, path: str, message: str,
 
 def lint_bytes(data: bytes, path: str, active: tuple[ActiveRule, ...], rules: RuleSet,
                *, max_size: int) -> tuple[FileResult, Article | None]:
-    """The per-file step: findings for one file's bytes. Never raises."""
+    """The per-file step: findings for one file's bytes. Never raises, except
+    CheckSetupError (a check that cannot run at all ends the run)."""
     enabled = {a.rule.code for a in active}
     result = FileResult(path)
     if len(data) > max_size:
@@ -103,14 +107,15 @@ def lint_article(article: Article, active: tuple[ActiveRule, ...], rules: RuleSe
                 continue
             for hit in kind.fn(article, item.params):
                 findings.append(to_finding(article, item, hit))
+        except CheckSetupError as exc:  # no file can be checked: end the run, name the rule
+            raise CheckSetupError(f"rule {rule.code} ({rule.name}): {exc}") from None
         except Exception as exc:  # one broken rule must not end the run
             result.internal_error = True
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
+            if os.environ.get("COPYDESK_DEBUG"):
+                traceback.print_exc()
             findings.append(engine_finding(
                 rules, INTERNAL_ERROR, article.path,
-                f"internal error in rule {rule.code} ({rule.name}): "
-                f"{type(exc).__name__}: {exc} [{where}]"))
+                f"internal error in rule {rule.code} ({rule.name}): {type(exc).__name__}: {exc}"))
     result.findings = _apply_suppressions(article, findings, active, rules, result)
     result.findings.sort(key=Finding.sort_key)
     return result

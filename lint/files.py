@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
-
-import pathspec
+from typing import TYPE_CHECKING, Iterator
 
 from lint.config import Resolver, Settings
+
+if TYPE_CHECKING:
+    import pathspec
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,12 @@ class _GitIgnores:
     """The .gitignore files that apply inside a walk, read once per directory."""
 
     def __init__(self) -> None:
-        self._specs: dict[Path, pathspec.PathSpec | None] = {}
+        self._specs: dict[Path, "pathspec.PathSpec | None"] = {}
 
-    def _spec(self, directory: Path) -> pathspec.PathSpec | None:
+    def _spec(self, directory: Path) -> "pathspec.PathSpec | None":
         if directory not in self._specs:
+            import pathspec
+
             spec = None
             file = directory / ".gitignore"
             if file.is_file():

@@ -20,7 +20,7 @@ _AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^<>\s]+>", re.I)
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINK_TARGET = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
 _LINK_REFERENCE = re.compile(r"\]\[[^\]\n]*\]")
-_REFERENCE_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.M)
+_REFERENCE_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S.*$", re.M)  # [^1]: is a footnote: prose
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _URL = re.compile(r"\b(?:(?:https?|ftp)://|www\.)[^\s<>\"'`]+", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -165,7 +165,10 @@ def split_blocks(article: "Article") -> list["Block"]:
     text = article.text
     lines = article.lines
     first = article.line_of(article.body_start) if article.body_start else 0
-    code = [s for s in article.nonprose if s.kind == "code"] if article.markdown else []
+    # Code blocks (fenced or indented), not inline code that happens to open a line.
+    code = [s for s in article.nonprose
+            if s.kind == "code" and (_FENCE.match(text, s.start) or text.startswith(("    ", "\t"), s.start))
+            ] if article.markdown else []
     code_starts = {s.start: s for s in code}
 
     body_lines = [(s, e) for s, e in lines[first:] if s >= article.body_start]

@@ -72,6 +72,8 @@ def parse(article, known_code) -> Suppressions:
                 codes.append(token.upper())
             else:
                 invalid.append((m.start(), m.end(), token))
+        if not codes and m.group("codes").strip():
+            continue  # it named only invalid codes: it must not silence every rule
         line = article.position(m.start())[0]
         if kind == "disable-file":
             directives.append(Directive(kind, tuple(codes), m.start(), m.end(), line, 1, last))

@@ -17,10 +17,11 @@ import re
 from pathlib import Path
 
 from lint.config import Resolver
-from lint.engine import corpus_findings, lint_bytes
+from lint.engine import corpus_findings, display_path, lint_bytes
 from lint.finding import Finding
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ROOT = FIXTURES.parent.parent
 ARTICLE_SUFFIXES = (".md", ".markdown", ".mdx", ".txt", ".text")
 UPDATE = bool(os.environ.get("COPYDESK_UPDATE_SNAPSHOTS"))
 _TAG = re.compile(r"(?:^|[/_.-])([A-Z]{2,6}[0-9]{3})_(ok)?")
@@ -49,8 +50,17 @@ def lint_fixture(path: Path) -> list[str]:
     resolver = Resolver(cwd=FIXTURES)
     settings = resolver.for_path(path)
     active = resolver.active_rules(path, settings)
-    result, _ = lint_bytes(path.read_bytes(), path.name, active, settings.ruleset,
-                           max_size=settings.max_file_size)
+    # The path as the CLI shows it when run from the repository root: rules that depend on
+    # where a file lives (front matter required under _posts/, the site around it) see
+    # the same thing here, whatever directory pytest was started from.
+    shown = display_path(path, str(ROOT))
+    previous = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result, _ = lint_bytes(path.read_bytes(), shown, active, settings.ruleset,
+                               max_size=settings.max_file_size)
+    finally:
+        os.chdir(previous)
     findings = result.findings + corpus_findings([result], active, settings.ruleset)
     return [render(f) for f in sorted(findings, key=Finding.sort_key)]
 

@@ -159,10 +159,10 @@ def test_seed_000_en_dash_is_fixed_and_nothing_else_changes(tmp_path):
 
 
 def test_bom_and_mixed_line_endings_are_fixed(tmp_path):
-    path = tmp_path / "post.md"
-    path.write_bytes(codecs.BOM_UTF8 + b"---\ntitle: x\n---\n\nOne.\nTwo.\r\nThree.\n")
+    path = tmp_path / "post.txt"
+    path.write_bytes(codecs.BOM_UTF8 + b"Title\n\nOne.\nTwo.\r\nThree.\r\nFour.\n")
     _run(["--fix", str(path)])
-    assert path.read_bytes() == b"---\ntitle: x\n---\n\nOne.\nTwo.\nThree.\n"
+    assert path.read_bytes() == b"Title\n\nOne.\nTwo.\nThree.\nFour.\n"
 
 
 # -- invisible characters -------------------------------------------------------------------

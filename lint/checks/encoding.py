@@ -13,6 +13,7 @@ import codecs
 import difflib
 import functools
 import html
+import importlib
 import re
 import unicodedata
 import weakref
@@ -268,6 +269,53 @@ def _windows(text: str, starts: list[int]) -> list[tuple[int, int]]:
     return windows
 
 
+def _lost_byte_readings(damaged: str) -> list[str]:
+    """What a damaged span ending in a space can have been. ftfy assumes the space was a
+    no-break space (byte 0xA0); the byte can also have been one Windows-1252 cannot show at
+    all (0x81, 0x8D, 0x8F, 0x90, 0x9D), which pipelines drop: "â€" + 0x9D is a closing
+    quote. Only visible punctuation and symbols count as readings."""
+    importlib.import_module("ftfy.bad_codecs")  # registers the sloppy-windows-* codecs
+
+    try:
+        head = damaged[:-1].encode("sloppy-windows-1252")
+    except UnicodeEncodeError:
+        return []
+    undefined = []
+    for b in range(0x80, 0xA0):
+        try:
+            bytes([b]).decode("cp1252")
+        except UnicodeDecodeError:
+            undefined.append(b)
+    readings = []
+    for b in [0xA0] + undefined:
+        try:
+            reading = (head + bytes([b])).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if reading and unicodedata.category(reading[-1])[0] in "PS" and reading not in readings:
+            readings.append(reading)
+    return readings
+
+
+def _likely_lost_byte(text: str, start: int, damaged: str, repair: str) -> str:
+    """ftfy's reading of a lost byte, unless the line has a quotation left open and a
+    closing quote is one of the readings."""
+    readings = _lost_byte_readings(damaged)
+    closers = [r for r in readings if unicodedata.category(r[-1]) == "Pf"]
+    if not closers:
+        return repair
+    line = text[text.rfind("\n", 0, start) + 1:start]
+
+    def count(mark: str) -> int:  # the mark itself and its own mojibake
+        return line.count(mark) + line.count(mark.encode("utf-8").decode("sloppy-windows-1252"))
+
+    for closer in closers:
+        opener = {"”": "“", "’": "‘", "»": "«"}.get(closer[-1])
+        if opener and count(opener) > count(closer[-1]):
+            return closer + " "  # the dropped byte was not the space: the space stays
+    return repair
+
+
 def _explain(steps) -> tuple[str, bool]:
     """A human reading of ftfy's plan, and whether its repair is a guess (a lost byte)."""
     encodings = [enc for action, enc in steps if action == "encode"]
@@ -355,6 +403,8 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
             why, guess = _explain(steps_used)
             if _BAD_REPAIR.search(repair) or (not repair.isascii() and is_bad(repair)):
                 repair, guess = "", True  # nothing, or only a layer of the damage, comes back
+            if guess and repair and damaged.endswith(" "):
+                repair = _likely_lost_byte(text, start + i1, damaged, repair)
             found.append((start + i1, start + i2, repair, why, guess))
     return found
 
@@ -549,11 +599,11 @@ def bidi_control(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 
 @check("encoding.byte-order-mark")
 def byte_order_mark(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
-    if article.bom and article.encoding == "utf-8":
-        fm = article.text.startswith(("---", "+++"))
-        why = "; Jekyll and other tools may not see the front matter" if fm else ""
+    # Before front matter the mark is FM103's (content-before-front-matter), which knows
+    # the generators that skip it.
+    if article.bom and article.encoding == "utf-8" and article.front_matter is None:
         yield Hit(0, 0, {"where": "at the start of the file"},
-                  message=f"UTF-8 byte-order mark at the start of the file{why}",
+                  message="UTF-8 byte-order mark at the start of the file",
                   fix=Fix(remove_bom=True))
     text = article.text
     if text.isascii() or "\ufeff" not in _profile(article)[1]:

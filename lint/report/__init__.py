@@ -15,6 +15,7 @@ FORMATS: dict[str, str] = {
     "full": "lint.report.text:full",
     "json": "lint.report.json:render",
     "json-lines": "lint.report.json:render_lines",
+    "parquet": "lint.report.parquet:render",
 }
 
 
@@ -24,6 +25,23 @@ class Report:
     rules: RuleSet
     files: list[str] = field(default_factory=list)
     fixed: int = 0
+
+
+# Formats written as results arrive, one file's findings at a time, so that the memory of
+# a run over millions of files stays flat: name -> "module:class" of a writer with
+# write(findings) and close().
+STREAMS: dict[str, str] = {
+    "json-lines": "lint.report.json:LinesStream",
+    "parquet": "lint.report.parquet:ParquetStream",
+}
+
+
+def open_stream(name: str, output_file):
+    """A streaming writer for the format, or None if the format renders at the end."""
+    if name not in STREAMS:
+        return None
+    module, cls = STREAMS[name].split(":")
+    return getattr(importlib.import_module(module), cls)(output_file)
 
 
 def renderer(name: str) -> Callable[[Report], str]:

@@ -1,0 +1,164 @@
+"""Throughput and latency of `copydesk check`, measured as a user runs it.
+
+    python benchmarks/bench.py                      # generate trees of 10 and 50 MB, measure
+    python benchmarks/bench.py --sizes 5            # smaller
+    python benchmarks/bench.py --tree DIR           # measure an existing tree of articles
+
+A generated tree is built deterministically from the real sample articles in
+tests/fixtures/seeds/ and examples/: articles of mixed sizes (one to many stories long),
+about one in five damaged (mojibake, a pasted-twice block, a comment form at the end, cut
+front matter). Each run reports files, MB, seconds, files/s, MB/s and the peak RSS of the
+largest copydesk process, for a cold run (no cache), a first run that fills the cache, a
+warm run from the cache, and the one-file latency (process start to exit, median of 20).
+Not part of the test suite: timings belong here, not in assertions."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / "data"
+
+
+def copydesk_command() -> list[str]:
+    exe = shutil.which("copydesk", path=str(Path(sys.executable).parent))
+    return [exe] if exe else [sys.executable, "-m", "lint"]
+
+
+def source_paragraphs() -> list[str]:
+    paragraphs = []
+    for folder in (ROOT / "tests" / "fixtures" / "seeds", ROOT / "examples"):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".md", ".txt"):
+                text = path.read_text(encoding="utf-8", errors="replace")
+                if text.startswith("---"):
+                    text = text.split("\n---", 2)[-1]
+                paragraphs += [p.strip() for p in text.replace("\r", "").split("\n") if len(p.strip()) > 60]
+    return paragraphs
+
+
+DAMAGE = {
+    "mojibake": lambda body, rng: body.replace("–", "â€“", 1).replace("’", "â€™", 2) if "–" in body or "’" in body
+    else body + "\n\nThe cafÃ© was closed â€“ again.\n",
+    "pasted-twice": lambda body, rng: body + "\n\n" + body,
+    "comment-form": lambda body, rng: body + ("\n\nShare this:\n\nTwitter\nFacebook\n\nLeave a Reply\n\n"
+                                              "Your email address will not be published. Required fields are marked *\n"),
+    "cut-excerpt": None,  # handled in the front matter
+}
+
+
+def generate(target: Path, megabytes: float, seed: int = 42) -> None:
+    if target.exists() and (target / ".complete").exists():
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    rng = random.Random(seed)
+    paragraphs = source_paragraphs()
+    size = 0
+    i = 0
+    limit = megabytes * 1024 * 1024
+    while size < limit:
+        length = rng.choice([3, 5, 8, 12, 20, 30, 60])
+        body = "\n\n".join(rng.choice(paragraphs) for _ in range(length))
+        damage = rng.choice(list(DAMAGE)) if rng.random() < 0.2 else None
+        if damage and DAMAGE[damage]:
+            body = DAMAGE[damage](body, rng)
+        words = body.split()
+        title = " ".join(words[:8]).strip(".,\"'")
+        excerpt = " ".join(words[:25])
+        if damage == "cut-excerpt":
+            excerpt = excerpt[:-3]
+        day = 1 + i % 28
+        front = (f"---\nlayout: post\ntitle: \"{title.replace(chr(34), '')}\"\n"
+                 f"date: 2024-{1 + i % 12:02}-{day:02} 10:00:00 +0000\n"
+                 f"tags: [news, world]\nexcerpt: \"{excerpt.replace(chr(34), '')}\"\n---\n\n")
+        folder = target / "_posts" / f"{2015 + i % 10}"
+        folder.mkdir(parents=True, exist_ok=True)
+        suffix = ".md" if i % 4 else ".txt"
+        text = (front if suffix == ".md" else "") + body + "\n"
+        (folder / f"2024-{1 + i % 12:02}-{day:02}-post-{i:05}{suffix}").write_text(text, encoding="utf-8")
+        size += len(text.encode("utf-8"))
+        i += 1
+    (target / ".complete").write_text("")
+
+
+def tree_size(tree: Path) -> tuple[int, int]:
+    files = [p for p in tree.rglob("*") if p.is_file() and p.suffix in (".md", ".txt")]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def timed(args: list[str], cwd: Path) -> tuple[float, float, int]:
+    """Seconds, peak RSS in MB (largest process of the run), exit status."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def measure(tree: Path, jobs: int | None) -> list[dict]:
+    cmd = copydesk_command() + ["check", "."]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    cache = tree / ".bench-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    files, size = tree_size(tree)
+    rows = []
+    for label, extra in (("cold, no cache", ["--no-cache"]), ("cold, filling cache", ["--cache-dir", str(cache)]),
+                         ("warm cache", ["--cache-dir", str(cache)])):
+        seconds, rss, status = timed(cmd + extra, tree)
+        assert status in (0, 1), f"copydesk exited {status}"
+        rows.append({"run": label, "files": files, "MB": size / 1e6, "seconds": seconds,
+                     "files/s": files / seconds, "MB/s": size / 1e6 / seconds, "peak RSS MB": rss})
+    one = next(p for p in sorted(tree.rglob("*.md")))
+    latencies = [timed(copydesk_command() + ["check", "--no-cache", str(one)], tree)[0] for _ in range(20)]
+    rows.append({"run": "one file (median of 20)", "files": 1, "MB": one.stat().st_size / 1e6,
+                 "seconds": statistics.median(latencies), "files/s": None, "MB/s": None,
+                 "peak RSS MB": timed(copydesk_command() + ["check", "--no-cache", str(one)], tree)[1]})
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    head = ["run", "files", "MB", "seconds", "files/s", "MB/s", "peak RSS MB"]
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in rows:
+        cells = []
+        for key in head:
+            value = row[key]
+            if value is None:
+                cells.append("")
+            elif isinstance(value, float):
+                cells.append(f"{value:,.3f}" if key == "seconds" else f"{value:,.1f}")
+            else:
+                cells.append(f"{value:,}" if isinstance(value, int) else str(value))
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=float, nargs="+", default=[10, 50], help="generated tree sizes in MB")
+    parser.add_argument("--tree", type=Path, help="measure this tree instead of generated ones")
+    parser.add_argument("--jobs", type=int, help="pass --jobs N to copydesk")
+    args = parser.parse_args()
+    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    trees = [args.tree] if args.tree else []
+    for mb in ([] if args.tree else args.sizes):
+        tree = DATA / f"tree-{mb:g}MB"
+        generate(tree, mb)
+        trees.append(tree)
+    for tree in trees:
+        print(f"\n### {tree.name}\n")
+        print(table(measure(tree, args.jobs)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,723 @@
+"""Boilerplate (BP): page furniture that scraping and reposting leave in an article.
+
+Every check works on the body's lines. A line is described once (`_Line`): its text with
+Markdown decoration stripped, its word count, its link density and whether it ends in
+terminal punctuation: the block features the boilerplate-removal literature measured
+(boilerpipe: word counts and link density; jusText: length and link density; C4 and
+FineWeb: lines that end without terminal punctuation, short lines). The thresholds are
+rule params; their sources are cited in rules/boilerplate.yaml."""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import weakref
+from typing import Any, Iterator, Mapping
+
+from lint.article import Article
+from lint.checks import check
+from lint.finding import Edit, Fix, Hit
+from lint.text import WORD_RE
+
+# -- line model ------------------------------------------------------------------------------
+
+_DECORATION_START = re.compile(r"^\s*(?:(?:#{1,6}|>|[-*+•·▪►»]|\d{1,3}[.)])\s+)*[*_~]*\s*")
+_DECORATION_END = re.compile(r"[\s*_~#]*$")
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\s*\)")
+_MD_REF_LINK = re.compile(r"!?\[([^\]\n]+)\]\[[^\]\n]*\]")
+_BARE_URL = re.compile(r"<?\b(?:(?:https?|ftp)://|www\.)[^\s<>\"'`]+>?", re.I)
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_CLOSERS = "\"'”’»)]}*_~ \t"
+_TERMINAL = ".!?…。！？"
+_NUMERIC = re.compile(r"^[\d\s.,:/\-–—|·•()%$€£+]*$")
+
+
+class _Line:
+    """One non-blank body line. The features are computed on first use: most rules look at
+    a few lines only (the tail, the head, lines a cheap pattern picked out)."""
+
+    def __init__(self, line_starts: list[int], start: int, end: int, raw: str, nonprose: bool):
+        self._line_starts = line_starts
+        self.start = start
+        self.end = end
+        self.raw = raw
+        self.nonprose = nonprose    # inside code, an HTML comment or a raw HTML element
+
+    @functools.cached_property
+    def index(self) -> int:
+        """0-based line number in the file."""
+        return bisect.bisect_right(self._line_starts, self.start) - 1
+
+    @functools.cached_property
+    def plain(self) -> str:
+        """The text with decoration stripped (headings, bullets, emphasis, quote marks)."""
+        return _strip_decoration(self.raw)
+
+    @functools.cached_property
+    def _features(self) -> tuple[int, float]:
+        link_chars = 0
+
+        def linked(m: re.Match) -> str:
+            nonlocal link_chars
+            label = m.group(1)
+            link_chars += len(label.strip()) or 1
+            return label
+
+        def url(m: re.Match) -> str:
+            nonlocal link_chars
+            link_chars += len(m.group())
+            return " "
+
+        visible = self.raw
+        if "](" in visible or "][" in visible:
+            visible = _MD_LINK.sub(linked, visible)
+            visible = _MD_REF_LINK.sub(linked, visible)
+        if "<" in visible:
+            visible = _HTML_TAG.sub(" ", visible)
+        without_urls = _BARE_URL.sub(url, visible) if ("://" in visible or "www." in visible) else visible
+        total = len("".join(visible.split()))
+        density = min(1.0, link_chars / total) if total else 0.0
+        return len(WORD_RE.findall(without_urls)), density
+
+    @property
+    def words(self) -> int:
+        """Words outside URLs and link targets."""
+        return self._features[0]
+
+    @property
+    def link_density(self) -> float:
+        """Share of the line's visible characters that are link text or URLs."""
+        return self._features[1]
+
+    @functools.cached_property
+    def terminal(self) -> bool:
+        """Ends in . ! ? … (after closing quotes and brackets)."""
+        tail = self.raw.rstrip(_CLOSERS)
+        return bool(tail) and tail[-1] in _TERMINAL
+
+
+def _strip_decoration(text: str) -> str:
+    text = _DECORATION_START.sub("", text, count=1)
+    return _DECORATION_END.sub("", text)
+
+
+_CACHE: "weakref.WeakKeyDictionary[Article, list[_Line]]" = weakref.WeakKeyDictionary()
+_NONBLANK_LINE = re.compile(r"^[ \t]*\S.*$", re.M)
+
+
+def _body_lines(article: Article) -> list[_Line]:
+    """The non-blank lines of the body (cached per article)."""
+    cached = _CACHE.get(article)
+    if cached is not None:
+        return cached
+    text = article.text
+    hidden = [s for s in article.nonprose if s.kind in ("code", "comment", "html", "frontmatter")
+              and (s.kind != "html" or "\n" in text[s.start:s.end])]
+    result = []
+    starts = article.line_starts
+    h = 0
+    for m in _NONBLANK_LINE.finditer(text, article.body_start):
+        start, end = m.start(), m.end()
+        raw = m.group().rstrip("\r")
+        end = start + len(raw)
+        first = start + len(raw) - len(raw.lstrip())
+        while h < len(hidden) and hidden[h].end <= first:
+            h += 1
+        nonprose = h < len(hidden) and hidden[h].start <= first < hidden[h].end
+        result.append(_Line(starts, start, end, raw, nonprose))
+    _CACHE[article] = result
+    return result
+
+
+_LOWER_START = re.compile(r"^[ \t]*[(\[{\"'“‘«]?[^\W\d_A-ZÀ-ÖØ-ÞА-ЯЁ]")
+_LIST_OR_HEADING = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>|\|)(?:[ \t]|$)")
+
+
+def _group_units(lines: list[_Line]) -> list[_Line]:
+    """Body lines, with hard-wrapped paragraphs joined into one unit. boilerpipe and jusText
+    measure blocks, not lines: a paragraph wrapped at 72 columns is made of short lines
+    without terminal punctuation, like a headline list, until its lines are joined.
+
+    Lines of one block (no blank line between) are a wrapped paragraph when every line but
+    the last is at least `_WRAP_MIN` characters long and at least a third of the following
+    lines start in lower case (a headline list starts every line with a capital)."""
+    units: list[_Line] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j + 1 < len(lines) and lines[j + 1].index == lines[j].index + 1 \
+                and lines[j + 1].nonprose == lines[i].nonprose:
+            j += 1
+        block = lines[i:j + 1]
+        if len(block) > 1 and _wrapped(block):
+            raw = block[0].raw.rstrip() + "".join(" " + ln.raw.strip() for ln in block[1:])
+            unit = _Line(block[0]._line_starts, block[0].start, block[-1].end, raw, block[0].nonprose)
+            units.append(unit)
+        else:
+            units.extend(block)
+        i = j + 1
+    return units
+
+
+_WRAP_MIN = 45
+
+
+def _wrapped(block: list[_Line]) -> bool:
+    if block[0].nonprose or any(_LIST_OR_HEADING.match(ln.raw) for ln in block):
+        return False
+    if any(len(ln.raw.strip()) < _WRAP_MIN for ln in block[:-1]):
+        return False
+    lower = sum(1 for ln in block[1:] if _LOWER_START.match(ln.raw))
+    return 3 * lower >= len(block) - 1
+
+
+# -- lexicons --------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=64)
+def _phrase_matcher(entries: tuple[str, ...]) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """(prefix pattern, anywhere pattern) for a marker lexicon: an entry matches at the start
+    of a line, or anywhere in it when written with a leading '...'."""
+    prefix, anywhere = [], []
+    for entry in entries:
+        entry = entry.strip()
+        target = anywhere if entry.startswith("...") else prefix
+        entry = entry[3:].strip() if entry.startswith("...") else entry
+        if not entry:
+            continue
+        body = re.sub(r"(?:\\ )+", r"\\s+", re.escape(entry))
+        body = body.replace("'", "['’]").replace("’", "['’]")
+        tail = r"(?!\w)" if entry[-1].isalnum() else ""
+        target.append(body + tail)
+    make = lambda parts, lead: re.compile(lead + "(?:" + "|".join(parts) + ")", re.I) if parts else None
+    return make(prefix, r"^"), make(anywhere, r"(?<!\w)")
+
+
+def _matches(entries: tuple[str, ...], text: str) -> bool:
+    prefix, anywhere = _phrase_matcher(tuple(entries))
+    return bool((prefix and prefix.match(text)) or (anywhere and anywhere.search(text)))
+
+
+@functools.lru_cache(maxsize=64)
+def _equals_matcher(entries: tuple[str, ...]) -> re.Pattern | None:
+    parts = [re.sub(r"(?:\\ )+", r"\\s+", re.escape(e.strip().rstrip(":").strip()))
+             for e in entries if e.strip()]
+    return re.compile(r"^(?:" + "|".join(parts) + r")\s*:?$", re.I) if parts else None
+
+
+_LEAD_CHARS = " \t#>*-+•·▪►»_~"
+
+
+@functools.lru_cache(maxsize=64)
+def _marker_index(entries: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(first two letters of the prefix entries, lower-cased 'anywhere' entries)."""
+    heads, anywhere = set(), []
+    for entry in entries:
+        entry = entry.strip()
+        if entry.startswith("..."):
+            if entry[3:].strip():
+                anywhere.append(entry[3:].strip().lower())
+        elif entry:
+            heads.add(entry[:2].lower())
+    return frozenset(heads), tuple(anywhere)
+
+
+def _may_match(entries: tuple[str, ...], raw: str) -> bool:
+    """A cheap test before the regular expression: the line's first two letters start a
+    prefix entry, or a '...' entry occurs in it."""
+    heads, anywhere = _marker_index(entries)
+    head = raw.lstrip(_LEAD_CHARS)
+    if head[:1].isdigit():
+        head = head.lstrip("0123456789.) \t")
+    if head[:2].lower() in heads:
+        return True
+    if anywhere:
+        low = raw.lower()
+        return any(needle in low for needle in anywhere)
+    return False
+
+
+def _lexicon(params: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = params.get(key) or ()
+    return tuple(value) if not isinstance(value, str) else (value,)
+
+
+# -- shared helpers --------------------------------------------------------------------------
+
+def _is_content(line: _Line, max_words: int, max_link_density: float) -> bool:
+    """A line of running text: more words than a furniture block has (boilerpipe) and
+    ending like a sentence (C4), with few links (jusText)."""
+    if line.nonprose:
+        return True
+    if line.link_density > max_link_density:
+        return False
+    return line.words > max_words and (line.terminal or line.words > 2 * max_words)
+
+
+def _is_furniture(line: _Line, max_words: int, max_link_density: float) -> bool:
+    """A short line that does not end like a sentence, a line that is mostly links, or a
+    line of numbers and dates: what navigation, headline lists and tag lists are made of."""
+    if line.nonprose:
+        return False
+    if line.link_density > max_link_density:
+        return True
+    if _NUMERIC.match(line.plain):
+        return True
+    return line.words <= max_words and not line.terminal
+
+
+def _delete_to_end(article: Article, start: int) -> Fix:
+    """Remove text[start:] and leave the article ending in exactly one newline."""
+    text = article.text
+    keep = len(text[:start].rstrip())
+    return Fix((Edit(keep, len(text), article.newline if keep else ""),))
+
+
+def _delete_lines(article: Article, first: _Line, last: _Line) -> Fix:
+    """Remove whole lines first..last and the blank lines after them, so that one blank line
+    separates what was before from what follows."""
+    text = article.text
+    nxt = last.end
+    m = re.compile(r"(?:[ \t]*(?:\r\n|\r|\n))*").match(text, nxt)
+    after = m.end() if m else nxt
+    if after >= len(text.rstrip()) or not text[after:].strip():
+        return _delete_to_end(article, first.start)
+    return Fix((Edit(first.start, after, ""),))
+
+
+# -- BP101 trailing boilerplate --------------------------------------------------------------
+
+def trailing_region(article: Article, params: Mapping[str, Any]) -> tuple[_Line, int] | None:
+    """(marker line, index into body units) where trailing furniture starts, or None."""
+    max_lines = int(params.get("max-region-lines", 60))
+    body = _body_lines(article)
+    # The region holds at most max-region-lines units: only the end of the file matters.
+    window = body[-4 * max_lines:]
+    lines = _group_units(window)
+    if len(lines) < 2:
+        return None
+    strong = _lexicon(params, "marker-lexicon")
+    weak = _lexicon(params, "weak-marker-lexicon")
+    max_words = int(params.get("max-furniture-words", 16))
+    max_link = float(params.get("max-link-density", 0.33))
+    marker_words = int(params.get("max-marker-words", 20))
+    min_share = float(params.get("min-furniture-share", 0.5))
+    weak_min = int(params.get("weak-min-furniture", 2))
+
+    def marker(line: _Line) -> str | None:
+        if line.nonprose:
+            return None
+        for kind, entries in (("strong", strong), ("weak", weak)):
+            if entries and _may_match(entries, line.raw) and line.words <= marker_words \
+                    and _matches(entries, line.plain):
+                return kind
+        return None
+
+    # Walk back from the end of the file. The region may hold furniture only, so the walk
+    # stops at the first line of running text; the earliest marker passed on the way whose
+    # tail is furniture enough starts the region. Running text must come before it.
+    best = None
+    furniture = 0  # furniture lines after line i
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        tail = len(lines) - 1 - i
+        if tail + 1 > max_lines:
+            return None
+        kind = marker(line)
+        if kind is None and _is_content(line, max_words, max_link):
+            break
+        if kind is not None:
+            share = (furniture + 1) / (tail + 1)
+            if not (kind == "weak" and furniture < weak_min) and share >= min_share:
+                best = i
+        if kind is not None or _is_furniture(line, max_words, max_link):
+            furniture += 1
+    else:
+        return None  # no running text before the markers (in the window): not an ending
+    if best is not None and article.markdown and _site_link_list(lines[best + 1:]):
+        return None
+    return (lines[best], best) if best is not None else None
+
+
+_MD_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+
+
+def _site_link_list(tail: list[_Line]) -> bool:
+    """A Markdown list of links into the author's own site ("More in this series" with
+    relative links or {% post_url %} / {{< ref >}} targets): the author's section, not a
+    scraped widget, whose links point at absolute addresses or are gone."""
+    if not tail:
+        return False
+    for line in tail:
+        if not _LIST_ITEM.match(line.raw):
+            return False
+        targets = _MD_TARGET.findall(line.raw)
+        if not targets or any(re.match(r"(?i)[a-z][a-z0-9+.-]*:|//", t) for t in targets):
+            return False
+    return True
+
+
+@check("boilerplate.trailing")
+def trailing(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    found = trailing_region(article, params)
+    if found is None:
+        return
+    line, index = found
+    last = _body_lines(article)[-1]
+    label = _MD_LINK.sub(lambda m: m.group(1), line.plain)
+    yield Hit(line.start, last.end,
+              {"marker": label[:60], "lines": last.index - line.index + 1},
+              fix=_delete_to_end(article, line.start))
+
+
+# -- BP102 link dump -------------------------------------------------------------------------
+
+_ONLY_URL = re.compile(r"^\s*(?:[-*+•]\s+|\d{1,3}[.)]\s+)?(?:<?(?:https?|ftp)://\S+?>?|www\.\S+)\s*$", re.I)
+_URL_LINK = re.compile(r"^\s*(?:[-*+•]\s+|\d{1,3}[.)]\s+)?\[\s*((?:https?://|www\.)[^\]\s]*)\s*\]\(\s*\S+?\s*\)\s*$", re.I)
+
+
+def _bare_url(line: _Line) -> bool:
+    return not line.nonprose and bool(_ONLY_URL.match(line.raw) or _URL_LINK.match(line.raw))
+
+
+def _introduced(line: _Line | None, max_label_words: int) -> bool:
+    """The run follows a label an author wrote: a heading, or a short line ending in ':'
+    ("Sources:", "References", "Weitere Links:")."""
+    if line is None or line.nonprose:
+        return False
+    raw = line.raw.strip()
+    if raw.startswith("#") or raw.endswith(":"):
+        return True
+    return line.words <= max_label_words and not line.terminal and not _bare_url(line) \
+        and bool(re.search(r"(?i)\b(?:sources?|references?|links?|further reading|reading|"
+                           r"bibliography|notes|quellen?|literatur|références|sources|"
+                           r"referencias|fuentes|enlaces|ссылки|источники|литература)\b",
+                           line.plain))
+
+
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+\S")
+
+
+def _authored_list(lines: list[_Line], i: int) -> bool:
+    """The URLs at lines[i] continue a list the author wrote (the item above is a list item
+    of the same list), or stand in a section whose label says it lists sources."""
+    previous = lines[i - 1] if i else None
+    if previous is not None and previous.index == lines[i].index - 1 \
+            and _LIST_ITEM.match(previous.raw) and _LIST_ITEM.match(lines[i].raw):
+        return True
+    for k in range(i - 1, max(-1, i - 40), -1):
+        line = lines[k]
+        if line.nonprose:
+            continue
+        if line.raw.lstrip().startswith("#") or k == i - 1:
+            if _introduced(line, 5):
+                return True
+            if line.raw.lstrip().startswith("#"):
+                return False
+    return False
+
+
+@check("boilerplate.link-dump")
+def link_dump(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    min_run = int(params.get("min-lines", 3))
+    lines = _body_lines(article)
+    i = 0
+    while i < len(lines):
+        if not _bare_url(lines[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(lines) and _bare_url(lines[j + 1]):
+            j += 1
+        run = lines[i:j + 1]
+        if len(run) >= min_run and not _authored_list(lines, i):
+            urls = [ln.raw.strip() for ln in run]
+            repeated = len(urls) - len(set(urls))
+            yield Hit(run[0].start, run[-1].end,
+                      {"count": len(run), "repeated": f", {repeated} repeated" if repeated else ""},
+                      fix=_delete_lines(article, run[0], run[-1]))
+        i = j + 1
+
+
+# -- BP103 leading boilerplate ---------------------------------------------------------------
+
+_BREADCRUMB_SEP = re.compile(r"\s(?:›|»|>|→|/|\||::)\s")
+_LEADIN_TAIL = re.compile(r"\s*(?::|—|–|-|\.\.\.|…)\s*")
+
+
+def _breadcrumb(line: _Line) -> bool:
+    parts = _BREADCRUMB_SEP.split(line.plain)
+    if len(parts) < 3 or line.terminal:
+        return False
+    # Every crumb is short and starts with a capital or a digit (page titles).
+    return all(0 < len(p.split()) <= 6 and (p[:1].isupper() or p[:1].isdigit()) for p in parts) \
+        and parts[0].strip().lower() in ("home", "start", "startseite", "accueil", "inicio",
+                                          "portada", "главная", "news", "blog")
+
+
+@check("boilerplate.leading")
+def leading(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    max_lines = int(params.get("max-lines", 5))
+    lines = _group_units(_body_lines(article)[:8 * max_lines])
+    if not lines:
+        return
+    leadins = _lexicon(params, "leadin-lexicon")
+    whole = _equals_matcher(_lexicon(params, "line-lexicon"))
+    max_words = int(params.get("max-furniture-words", 16))
+    for line in lines[:max_lines]:
+        if line.nonprose:
+            return
+        if (whole and whole.match(line.plain)) or _breadcrumb(line):
+            what = "breadcrumb trail" if _breadcrumb(line) else "page furniture line"
+            yield Hit(line.start, line.end, {"what": what, "found": line.plain[:60]},
+                      fix=_delete_lines(article, line, line))
+            continue
+        # The first line of running text: a lead-in glued to it, and then stop looking.
+        if leadins:
+            prefix, _ = _phrase_matcher(leadins)
+            offset = len(line.raw) - len(line.raw.lstrip())
+            m = prefix.match(line.raw[offset:]) if prefix else None
+            if m:
+                sep = _LEADIN_TAIL.match(line.raw, offset + m.end())
+                if sep and sep.group().strip() and sep.end() < len(line.raw) \
+                        and article.text[line.start:line.start + sep.end()] == line.raw[:sep.end()]:
+                    start = line.start + offset
+                    end = line.start + len(line.raw[:sep.end()].rstrip())  # phrase and colon
+                    cut = line.start + sep.end()                           # and the space after
+                    rest = article.text[cut:cut + 1]
+                    replacement = rest.upper() if rest.islower() else rest
+                    yield Hit(start, end, {"what": "scraper lead-in", "found": article.text[start:end]},
+                              fix=Fix((Edit(start, cut + 1, replacement),)))
+        if line.words > max_words or line.terminal:
+            return
+
+
+# -- BP104 captions and credits --------------------------------------------------------------
+
+@functools.lru_cache(maxsize=16)
+def _credit_patterns(labels: tuple[str, ...], agencies: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    alt = lambda items: "|".join(re.sub(r"(?:\\ )+", r"\\s+", re.escape(i.strip()))
+                                 for i in sorted(items, key=len, reverse=True) if i.strip())
+    label_cased = alt(tuple(labels) + tuple(x.upper() for x in labels)) or "(?!)"
+    agency = alt(agencies) or "(?!)"
+    lead = r"^[*_\s]*"
+    return (
+        # "FILE: President Trump ..." / "Photo: Jane Doe" / "Фото: ..."
+        re.compile(lead + rf"(?:{label_cased})\s?:\s*\S"),
+        # "Photo by Jane Doe/AFP", "Graphic by GUILLERMO RIVAS PACHECO/AFP via Getty Images"
+        re.compile(lead + r"(?:photo(?:graph)?s?|image|picture|graphic|illustration|video|foto|bild|"
+                   r"photo\s+credit)\s+(?:by|von|par|de|por)\s+\S", re.I),
+        # "Pablo Martinez Monsivais / AP", "Jane Doe/Reuters", "AP Photo/Evan Vucci"
+        re.compile(lead + rf"(?:[^\W\d][\w.'’\-]*(?:[ ,]+[^\W\d][\w.'’\-]*){{0,7}}\s*/\s*(?:{agency})"
+                   rf"|(?:{agency})\s*(?:Photo)?\s*/\s*[^\W\d][\w.'’\-]*(?:\s+[^\W\d][\w.'’\-]*){{0,5}})"
+                   r"[*_\s]*$", re.I),
+        # "... via Getty Images" / "... through Getty Photographs" (a spinner's rewrite)
+        re.compile(r"(?:via|through|über|vía)\s+Getty\s+(?:Images|Photographs|Photos)[*_\s)]*$", re.I),
+        # a labelled line that ends in an agency is a credit ("Foto: Jane Doe / dpa")
+        re.compile(rf"(?:/|:)\s*(?:{agency})(?:\s+[^\W\d]+)?[*_\s]*$", re.I),
+    )
+
+
+_PAREN_CREDIT = re.compile(
+    r"\((?:(?:AP|AFP|Reuters|EPA|Getty)\s+Photo\s*/[^()\n]{2,60}|"
+    r"(?:Photo|Image|Foto|Bild|Фото)s?\s*(?:by|:|von|par|de|por)\s*[^()\n]{2,80}|"
+    r"[^()\n]{2,60}\s+via\s+Getty\s+Images)\)", re.I)
+_PAREN_KEYS = ("photo", "image", "foto", "bild", "фото", "getty")
+_QUOTES = re.compile(r"[\"“”«»„]")
+
+
+@check("boilerplate.caption-credit")
+def caption_credit(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    labels = _lexicon(params, "label-lexicon")
+    agencies = _lexicon(params, "agency-lexicon")
+    max_words = int(params.get("max-caption-words", 40))
+    patterns = _credit_patterns(labels, agencies)
+    label_set, agency_set = _credit_sets(labels, agencies)
+    lines = _body_lines(article)
+    taken = -1
+    for k, line in enumerate(lines):
+        if line.nonprose or k <= taken:
+            continue
+        low = line.raw.lower()
+        if not _may_be_credit(line.raw, low, label_set, agency_set):
+            continue
+        text = line.raw.strip()
+        if _next_to_picture(lines, k):
+            continue  # the picture is there: this is its caption or credit, as it should be
+        labelled = bool(patterns[0].match(text)) and line.words <= max_words
+        credit = any(p.search(text) for p in patterns[1:4]) and line.words <= 20
+        if not (labelled or credit):
+            if "(" not in line.raw or not any(key in low for key in _PAREN_KEYS):
+                continue
+            for m in _PAREN_CREDIT.finditer(line.raw):
+                s = line.start + m.start()
+                yield Hit(s, line.start + m.end(), {"what": "credit", "found": m.group()[:60]})
+            continue
+        start = line
+        if credit and not labelled and k > 0 and k - 1 > taken:
+            prev = lines[k - 1]
+            # The caption the credit belongs to: one short sentence right above it, with no
+            # quotation (reporting quotes people; captions describe a picture).
+            if (prev.index == line.index - 1 and not prev.nonprose and prev.words <= max_words
+                    and not _PICTURE.search(prev.raw)
+                    and not _QUOTES.search(prev.raw) and _single_sentence(prev.raw)):
+                start = prev
+        end = line
+        if labelled and k + 1 < len(lines):
+            nxt = lines[k + 1]
+            if nxt.index == line.index + 1 and any(p.search(nxt.raw.strip()) for p in patterns[1:4]) \
+                    and nxt.words <= 20:
+                end = nxt
+        taken = lines.index(end)
+        if start is not end:
+            what = "caption and credit"
+        else:
+            what = "credit" if credit or patterns[4].search(text) else "caption"
+        yield Hit(start.start, end.end, {"what": what, "found": start.raw.strip()[:60]})
+
+
+_BY_WORDS = frozenset(("photo", "photos", "photograph", "image", "picture", "graphic", "illustration",
+                       "video", "foto", "bild"))
+
+
+@functools.lru_cache(maxsize=16)
+def _credit_sets(labels: tuple[str, ...], agencies: tuple[str, ...]) -> tuple[frozenset, frozenset]:
+    label_set = frozenset(x.strip() for x in labels) | frozenset(x.strip().upper() for x in labels)
+    return label_set, frozenset(a.strip().lower() for a in agencies)
+
+
+def _may_be_credit(raw: str, low: str, label_set: frozenset, agency_set: frozenset) -> bool:
+    """Set lookups before any regular expression: a label before a colon, "Photo by", an
+    agency on either side of a slash, Getty, or a parenthesis with a picture word."""
+    head = raw.lstrip(" \t*_")
+    colon = head.find(":", 0, 30)
+    if colon > 0 and head[:colon].strip() in label_set:
+        return True
+    first = low.lstrip(" \t*_").split(None, 2)
+    if len(first) >= 2 and first[0] in _BY_WORDS and first[1] in ("by", "von", "par", "de", "por"):
+        return True
+    if "/" in raw:
+        left, _, right = low.strip(" \t*_").partition("/")
+        last = low.rstrip(" \t*_).").rsplit("/", 1)[-1].strip()
+        if last in agency_set or left.strip() in agency_set or left.strip().removesuffix(" photo") in agency_set:
+            return True
+    if "getty" in low:
+        return True
+    return "(" in raw and any(key in low for key in _PAREN_KEYS)
+
+
+_PICTURE = re.compile(r"!\[[^\]\n]*\]\(|<img\b|<figure\b|<figcaption\b|<picture\b|\{\{<\s*figure|"
+                      r"^\s*\.\.\s+(?:image|figure)::", re.I)
+
+
+def _next_to_picture(lines: list[_Line], k: int) -> bool:
+    """An image (Markdown, HTML, a Hugo figure, a reST image) on the line itself or on the
+    nearest line above or below, with at most one blank line between."""
+    for j in (k - 1, k, k + 1):
+        if 0 <= j < len(lines) and abs(lines[j].index - lines[k].index) <= 2 \
+                and _PICTURE.search(lines[j].raw):
+            return True
+    return False
+
+
+def _single_sentence(text: str) -> bool:
+    from lint.text import split_sentences
+
+    return len(split_sentences(text.strip())) == 1
+
+
+# -- BP105 markup and tracking leftovers -----------------------------------------------------
+
+_META = re.compile(r"<meta\s[^>]*>", re.I)
+_SCRIPT = re.compile(r"<script\b[^>]*>(?:[\s\S]*?</script\s*>)?", re.I)
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_PIXEL_SIZE = re.compile(r"\b(?:width|height)\s*=\s*[\"']?[01](?:px)?[\"'\s/>]", re.I)
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
+_IFRAME = re.compile(r"<iframe\b[^>]*>", re.I)
+
+
+_LABEL_LEAD = " \t>*-+•_~[(«‹←<"
+
+
+@check("boilerplate.markup")
+def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    trackers = tuple(t.lower() for t in _lexicon(params, "tracker-lexicon"))
+    labels = _equals_matcher(_lexicon(params, "label-lexicon"))
+    label_heads = frozenset(e.strip()[:2].lower() for e in _lexicon(params, "label-lexicon"))
+    text = article.text
+    code = [s for s in article.nonprose if s.kind in ("code", "comment", "frontmatter")]
+    body = article.body_start
+
+    def in_code(pos: int) -> bool:
+        if any(s.start <= pos < s.end for s in code):
+            return True
+        if pos > 0 and text[pos - 1] in "`'\"":
+            return True  # quoted or inline code: the tag is being talked about
+        if not article.markdown:
+            # Plain text has no fences: an indented line is an example, as in reST.
+            line_start = text.rfind("\n", 0, pos) + 1
+            return text.startswith(("    ", "\t"), line_start)
+        return False
+
+    def tracked(fragment: str) -> bool:
+        low = fragment.lower()
+        return any(t in low for t in trackers)
+
+    hits: list[Hit] = []
+    for m in _META.finditer(text, body):
+        if not in_code(m.start()):
+            hits.append(Hit(m.start(), m.end(), {"what": "<meta> tag", "found": m.group()[:60]}))
+    for m in _SCRIPT.finditer(text, body):
+        # An embed's <script> (a tweet, a gist) is content; analytics and ad scripts are not.
+        if tracked(m.group()) and not in_code(m.start()):
+            hits.append(Hit(m.start(), m.end(), {"what": "tracking script", "found": m.group()[:60]}))
+    for pattern in (_IMG, _IFRAME):
+        for m in pattern.finditer(text, body):
+            tag = m.group()
+            if in_code(m.start()):
+                continue
+            if tracked(tag) or (pattern is _IMG and len(_PIXEL_SIZE.findall(tag)) >= 2):
+                hits.append(Hit(m.start(), m.end(), {"what": "tracking pixel", "found": tag[:60]}))
+    for m in _MD_IMAGE.finditer(text, body):
+        if not in_code(m.start()) and tracked(m.group(1)):
+            hits.append(Hit(m.start(), m.end(), {"what": "tracking pixel", "found": m.group()[:60]}))
+    if labels:
+        for line in _body_lines(article):
+            if line.nonprose or len(line.raw) > 120 or len(line.raw.strip()) > 80:
+                continue
+            if article.markdown and line.raw.lstrip().startswith("#"):
+                continue  # "## Read more" heads the author's own list of links
+            if line.raw.lstrip(_LABEL_LEAD)[:2].lower() not in label_heads:
+                continue
+            label = _MD_LINK.sub(lambda m: m.group(1), line.plain)
+            label = re.sub(r"^[\s\[(]+|[\s\])»›→…>.]+$|^[«‹←<]+\s*", "", label)
+            label = re.sub(r"[\s»›→…>]+$", "", label).rstrip(".").strip()
+            if label and labels.match(label):
+                hits.append(Hit(line.start, line.end, {"what": "layout label", "found": label}))
+    hits.sort(key=lambda h: h.start)
+    yield from hits
+
+
+# -- BP106 template sections (off by default) ------------------------------------------------
+
+@check("boilerplate.template-sections")
+def template_sections(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    headings = _equals_matcher(_lexicon(params, "heading-lexicon"))
+    need = int(params.get("min-headings", 3))
+    if headings is None:
+        return
+    found: list[_Line] = []
+    names: set[str] = set()
+    for line in _body_lines(article):
+        if line.nonprose or len(line.raw) > 60 or line.terminal or line.words > 5:
+            continue
+        if headings.match(line.plain):
+            key = line.plain.lower().rstrip(":").strip()
+            if key not in names:
+                names.add(key)
+                found.append(line)
+    if len(found) >= need:
+        first = found[0]
+        yield Hit(first.start, first.end,
+                  {"count": len(found), "headings": ", ".join(ln.plain for ln in found)},
+                  related=tuple((ln.start, ln.end, "template heading") for ln in found[1:]))

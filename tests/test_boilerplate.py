@@ -1,0 +1,219 @@
+"""The hard parts of the boilerplate family: where a trailing region starts, what counts
+as furniture, and that the unsafe fixes leave clean text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lint.article import Article
+from lint.checks import resolve
+from lint.config import Resolver
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def rules():
+    ruleset = Resolver(isolated=True, cwd=FIXTURES).project.ruleset
+    return {r.code: r for r in ruleset}
+
+
+def run(rules, code, text, path="post.md", **params):
+    rule = rules[code]
+    merged = dict(rule.params)
+    merged.update(params)
+    article = Article(text.encode("utf-8"), path)
+    return article, list(resolve(rule.check).fn(article, merged))
+
+
+def apply(article, hit):
+    text = article.text
+    for edit in sorted(hit.fix.edits, key=lambda e: e.start, reverse=True):
+        text = text[:edit.start] + edit.replacement + text[edit.end:]
+    return text
+
+
+ARTICLE = (
+    "The council voted on Tuesday to add protected bike lanes along Main Street, ending a\n"
+    "debate that has run for more than a year and divided the neighbourhood.\n"
+    "\n"
+    "Construction starts in September and should end before the first snow, the public\n"
+    "works department said in a statement on Wednesday morning.\n"
+)
+
+
+def test_trailing_region_spans_marker_to_end_and_fix_leaves_one_newline(rules):
+    text = ARTICLE + "\nYou may also like\n\nNew bus line opens\nPool reopens Saturday\n\n\n"
+    article, hits = run(rules, "BP101", text)
+    assert len(hits) == 1
+    hit = hits[0]
+    assert article.text[hit.start:hit.end].startswith("You may also like")
+    assert article.text[hit.start:hit.end].endswith("Pool reopens Saturday")
+    assert apply(article, hit) == ARTICLE
+
+
+def test_fix_keeps_crlf_line_endings(rules):
+    text = (ARTICLE + "\nLeave a Reply\nYour email address will not be published.\n").replace("\n", "\r\n")
+    article, hits = run(rules, "BP101", text)
+    assert len(hits) == 1
+    assert apply(article, hits[0]) == ARTICLE.replace("\n", "\r\n")
+
+
+def test_hard_wrapped_closing_paragraph_is_running_text(rules):
+    # Each line is short and most do not end in punctuation, like a headline list; joined,
+    # they are one paragraph of running text, which ends any trailing region.
+    closing = (
+        "Newsletter\n\n"
+        "readers who want weekly updates on the construction can write to the public works\n"
+        "department, which sends a short summary every Friday with the closures for the\n"
+        "coming week and the detours that go with them\n"
+    )
+    article, hits = run(rules, "BP101", ARTICLE + "\n" + closing)
+    assert hits == []
+
+
+def test_headline_list_is_not_joined_into_a_paragraph(rules):
+    tail = (
+        "\nRelated Posts\n"
+        "Student union backs candidates lacking funds for the campus polls this autumn\n"
+        "Rapper Sentenced To Three Years In Jail For Wire Fraud Over Luxury Goods Purchases\n"
+        "Premium Tablets To Be Manufactured In India Under New Partnership With Local Firm\n"
+    )
+    article, hits = run(rules, "BP101", ARTICLE + tail)
+    assert len(hits) == 1
+
+
+def test_weak_marker_needs_furniture_after_it(rules):
+    alone = ARTICLE + "\nSubscribe to our security mailing list to get notified of new advisories.\n"
+    assert run(rules, "BP101", alone)[1] == []
+    with_buttons = ARTICLE + "\nShare this:\n\nFacebook\nTwitter\nEmail\n"
+    assert len(run(rules, "BP101", with_buttons)[1]) == 1
+
+
+def test_running_text_after_a_marker_cancels_the_region(rules):
+    text = ARTICLE + (
+        "\nRelated Posts\n\n"
+        "An earlier story covered the first public hearing, where more than two hundred residents\n"
+        "spoke for and against the plan over four hours, and the council postponed the vote.\n"
+    )
+    assert run(rules, "BP101", text)[1] == []
+
+
+def test_marker_without_article_before_it_is_not_a_tail(rules):
+    text = "Tags: cycling, council\n\nNew bus line opens\nPool reopens Saturday\n"
+    assert run(rules, "BP101", text)[1] == []
+
+
+def test_earliest_marker_of_a_furniture_tail_starts_the_region(rules):
+    text = ARTICLE + "\nShare this:\nFacebook\nTwitter\n\nLeave a Reply\nName *\nEmail *\n"
+    article, hits = run(rules, "BP101", text)
+    assert len(hits) == 1
+    assert article.text[hits[0].start:].startswith("Share this:")
+
+
+def test_marker_lexicon_is_replaceable(rules):
+    text = ARTICLE + "\nWeitere Artikel aus der Region\n\nNeue Buslinie\nFreibad öffnet\n"
+    assert run(rules, "BP101", text)[1] == []
+    custom = ("Weitere Artikel",)
+    assert len(run(rules, "BP101", text, **{"marker-lexicon": custom})[1]) == 1
+
+
+def test_link_dump_fix_removes_the_run_and_its_blank_lines(rules):
+    text = ("Intro paragraph that says something about the story at some length here.\n\n"
+            "https://a.example/1\n\nhttps://b.example/2\n\nhttps://a.example/1\n\n"
+            "The end of the story is a real paragraph.\n")
+    article, hits = run(rules, "BP102", text, path="post.txt")
+    assert len(hits) == 1
+    assert hits[0].data["count"] == 3
+    assert apply(article, hits[0]) == (
+        "Intro paragraph that says something about the story at some length here.\n\n"
+        "The end of the story is a real paragraph.\n")
+
+
+def test_bare_urls_that_continue_an_authored_list_are_silent(rules):
+    text = ("Some prose before the list, long enough to be a paragraph of the article.\n\n"
+            "- Kohlschütter et al., Boilerplate Detection using Shallow Text Features, 2010.\n"
+            "- https://github.com/miso-belica/jusText\n"
+            "- https://github.com/kohlschutter/boilerpipe\n"
+            "- https://github.com/huggingface/datatrove\n")
+    assert run(rules, "BP102", text)[1] == []
+
+
+def test_lead_in_fix_capitalises_the_first_word(rules):
+    text = "Here's what you need to know: the pass costs $20 a month from September.\n"
+    article, hits = run(rules, "BP103", text, path="post.txt")
+    assert len(hits) == 1
+    assert article.text[hits[0].start:hits[0].end] == "Here's what you need to know:"
+    assert apply(article, hits[0]) == "The pass costs $20 a month from September.\n"
+
+
+def test_lead_in_only_at_the_start_of_the_body(rules):
+    text = ("The council met on Tuesday.\n\n"
+            "Let's dive into the details: the plan adds twelve kilometres of lanes.\n")
+    assert run(rules, "BP103", text, path="post.txt")[1] == []
+
+
+def test_caption_needs_a_credit_to_join_it(rules):
+    text = ("The river reached its highest level on Sunday, the city said.\n"
+            "Volunteers fill sandbags on the quay in Dresden, Aug. 12, 2025.\n"
+            "Jane Doe / Reuters\n"
+            "“We have never seen it this high,” said one resident.\n")
+    article, hits = run(rules, "BP104", text, path="post.txt")
+    assert len(hits) == 1
+    assert article.text[hits[0].start:hits[0].end] == (
+        "Volunteers fill sandbags on the quay in Dresden, Aug. 12, 2025.\nJane Doe / Reuters")
+
+
+def test_quoted_sentence_above_a_credit_is_not_its_caption(rules):
+    text = ("“We have never seen it this high,” said one resident on Sunday.\n"
+            "Jane Doe / Reuters\n")
+    article, hits = run(rules, "BP104", text, path="post.txt")
+    assert [article.text[h.start:h.end] for h in hits] == ["Jane Doe / Reuters"]
+
+
+def test_lowercase_label_is_prose_not_a_caption(rules):
+    text = "Save the settings file: the next run reads it.\nfile: config.yaml\n"
+    assert run(rules, "BP104", text, path="post.txt")[1] == []
+
+
+def test_markup_in_code_and_embeds_is_silent(rules):
+    text = ("Some text.\n\n```html\n<meta name=\"x\" content=\"y\">\n```\n\n"
+            "<script async src=\"https://platform.twitter.com/widgets.js\"></script>\n"
+            "Use the `<meta-options>` anchor.\n")
+    assert run(rules, "BP105", text)[1] == []
+
+
+def test_template_sections_need_several_distinct_headings(rules):
+    one = "## Key Takeaways\n\n- One.\n\n## Conclusion\n\nDone.\n"
+    assert run(rules, "BP106", one)[1] == []
+    three = one + "\n## Frequently Asked Questions\n\nNone yet.\n"
+    article, hits = run(rules, "BP106", three)
+    assert len(hits) == 1 and len(hits[0].related) == 2
+
+
+def test_credit_under_its_picture_is_silent(rules):
+    text = ("Vector databases make this step fast at scale.\n\n"
+            "![Vector space visualization](https://images.example.com/photo-1.jpg)\n"
+            "*Photo by Mika Baumeister on Unsplash*\n\n"
+            "The same credit without the picture is a leftover.\n\n"
+            "*Photo by Mika Baumeister on Unsplash*\n")
+    article, hits = run(rules, "BP104", text)
+    assert [article.line_of(h.start) + 1 for h in hits] == [8]
+
+
+def test_series_list_with_site_links_is_the_authors_section(rules):
+    tail = ("\n## Related posts\n\n"
+            "- [Part 1: the first hearing]({% post_url 2024-03-01-hearing %})\n"
+            "- [Part 2: the budget](/2024/04/budget/)\n")
+    assert run(rules, "BP101", ARTICLE + tail)[1] == []
+    scraped = tail.replace("{% post_url 2024-03-01-hearing %}", "https://other.example/a")
+    assert len(run(rules, "BP101", ARTICLE + scraped)[1]) == 1
+
+
+def test_policy_heading_is_a_section_but_a_footer_row_is_furniture(rules):
+    section = ("\n## Privacy Policy\n\n- No tracking\n- No accounts\n- Nothing leaves your device\n")
+    assert run(rules, "BP101", ARTICLE + section)[1] == []
+    footer = "\nPrivacy Policy | Terms of Use | Contact\n\nSitemap\n"
+    assert len(run(rules, "BP101", ARTICLE + footer)[1]) == 1
