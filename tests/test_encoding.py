@@ -1,0 +1,206 @@
+"""The hard parts of the encoding family: mojibake detection and repair, the fast path,
+the encoding guess, and the fixes that rewrite bytes (transcoding, BOM, line endings)."""
+
+from __future__ import annotations
+
+import codecs
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lint import cli
+from lint.article import Article
+from lint.checks import encoding as enc
+from lint.config import Resolver
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
+
+
+def _params(code: str) -> dict:
+    rules = Resolver(isolated=True).project.ruleset
+    return dict(rules.get(code).params)
+
+
+def _hits(check, text: str, path: str = "post.md", code: str = "EN102") -> list:
+    return list(check(Article(text.encode("utf-8"), path), _params(code)))
+
+
+# -- mojibake -----------------------------------------------------------------------------
+
+CLEAN = [
+    "L’été dernier, à Noël, nous étions chez ma sœur. « C’est génial ! » dit-elle ; ÉTÉ comme HIVER.",
+    "Die Straße ist schön, und die Bäume blühen. „Wir müssen über Größe sprechen“, sagte sie.",
+    "Thủ tướng nói rằng Việt Nam sẽ tiếp tục hợp tác với các đối tác quốc tế.",
+    "Президент заявил, что переговоры «прошли в конструктивной атмосфере». Её позиция ещё не изменилась.",
+    "Ο πρωθυπουργός δήλωσε ότι η συνάντηση ήταν «ιστορική»· η οικονομία αναπτύσσεται.",
+    "The rupee closed at ₹83.12, the yen at ¥149; “a quiet week,” said the index’s 3½% gain.",
+    "Reactions: 👍🏽 👩‍💻 👨‍👩‍👧‍👦 ❤️ and 2 × 3 ≠ 7, √16 = 4, ∑ x² ≥ 0, ±0.5, 34 °C.",
+    "SÃO PAULO and ÉVORA® were mentioned; © 2025 ÅSA™; À€ is a price tag; Ñandú.",
+    "Polska: żółć, gęślą jaźń; Česko: příliš žluťoučký kůň úpěl ďábelské ódy.",
+]
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_legitimate_text_is_not_mojibake(text):
+    assert _hits(enc.mojibake, f"# Note\n\n{text}\n") == []
+
+
+# Damage made the way pipelines make it: UTF-8 bytes decoded with a single-byte code page.
+DAMAGED = [
+    ("Putin may seek a way – on Russia’s terms.", "cp1252"),
+    ("Le café est prêt, déjà à l’heure.", "cp1252"),
+    ("Grüße aus München, schöne Straße.", "latin-1"),
+    ("Привет, мир", "cp1251"),
+    ("naïve résumé", "mac_roman"),
+]
+
+
+@pytest.mark.parametrize("original,codepage", DAMAGED)
+def test_mojibake_is_found_and_repaired(original, codepage):
+    damaged = original.encode("utf-8").decode(codepage)
+    text = f"Intro line.\n\n{damaged}\n"
+    hits = _hits(enc.mojibake, text)
+    assert hits, damaged
+    repaired = text
+    for hit in sorted(hits, key=lambda h: -h.start):
+        assert hit.fix is not None
+        (edit,) = hit.fix.edits
+        repaired = repaired[:edit.start] + edit.replacement + repaired[edit.end:]
+    assert repaired == f"Intro line.\n\n{original}\n"
+
+
+def test_double_mojibake_names_both_layers():
+    once = "‘ready’".encode("utf-8").decode("cp1252")
+    twice = once.encode("utf-8").decode("cp1252")
+    hits = _hits(enc.mojibake, f"He said {twice} and left.\n")
+    assert [h.data["fixed"] for h in hits] == ["‘", "’"]
+    hit = hits[0]
+    assert "then again as Windows-1252" in hit.data["why"]
+
+
+def test_mojibake_in_inline_code_is_a_mention_but_in_a_code_block_is_damage():
+    damaged = "it’s".encode("utf-8").decode("cp1252")
+    text = f"An explainer: `{damaged}` is mojibake.\n\n```\nlog: {damaged} done\n```\n"
+    hits = _hits(enc.mojibake, text)
+    assert [text[h.start:h.end] for h in hits] == [damaged[2:5]]
+    assert hits[0].start > text.index("```")
+
+
+def test_lost_no_break_space_is_an_unsafe_guess():
+    (hit,) = _hits(enc.mojibake, "Et voilÃ  tout, dit-il.\n")
+    assert hit.data["fixed"] == "à"
+    assert hit.fix.applicability == "unsafe"
+
+
+def test_ascii_text_never_reaches_ftfy(monkeypatch):
+    import ftfy
+
+    def boom(*args, **kwargs):
+        raise AssertionError("ftfy called on the fast path")
+
+    monkeypatch.setattr(ftfy, "fix_encoding_and_explain", boom)
+    text = "Plain ASCII news copy. " * 500
+    assert enc.mojibake_spans(Article(text.encode(), "a.md")) == []
+    # Accented prose with no UTF-8-shaped sequence does not reach ftfy either.
+    text = "Le café est prêt, à Noël. Grüße, schöne Straße. " * 200
+    assert enc.mojibake_spans(Article(text.encode(), "b.md")) == []
+
+
+# -- not UTF-8 ------------------------------------------------------------------------------
+
+def test_guess_prefers_the_common_code_page_among_ties():
+    text = "Café “society” returns – José Núñez serves crème brûlée at €6.50.\n" * 3
+    article = Article(text.encode("cp1252"), "a.txt")
+    assert enc.guess_encoding(article, tuple(_params("EN101")["likely-encodings"])) == "cp1252"
+    russian = "Президент заявил, что переговоры прошли в конструктивной атмосфере.\n" * 3
+    article = Article(russian.encode("cp1251"), "r.txt")
+    assert enc.guess_encoding(article, tuple(_params("EN101")["likely-encodings"])) == "cp1251"
+
+
+def _run(args: list[str]) -> int:
+    return cli.main(["check", "--isolated", "--quiet", "--select", "EN", *args])
+
+
+def test_windows_1252_file_is_transcoded_by_the_unsafe_fix(tmp_path):
+    original = "Café society: “We’re ready,” said José – at €6.50.\n"
+    path = tmp_path / "post.txt"
+    path.write_bytes(original.encode("cp1252"))
+    assert _run([str(path)]) == 1
+    _run(["--fix", str(path)])
+    assert path.read_bytes() == original.encode("cp1252")  # unsafe: not applied by --fix alone
+    _run(["--fix", "--unsafe-fixes", str(path)])
+    assert path.read_bytes() == original.encode("utf-8")
+
+
+def test_utf16_file_is_reported_and_transcoded(tmp_path):
+    original = "---\ntitle: Budget\n---\n\nThe council approved “the plan”.\n"
+    path = tmp_path / "post.md"
+    path.write_bytes(codecs.BOM_UTF16_LE + original.encode("utf-16-le"))
+    assert _run([str(path)]) == 1
+    _run(["--fix", "--unsafe-fixes", str(path)])
+    assert path.read_bytes() == original.encode("utf-8")
+
+
+# -- fixes that touch bytes -----------------------------------------------------------------
+
+def test_seed_000_en_dash_is_fixed_and_nothing_else_changes(tmp_path):
+    seed = SEEDS / "000_a5c000a814da4fa5.txt"
+    path = tmp_path / seed.name
+    shutil.copy(seed, path)
+    _run(["--fix", str(path)])
+    before = seed.read_bytes().split(b"\n")
+    after = path.read_bytes().split(b"\n")
+    assert len(before) == len(after)
+    changed = [i + 1 for i, (a, b) in enumerate(zip(before, after)) if a != b]
+    assert changed == [92]
+    assert after[91] == before[91].replace("â€“".encode(), "–".encode())
+    assert _run([str(path)]) == 0
+
+
+def test_bom_and_mixed_line_endings_are_fixed(tmp_path):
+    path = tmp_path / "post.txt"
+    path.write_bytes(codecs.BOM_UTF8 + b"Title\n\nOne.\nTwo.\r\nThree.\r\nFour.\n")
+    _run(["--fix", str(path)])
+    assert path.read_bytes() == b"Title\n\nOne.\nTwo.\nThree.\nFour.\n"
+
+
+# -- invisible characters -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Developers 👩‍💻 and families 👨‍👩‍👧 joined.",
+    "A heart ❤️ and a flag 🏴󠁧󠁢󠁳󠁣󠁴󠁿 closed the blog.",
+    "ภาษาไทย\u200bไม่มีช่องว่าง\u200bระหว่างคำ",
+    "می\u200cخواهم بروم",
+    "क्\u200dष is a conjunct.",
+])
+def test_legitimate_joiners_are_not_invisible_damage(text):
+    assert _hits(enc.invisible_character, text + "\n", code="EN107") == []
+
+
+@pytest.mark.parametrize("text,char", [
+    ("The new\u200b policy", "\u200b"),
+    ("co\u00adoperation", "\u00ad"),
+    ("the mayor\u200d’s office", "\u200d"),
+    ("Hidden\U000e0041\U000e0042 text", "\U000e0041"),
+])
+def test_invisible_characters_in_latin_text_are_reported(text, char):
+    (hit,) = _hits(enc.invisible_character, text + "\n", code="EN107")
+    assert char in text[hit.start:hit.end]
+    assert hit.fix.edits[0].replacement == ""
+
+
+# -- escapes and entities -------------------------------------------------------------------
+
+def test_literal_escapes_decode_surrogate_pairs_and_utf8_bytes():
+    text = "Putin\\u2019s smile \\ud83d\\ude00 and it\\xe2\\x80\\x99s.\n"
+    fixed = [h.data["fixed"] for h in _hits(enc.literal_escape, text, code="EN109")]
+    assert fixed == ["’", "😀", "’"]
+
+
+def test_entities_in_markdown_only_when_double_escaped():
+    text = "Use&nbsp;this and &mdash; that; AT&amp;amp;T and `&amp;amp;` in code.\n"
+    hits = _hits(enc.html_entity, text, code="EN108")
+    assert [text[h.start:h.end] for h in hits] == ["&amp;amp;"]
+    hits = _hits(enc.html_entity, "Trump&#8217;s team at 9&nbsp;a.m.\n", path="a.txt", code="EN108")
+    assert [h.data["fixed"] for h in hits] == ["’", "\xa0"]
