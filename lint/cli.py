@@ -177,10 +177,23 @@ def run_check(args: argparse.Namespace) -> int:
         for candidate in discover(paths, resolver, force_exclude=args.force_exclude):
             _check_file(args, resolver, candidate, display_path(candidate.path.absolute(), cwd), run)
 
-    run.findings.extend(corpus_findings(run.results, resolver.active_rules(None, project), project.ruleset))
+    run.findings.extend(corpus_findings(run.results, resolver.active_rules(None, project), project.ruleset,
+                                        context=_corpus_context(project.root, cwd)))
     run.findings.sort(key=lambda f: f.sort_key())
     _emit(args, output_format, project.ruleset, run)
     return _exit_code(args, run, fail_on)
+
+
+def cache_dir(root: Path) -> str:
+    """Where corpus rules keep state between runs: $COPYDESK_CACHE_DIR, else .copydesk_cache/
+    beside the nearest configuration (or in the working directory)."""
+    return os.environ.get("COPYDESK_CACHE_DIR") or str(root / ".copydesk_cache")
+
+
+def _corpus_context(root: Path, cwd: str):
+    from lint.checks import CorpusContext
+
+    return CorpusContext(cache_dir=cache_dir(root), base_dir=cwd)
 
 
 def _lint(data: bytes, path: str, resolver, settings, file_path: Path | None):
