@@ -44,14 +44,28 @@ def render(finding: Finding) -> str:
             f"{finding.severity} {finding.message}{fix}")
 
 
+def companions(path: Path) -> list[Path]:
+    """Files a cross-file (corpus) rule compares the fixture with: _aux/NAME/* beside it.
+    They run before the fixture; only the fixture's own findings are in its snapshot."""
+    folder = path.parent / "_aux" / path.name
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
 def lint_fixture(path: Path) -> list[str]:
     """Findings of one fixture under the configuration discovered from its directory."""
     resolver = Resolver(cwd=FIXTURES)
     settings = resolver.for_path(path)
     active = resolver.active_rules(path, settings)
+    others = []
+    for other in companions(path):
+        shown = other.relative_to(path.parent).as_posix()
+        other_result, _ = lint_bytes(other.read_bytes(), shown, active, settings.ruleset,
+                                     max_size=settings.max_file_size)
+        others.append(other_result)
     result, _ = lint_bytes(path.read_bytes(), path.name, active, settings.ruleset,
                            max_size=settings.max_file_size)
-    findings = result.findings + corpus_findings([result], active, settings.ruleset)
+    findings = result.findings + [f for f in corpus_findings(others + [result], active, settings.ruleset)
+                                  if f.path == path.name]
     return [render(f) for f in sorted(findings, key=Finding.sort_key)]
 
 
