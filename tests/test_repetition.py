@@ -71,11 +71,17 @@ def test_run_spans_every_repeated_block_and_names_the_first_copy():
 
 
 def test_run_takes_in_the_short_heading_that_opens_it():
-    a, b, c, d, _ = PARAGRAPHS
-    text = f"{a}\n\n## Repairs\n\n{b}\n\n{c}\n\n## Repairs\n\n{b}\n\n{d}\n"
+    a, b, c, d, e = PARAGRAPHS
+    text = f"{a}\n\n## Repairs\n\n{b}\n\n{c}\n\n{d}\n\n## Repairs\n\n{b}\n\n{c}\n\n{e}\n"
     (finding,) = findings(text, "RP101")
-    assert finding.location.line == 9  # the second "## Repairs", not the paragraph after it
-    assert "(2 blocks pasted twice)" in finding.message
+    assert finding.location.line == 11  # the second "## Repairs", not the paragraph after it
+    assert "(3 blocks pasted twice)" in finding.message
+
+
+def test_a_repeated_one_line_lead_in_is_not_a_pasted_block():
+    lead = "Other new features and updated software packages included in this release:"
+    text = "\n\n".join([PARAGRAPHS[0], lead, "- apt 1.0", PARAGRAPHS[1], lead, "- dpkg 1.17"]) + "\n"
+    assert findings(text, "RP101") == []
 
 
 def test_short_blocks_alone_are_not_repeated_blocks():
@@ -116,6 +122,17 @@ def test_fix_of_seed_003_keeps_one_copy_and_is_stable():
     assert findings(result, "RP101", "003.txt") == []
 
 
+def test_template_paragraphs_are_not_near_duplicates():
+    template = ("More information about the new features introduced with this release can be found "
+                "in the chapter What is new in Debian {v} of the {name} release notes, which the "
+                "team published on the same day as the release itself.")
+    text = template.format(v="7.0", name="Wheezy") + "\n\n" + template.format(v="8.0", name="Jessie") + "\n"
+    assert findings(text, "RP102") == []
+    edited = template.format(v="7.0", name="Wheezy").replace("published", "wrote").replace("same day", "day")
+    text = template.format(v="7.0", name="Wheezy") + "\n\n" + edited + "\n"
+    assert [f.location.line for f in findings(text, "RP102")] == [3]
+
+
 # -- RP103 -----------------------------------------------------------------------------------
 
 
@@ -154,6 +171,9 @@ def test_doubled_phrase_is_found_and_fixed():
     "Er sagte, dass Sie sie sehen werden.",
     "Run `make` make sure it passes.",
     "| swap      swap |",
+    "Initialise it with dirvish --vault vault --init first.",
+    "Open the file file.txt in an editor.",
+    "Ha iniziato a poco a poco.",
 ])
 def test_legitimate_doubles_stay_silent(text):
     assert findings(text + "\n", "RP104") == []

@@ -18,6 +18,7 @@ database is rebuilt; a locked one is skipped for that run; the index never fails
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import operator
 import os
@@ -126,20 +127,38 @@ def compare(summaries: list[tuple[str, Any]], params: Mapping[str, Any], *,
     rows = int(params.get("band-rows", 4))
     docs = [_Doc(p, s) for p, s in summaries if isinstance(s, Signature)]
     hits: dict[str, CorpusHit] = {}
-    buckets: dict[bytes, list[int]] = {}
-    for i, doc in enumerate(docs):
-        candidates: set[int] = set()
-        for key in band_keys(doc.summary.sig, rows):
-            bucket = buckets.get(key)
-            if bucket is None:
-                buckets[key] = [i]
-            else:
-                candidates.update(bucket)
-                bucket.append(i)
-        best = _best((docs[j] for j in sorted(candidates)), doc, threshold)
-        if best is not None:
-            hits[doc.path] = _hit(doc.path, best[1].path, best[0], best[0] == 1.0 and
-                                  best[1].summary.digest == doc.summary.digest)
+    # A bucket holds the index of its first signature, and becomes a list only when a second
+    # one arrives: almost every bucket has one member, and millions of small lists would
+    # cost more than the comparison itself. The collector is paused for the same reason.
+    width = 4 * rows
+    buckets: list[dict[bytes, int | list[int]]] = [{} for _ in range(BINS // rows)]
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for i, doc in enumerate(docs):
+            candidates: set[int] = set()
+            sig = doc.summary.sig
+            for band, table in enumerate(buckets):
+                key = sig[band * width:(band + 1) * width]
+                bucket = table.setdefault(key, i)
+                if bucket == i:
+                    continue
+                if isinstance(bucket, int):
+                    candidates.add(bucket)
+                    table[key] = [bucket, i]
+                else:
+                    candidates.update(bucket)
+                    bucket.append(i)
+            if not candidates:
+                continue
+            best = _best((docs[j] for j in sorted(candidates)), doc, threshold)
+            if best is not None:
+                hits[doc.path] = _hit(doc.path, best[1].path, best[0], best[0] == 1.0 and
+                                      best[1].summary.digest == doc.summary.digest)
+    finally:
+        buckets.clear()
+        if collecting:
+            gc.enable()
     if params.get("index", True) and context is not None and context.cache_dir:
         for hit in _with_index(docs, params, context, threshold, rows):
             hits.setdefault(hit.path, hit)
@@ -227,23 +246,32 @@ def _index_pass(db: str, docs: list[_Doc], params, context: CorpusContext,
                 threshold: float, rows: int) -> list[CorpusHit]:
     con = _connect(db)
     try:
-        run: dict[str, _Doc] = {}
+        run: dict[str, tuple[_Doc, tuple[int, int] | None]] = {}
         for doc in docs:
             where = _absolute(doc.path, context)
-            if where is not None and os.path.isfile(where):
-                run[where] = doc
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            for where, doc in run.items():
-                _store(con, where, doc.summary, _stat(where), rows)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+            stat = _stat(where) if where is not None else None
+            if stat is not None:
+                run[where] = (doc, stat)
+        known = {path: (digest, scheme_, (size, mtime)) for path, digest, scheme_, size, mtime
+                 in con.execute("SELECT path, digest, scheme, size, mtime_ns FROM docs")}
+        # Only new or changed files are written: a second run over the same tree writes nothing.
+        changed = [(where, doc.summary, stat) for where, (doc, stat) in run.items()
+                   if known.get(where) != (doc.summary.digest, doc.summary.scheme, stat)]
+        if changed:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                _store_many(con, changed, rows)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        outside = len(known.keys() - run.keys())
         _sweep(con)
-        hits = []
+        hits: list[CorpusHit] = []
+        if not outside:
+            return hits  # every indexed file is in this run: compared in memory already
         base = context.base_dir or os.getcwd()
-        for where, doc in run.items():
+        for where, (doc, _) in run.items():
             keys = [_int_key(k) for k in band_keys(doc.summary.sig, rows)]
             marks = ",".join("?" * len(keys))
             found = con.execute(f"SELECT DISTINCT path FROM bands WHERE key IN ({marks})", keys).fetchall()
@@ -264,12 +292,16 @@ def _index_pass(db: str, docs: list[_Doc], params, context: CorpusContext,
 
 
 def _store(con: sqlite3.Connection, where: str, summary: Signature, stat, rows: int) -> None:
-    size, mtime = stat or (-1, -1)
-    con.execute("DELETE FROM bands WHERE path = ?", (where,))
-    con.execute("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (where, summary.scheme, summary.digest, summary.words, summary.sig, size, mtime))
+    _store_many(con, [(where, summary, stat)], rows)
+
+
+def _store_many(con: sqlite3.Connection, entries, rows: int) -> None:
+    con.executemany("DELETE FROM bands WHERE path = ?", [(where,) for where, _, _ in entries])
+    con.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(where, s.scheme, s.digest, s.words, s.sig, *(stat or (-1, -1)))
+                     for where, s, stat in entries])
     con.executemany("INSERT INTO bands VALUES (?, ?)",
-                    [(_int_key(k), where) for k in band_keys(summary.sig, rows)])
+                    [(_int_key(k), where) for where, s, _ in entries for k in band_keys(s.sig, rows)])
 
 
 def _current(con: sqlite3.Connection, where: str, params, rows: int) -> Signature | None:

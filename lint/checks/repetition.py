@@ -91,7 +91,10 @@ def repeated_runs(article: Article, params: Mapping[str, Any]) -> list[tuple[int
         while i - back - 1 >= taken and k - back - 1 >= 0 and k - back - 1 < i - back - 1 \
                 and keys[i - back - 1] == keys[k - back - 1] and not big[i - back - 1]:
             back += 1
-        runs.append((i - back, k - back, n + back))
+        start = i - back
+        if sum(_prose_words(article, b.start, b.end) for b in blocks[start:i + n]) \
+                >= int(params.get("min-run-words", 15)):
+            runs.append((start, k - back, n + back))
         for j in range(i, i + n):
             first.setdefault(keys[j], j)
         i += n
@@ -163,6 +166,8 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
             other, other_shingles, other_key = seen[j]
             if other_key == key:
                 continue  # an exact repeat is RP101's
+            if _template(prose, block, other):
+                continue
             similarity = shared / (len(shingles) + len(other_shingles) - shared)
             if similarity >= threshold and (best is None or similarity > best[0]):
                 best = (similarity, other)
@@ -180,6 +185,15 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
                        "first": _lines(article, other.start, other.end),
                        "similarity": f"{similarity:.0%}"},
                       related=((other.start, other.end, "similar paragraph"),))
+
+
+def _template(prose: str, block: Block, other: Block) -> bool:
+    """Two paragraphs that differ only in numbers and names are one template filled twice
+    ("... new in Debian 7.0 ... Wheezy" / "... Debian 8.0 ... Jessie"), not a rewrite."""
+    a = Counter(WORD_RE.findall(prose, block.start, block.end))
+    b = Counter(WORD_RE.findall(prose, other.start, other.end))
+    differ = (a - b) + (b - a)
+    return all(w[:1].isupper() or any(c.isdigit() for c in w) for w in differ)
 
 
 # -- RP103 repeated line ------------------------------------------------------------------
@@ -305,6 +319,10 @@ def _deliberate(tokens: list[tuple[int, int, str]], i: int, n: int, text: str,
     words = tokens[i:i + 2 * n]
     if n == 1 and (words[0][2].isdigit() or (len(words[0][2]) == 1 and words[0][2] != "a")):
         return True  # "10 10" is a score or a table cell; "l l", "o o" are layout
+    if text[words[0][0] - 1:words[0][0]] in ("-", "/", "."):
+        return True  # "--vault vault", "-name name": an option and its argument
+    if re.match(r"[./\\_@][^\W_]", text[words[-1][1]:words[-1][1] + 2]):
+        return True  # "file file.txt": the second copy is part of a name
     first = text[words[0][0]:words[n - 1][1]]
     second = text[words[n][0]:words[2 * n - 1][1]]
     if first != second:
