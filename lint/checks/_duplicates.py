@@ -36,7 +36,7 @@ from lint.text import WORD_RE
 BINS = 128
 _MASK32 = 0xFFFFFFFF
 _EMPTY = _MASK32
-_DB_NAME = "duplicate-articles.sqlite3"
+_DB_NAME = "duplicate-articles-v2.sqlite3"
 _FILE_START = Location(1, 1, 1, 1)
 
 
@@ -180,11 +180,12 @@ def _best(candidates, doc: _Doc, threshold: float) -> tuple[float, _Doc] | None:
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
-    path TEXT PRIMARY KEY, scheme TEXT NOT NULL, digest TEXT NOT NULL, words INTEGER NOT NULL,
-    sig BLOB NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, path TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS bands_key ON bands (key);
-CREATE INDEX IF NOT EXISTS bands_path ON bands (path);
+    id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, scheme TEXT NOT NULL,
+    digest TEXT NOT NULL, words INTEGER NOT NULL, sig BLOB NOT NULL,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
+-- one clustered B-tree: a lookup by band key reads neighbouring rows, an insert touches one tree
+CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL,
+    PRIMARY KEY (key, doc)) WITHOUT ROWID;
 """
 
 
@@ -246,35 +247,35 @@ def _index_pass(db: str, docs: list[_Doc], params, context: CorpusContext,
                 threshold: float, rows: int) -> list[CorpusHit]:
     con = _connect(db)
     try:
-        run: dict[str, tuple[_Doc, tuple[int, int] | None]] = {}
+        run: dict[str, tuple[_Doc, tuple[int, int]]] = {}
         for doc in docs:
             where = _absolute(doc.path, context)
             stat = _stat(where) if where is not None else None
             if stat is not None:
                 run[where] = (doc, stat)
-        known = {path: (digest, scheme_, (size, mtime)) for path, digest, scheme_, size, mtime
-                 in con.execute("SELECT path, digest, scheme, size, mtime_ns FROM docs")}
+        known: dict[str, tuple] = {}
+        paths = list(run)
+        for chunk in range(0, len(paths), 500):
+            part = paths[chunk:chunk + 500]
+            known.update((row[0], row[1:]) for row in con.execute(
+                f"SELECT path, digest, scheme, size, mtime_ns FROM docs WHERE path IN ({','.join('?' * len(part))})",
+                part))
         # Only new or changed files are written: a second run over the same tree writes nothing.
         changed = [(where, doc.summary, stat) for where, (doc, stat) in run.items()
-                   if known.get(where) != (doc.summary.digest, doc.summary.scheme, stat)]
+                   if known.get(where) != (doc.summary.digest, doc.summary.scheme, *stat)]
         if changed:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                _store_many(con, changed, rows)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-        outside = len(known.keys() - run.keys())
-        _sweep(con)
+            _transaction(con, lambda: _store_many(con, changed, rows, known))
+        _sweep(con, rows)
+        outside = con.execute("SELECT COUNT(*) FROM docs").fetchone()[0] - len(run)
         hits: list[CorpusHit] = []
-        if not outside:
+        if outside <= 0:
             return hits  # every indexed file is in this run: compared in memory already
         base = context.base_dir or os.getcwd()
         for where, (doc, _) in run.items():
             keys = [_int_key(k) for k in band_keys(doc.summary.sig, rows)]
-            marks = ",".join("?" * len(keys))
-            found = con.execute(f"SELECT DISTINCT path FROM bands WHERE key IN ({marks})", keys).fetchall()
+            found = con.execute(
+                f"SELECT DISTINCT d.path FROM bands b JOIN docs d ON d.id = b.doc "
+                f"WHERE b.key IN ({','.join('?' * len(keys))})", keys).fetchall()
             others = []
             for (other,) in found:
                 if other in run:
@@ -291,17 +292,28 @@ def _index_pass(db: str, docs: list[_Doc], params, context: CorpusContext,
         con.close()
 
 
-def _store(con: sqlite3.Connection, where: str, summary: Signature, stat, rows: int) -> None:
-    _store_many(con, [(where, summary, stat)], rows)
+def _transaction(con: sqlite3.Connection, work) -> None:
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        work()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
-def _store_many(con: sqlite3.Connection, entries, rows: int) -> None:
-    con.executemany("DELETE FROM bands WHERE path = ?", [(where,) for where, _, _ in entries])
-    con.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(where, s.scheme, s.digest, s.words, s.sig, *(stat or (-1, -1)))
-                     for where, s, stat in entries])
-    con.executemany("INSERT INTO bands VALUES (?, ?)",
-                    [(_int_key(k), where) for where, s, _ in entries for k in band_keys(s.sig, rows)])
+def _store_many(con: sqlite3.Connection, entries, rows: int, known=None) -> None:
+    """Write entries (path, signature, stat); `known` holds the paths already indexed (all
+    are looked up when it is None)."""
+    bands = []
+    for where, s, stat in entries:
+        if known is None or where in known:
+            _forget(con, where, rows)
+        cur = con.execute("INSERT INTO docs (path, scheme, digest, words, sig, size, mtime_ns) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)", (where, s.scheme, s.digest, s.words, s.sig, *stat))
+        doc = cur.lastrowid
+        bands.extend((_int_key(k), doc) for k in band_keys(s.sig, rows))
+    con.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", bands)
 
 
 def _current(con: sqlite3.Connection, where: str, params, rows: int) -> Signature | None:
@@ -311,7 +323,7 @@ def _current(con: sqlite3.Connection, where: str, params, rows: int) -> Signatur
                       (where,)).fetchone()
     stat = _stat(where)
     if row is None or stat is None:
-        _forget(con, where)
+        _transaction(con, lambda: _forget(con, where, rows))
         return None
     summary = Signature(*row[:4])
     if (row[4], row[5]) == stat:
@@ -324,37 +336,36 @@ def _current(con: sqlite3.Connection, where: str, params, rows: int) -> Signatur
     except OSError:
         return None
     if fresh is None:
-        _forget(con, where)
+        _transaction(con, lambda: _forget(con, where, rows))
         return None
-    con.execute("BEGIN IMMEDIATE")
-    try:
-        _store(con, where, fresh, stat, rows)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    _transaction(con, lambda: _store_many(con, [(where, fresh, stat)], rows))
     return fresh
 
 
-def _sweep(con: sqlite3.Connection, sample: int = 256) -> None:
-    """Drop the entries of deleted files, a bounded random sample a run, so that the index
-    does not grow with files long gone and a run never pays for the whole index."""
-    rows = con.execute("SELECT path FROM docs ORDER BY random() LIMIT ?", (sample,)).fetchall()
-    gone = [path for (path,) in rows if not os.path.exists(path)]
+def _sweep(con: sqlite3.Connection, rows: int, sample: int = 64) -> None:
+    """Drop the entries of deleted files: a bounded sample a run (a stretch of rows from a
+    random place), so that the index does not keep files long gone and no run pays for
+    the whole index."""
+    top = con.execute("SELECT MAX(id) FROM docs").fetchone()[0]
+    if not top:
+        return
+    start = int.from_bytes(os.urandom(4), "little") % top
+    found = con.execute("SELECT path FROM docs WHERE id > ? ORDER BY id LIMIT ?", (start, sample)).fetchall()
+    if len(found) < sample:
+        found += con.execute("SELECT path FROM docs ORDER BY id LIMIT ?", (sample - len(found),)).fetchall()
+    gone = {path for (path,) in found if not os.path.exists(path)}
     if gone:
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            for path in gone:
-                _forget(con, path)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        _transaction(con, lambda: [_forget(con, path, rows) for path in gone])
 
 
-def _forget(con: sqlite3.Connection, where: str) -> None:
-    con.execute("DELETE FROM docs WHERE path = ?", (where,))
-    con.execute("DELETE FROM bands WHERE path = ?", (where,))
+def _forget(con: sqlite3.Connection, where: str, rows: int) -> None:
+    row = con.execute("SELECT id, sig FROM docs WHERE path = ?", (where,)).fetchone()
+    if row is None:
+        return
+    doc, sig = row
+    con.executemany("DELETE FROM bands WHERE key = ? AND doc = ?",
+                    [(_int_key(k), doc) for k in band_keys(sig, rows)])
+    con.execute("DELETE FROM docs WHERE id = ?", (doc,))
 
 
 def _display(path: str, base: str) -> str:
