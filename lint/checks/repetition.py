@@ -166,10 +166,9 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
             other, other_shingles, other_key = seen[j]
             if other_key == key:
                 continue  # an exact repeat is RP101's
-            if _template(prose, block, other):
-                continue
             similarity = shared / (len(shingles) + len(other_shingles) - shared)
-            if similarity >= threshold and (best is None or similarity > best[0]):
+            if similarity >= threshold and (best is None or similarity > best[0]) \
+                    and not _template(prose, block, other):
                 best = (similarity, other)
         index = len(seen)
         seen.append((block, shingles, key))
