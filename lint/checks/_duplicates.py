@@ -159,7 +159,7 @@ def compare(summaries: list[tuple[str, Any]], params: Mapping[str, Any], *,
         buckets.clear()
         if collecting:
             gc.enable()
-    if params.get("index", True) and context is not None and context.cache_dir:
+    if docs and params.get("index", True) and context is not None and context.cache_dir:
         for hit in _with_index(docs, params, context, threshold, rows):
             hits.setdefault(hit.path, hit)
     yield from hits.values()
