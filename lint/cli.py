@@ -289,7 +289,8 @@ def run_check(args: argparse.Namespace) -> int:
                 executor.close()
             if cache is not None:
                 cache.save()
-        corpus = corpus_findings(run.results, resolver.active_rules(None, project), project.ruleset)
+        corpus = corpus_findings(run.results, resolver.active_rules(None, project), project.ruleset,
+                                 context=_corpus_context(args, project))
         run.add(sorted(corpus, key=lambda f: f.sort_key()))
     finally:
         if run.stream is not None:
@@ -332,6 +333,19 @@ def _with_progress(outcomes, total: int, quiet: bool):
                 dynamic_ncols=True, leave=False)
 
 
+def _cache_dir(args, project) -> Path:
+    from lint import cache
+
+    return args.cache_dir or cache.default_dir(project.root)
+
+
+def _corpus_context(args, project):
+    """Where cross-file rules keep state between runs (RP106's signature index)."""
+    from lint.checks import CorpusContext
+
+    return CorpusContext(cache_dir=str(_cache_dir(args, project)), base_dir=os.getcwd())
+
+
 def _open_cache(args, resolver, project, cli, options):
     """The result cache, unless disabled; fixing always lints afresh."""
     from lint import cache
@@ -340,8 +354,7 @@ def _open_cache(args, resolver, project, cli, options):
         return None
     if _uses_external_checks(resolver, project):
         return None  # a service's answers are not a function of the file: never reuse them
-    directory = args.cache_dir or cache.default_dir(project.root)
-    return cache.Cache(directory, cache.fingerprint(project, (cli, args.config, args.isolated)))
+    return cache.Cache(_cache_dir(args, project), cache.fingerprint(project, (cli, args.config, args.isolated)))
 
 
 def _uses_external_checks(resolver, project) -> bool:

@@ -96,6 +96,7 @@ def lint_article(article: Article, active: tuple[ActiveRule, ...], rules: RuleSe
                  result: FileResult | None = None) -> FileResult:
     result = result or FileResult(article.path)
     findings: list[Finding] = []
+    corpus_codes: set[str] = set()
     for item in active:
         rule = item.rule
         if rule.check == ENGINE_KIND:
@@ -103,6 +104,7 @@ def lint_article(article: Article, active: tuple[ActiveRule, ...], rules: RuleSe
         try:
             kind = checks.resolve(rule.check)
             if kind.is_corpus:
+                corpus_codes.add(rule.code)
                 result.summaries[rule.code] = kind.summarize(article, item.params)
                 continue
             for hit in kind.fn(article, item.params):
@@ -116,7 +118,7 @@ def lint_article(article: Article, active: tuple[ActiveRule, ...], rules: RuleSe
             findings.append(engine_finding(
                 rules, INTERNAL_ERROR, article.path,
                 f"internal error in rule {rule.code} ({rule.name}): {type(exc).__name__}: {exc}"))
-    result.findings = _apply_suppressions(article, findings, active, rules, result)
+    result.findings = _apply_suppressions(article, findings, active, rules, result, corpus_codes)
     result.findings.sort(key=Finding.sort_key)
     return result
 
@@ -153,7 +155,7 @@ def to_finding(article: Article, item: ActiveRule, hit: Hit) -> Finding:
 
 def _apply_suppressions(article: Article, findings: list[Finding],
                         active: tuple[ActiveRule, ...], rules: RuleSet,
-                        result: FileResult) -> list[Finding]:
+                        result: FileResult, corpus_codes: set[str] = frozenset()) -> list[Finding]:
     sup = suppress.parse(article, rules.is_selector)
     result.suppressions = sup
     if not sup.directives and not sup.invalid:
@@ -163,8 +165,11 @@ def _apply_suppressions(article: Article, findings: list[Finding],
     enabled = {a.rule.code for a in active}
     extra = []
     if UNUSED_SUPPRESSION in enabled:
+        # Cross-file rules report after every file is read: a directive that names only them
+        # cannot be judged here, so they count as not enabled for this judgement.
+        judged = enabled - corpus_codes
         for d in sup.directives:
-            unused = _unused_codes(d, enabled)
+            unused = _unused_codes(d, judged)
             if unused is not None:
                 what = ", ".join(unused) if unused else "all rules"
                 extra.append(engine_finding(
@@ -192,9 +197,11 @@ def _unused_codes(d: suppress.Directive, enabled: set[str]) -> list[str] | None:
 
 
 def corpus_findings(results: Iterable[FileResult], active: tuple[ActiveRule, ...],
-                    rules: RuleSet) -> list[Finding]:
-    """The reduce step: cross-file rules compare the summaries every file produced."""
+                    rules: RuleSet, *, context: checks.CorpusContext | None = None) -> list[Finding]:
+    """The reduce step: cross-file rules compare the summaries every file produced.
+    `context` tells the rules that want it where they may keep state between runs."""
     results = list(results)
+    context = context or checks.CorpusContext()
     found: list[Finding] = []
     for item in active:
         rule = item.rule
@@ -205,7 +212,8 @@ def corpus_findings(results: Iterable[FileResult], active: tuple[ActiveRule, ...
             continue
         summaries = [(r.path, r.summaries[rule.code]) for r in results if rule.code in r.summaries]
         by_path = {r.path: r for r in results}
-        for hit in kind.compare(summaries, item.params):
+        extra = {"context": context} if kind.wants_context else {}
+        for hit in kind.compare(summaries, item.params, **extra):
             finding = _corpus_finding(rule, item, hit)
             sup = by_path.get(hit.path) and by_path[hit.path].suppressions
             if sup and sup.suppresses(rule.code, finding.location.line):

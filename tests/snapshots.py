@@ -45,6 +45,13 @@ def render(finding: Finding) -> str:
             f"{finding.severity} {finding.message}{fix}")
 
 
+def companions(path: Path) -> list[Path]:
+    """Files a cross-file (corpus) rule compares the fixture with: _aux/NAME/* beside it.
+    They run before the fixture; only the fixture's own findings are in its snapshot."""
+    folder = path.parent / "_aux" / path.name
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
 def lint_fixture(path: Path) -> list[str]:
     """Findings of one fixture under the configuration discovered from its directory."""
     resolver = Resolver(cwd=FIXTURES)
@@ -57,11 +64,16 @@ def lint_fixture(path: Path) -> list[str]:
     previous = os.getcwd()
     os.chdir(ROOT)
     try:
+        # Companion files (in _aux/NAME/) are linted too, so cross-file rules see them.
+        others = [lint_bytes(other.read_bytes(), display_path(other, str(ROOT)), active,
+                             settings.ruleset, max_size=settings.max_file_size)[0]
+                  for other in companions(path)]
         result, _ = lint_bytes(path.read_bytes(), shown, active, settings.ruleset,
                                max_size=settings.max_file_size)
     finally:
         os.chdir(previous)
-    findings = result.findings + corpus_findings([result], active, settings.ruleset)
+    findings = result.findings + [f for f in corpus_findings(others + [result], active, settings.ruleset)
+                                  if f.path == shown]
     return [render(f) for f in sorted(findings, key=Finding.sort_key)]
 
 

@@ -73,7 +73,7 @@ def _mapping_holds(article: Article) -> None:
                 f"{article.path}: non-prose sent as prose at {prose.origin[i]}"
 
 
-@pytest.mark.parametrize("path", sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".md", ".txt")),
+@pytest.mark.parametrize("path", [p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix in (".md", ".txt")],
                          ids=lambda p: p.relative_to(FIXTURES).as_posix())
 def test_every_sent_character_maps_back_to_itself(path):
     _mapping_holds(Article(path.read_bytes(), path.name))

@@ -32,13 +32,27 @@ class CorpusHit:
 
 
 @dataclass(frozen=True)
+class CorpusContext:
+    """What a corpus check's compare step may know about the run beyond the summaries.
+
+    `cache_dir`: a directory where the check may keep state between runs (an index of the
+    summaries of files not in this run); None when the run keeps no state. `base_dir`: the
+    directory that relative display paths are relative to."""
+
+    cache_dir: str | None = None
+    base_dir: str | None = None
+
+
+@dataclass(frozen=True)
 class CheckKind:
     name: str
     fn: CheckFn | None
     # Cross-file checks: summarize runs in the per-file step (and must return something
     # small and picklable); compare runs once over all summaries.
     summarize: Callable[[Any, Mapping[str, Any]], Any] | None = None
-    compare: Callable[[list[tuple[str, Any]], Mapping[str, Any]], Iterator[CorpusHit]] | None = None
+    compare: Callable[..., Iterator[CorpusHit]] | None = None
+    # compare takes a keyword argument `context` (a CorpusContext)
+    wants_context: bool = False
     # Needs a service outside this process (LanguageTool): no fixture can exercise it alone.
     external: bool = False
 
@@ -55,8 +69,11 @@ def check(name: str, *, external: bool = False) -> Callable[[CheckFn], CheckFn]:
     return register
 
 
-def corpus_check(name: str, *, summarize, compare) -> None:
-    _REGISTRY[name] = CheckKind(name, None, summarize=summarize, compare=compare)
+def corpus_check(name: str, *, summarize, compare, context: bool = False) -> None:
+    """Register a cross-file check. With context=True, compare is called as
+    compare(summaries, params, context=CorpusContext(...))."""
+    _REGISTRY[name] = CheckKind(name, None, summarize=summarize, compare=compare,
+                                wants_context=context)
 
 
 def family_module(kind: str) -> str:

@@ -1,0 +1,376 @@
+"""Duplicate articles across files (RP106): MinHash signatures, LSH, and an SQLite index.
+
+Summary (per-file step): the body's words, lower-cased, cut into overlapping shingles of
+`shingle-size` words; each shingle is hashed once and a one-permutation MinHash
+(Li, Owen & Zhang 2012) keeps the smallest hash in each of 128 bins, with empty bins
+filled by rotation (Shrivastava & Li 2014). One hash per shingle instead of one per
+shingle and permutation keeps this near 1 µs a word in pure Python. The signature is 512
+bytes, plus a digest of the word sequence for exact copies.
+
+Compare (once per run): LSH banding (bands of `band-rows` bins) puts signatures that agree
+on a whole band in one bucket; candidates from a bucket are verified over all 128 bins
+(the share of equal bins estimates the Jaccard similarity of the shingle sets, standard
+error about 0.03 near 0.85). Cost grows linearly with the number of articles.
+
+Index: the signatures of the files a run saw are kept in SQLite under the cache directory,
+so that a run over one staged file can still find the older post it duplicates. A corrupt
+database is rebuilt; a locked one is skipped for that run; the index never fails a run."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import operator
+import os
+import sqlite3
+import sys
+import zlib
+from array import array
+from itertools import repeat
+from typing import Any, Iterator, Mapping, NamedTuple
+
+from lint.checks import CorpusContext, CorpusHit
+from lint.finding import Location
+from lint.text import WORD_RE
+
+BINS = 128
+_MASK32 = 0xFFFFFFFF
+_EMPTY = _MASK32
+_DB_NAME = "duplicate-articles-v2.sqlite3"
+_FILE_START = Location(1, 1, 1, 1)
+
+
+class Signature(NamedTuple):
+    scheme: str  # what the signature depends on: only equal schemes are comparable
+    digest: str  # of the normalised word sequence: equal digests are identical texts
+    words: int
+    sig: bytes  # BINS unsigned 32-bit values, native order (the scheme names the order)
+
+
+def scheme(size: int) -> str:
+    # The shingle hash is CPython's tuple hash (xxHash-based, deterministic for ints since
+    # 3.8) over the CRC-32 of each word: stable across runs, named here in case it changes.
+    return f"oph{BINS}-crc32-tuplehash{sys.hash_info.width}-w{size}-{sys.byteorder}"
+
+
+def signature(words: list[str], size: int) -> bytes:
+    """One-permutation MinHash of the set of `size`-word shingles, computed with C-level
+    iteration only: word hashes (CRC-32), shingle hashes (hash of a tuple of ints), then
+    the smallest hash per bin, found by assigning in descending order into a dict."""
+    codes = list(map(zlib.crc32, map(str.encode, words)))
+    if len(codes) < size:
+        codes += [0] * (size - len(codes))
+    hashes = sorted(set(map(hash, zip(*(codes[j:] for j in range(size))))), reverse=True)
+    smallest = dict(zip(map(operator.and_, hashes, repeat(BINS - 1)), hashes))
+    mins = [(smallest[b] >> 7) & _MASK32 if b in smallest else _EMPTY for b in range(BINS)]
+    # Densify: an empty bin borrows the value of the next full bin to its right, mixed with
+    # the distance, so that two sets agree on it exactly when they agree on the donor.
+    if len(smallest) < BINS:
+        filled = list(mins)
+        for b in range(BINS):
+            if b in smallest:
+                continue
+            t = 1
+            while (b + t) % BINS not in smallest:
+                t += 1
+            filled[b] = (mins[(b + t) % BINS] + t * 0x9E3779B9) & _MASK32
+        mins = filled
+    return array("I", mins).tobytes()
+
+
+def summarize(article, params: Mapping[str, Any]) -> Signature | None:
+    size = int(params.get("shingle-size", 5))
+    prose = article.prose_text
+    words = list(map(str.casefold, WORD_RE.findall(prose.replace("’", "'"), article.body_start)))
+    if len(words) < int(params.get("min-words", 100)):
+        return None  # too short to call two texts the same article
+    digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=16).hexdigest()
+    return Signature(scheme(size), digest, len(words), signature(words, size))
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """The share of bins on which two signatures agree: an estimate of Jaccard similarity."""
+    if a == b:
+        return 1.0
+    x, y = array("I", a), array("I", b)
+    return sum(1 for p, q in zip(x, y) if p == q) / len(x)
+
+
+def band_keys(sig: bytes, rows: int) -> list[bytes]:
+    width = 4 * rows
+    return [bytes((j,)) + sig[j * width:(j + 1) * width] for j in range(len(sig) // width)]
+
+
+def _int_key(key: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little", signed=True)
+
+
+class _Doc(NamedTuple):
+    path: str
+    summary: Signature
+
+
+def _verdict(a: Signature, b: Signature) -> float:
+    return 1.0 if a.digest == b.digest else similarity(a.sig, b.sig)
+
+
+def _hit(path: str, other: str, score: float, exact: bool) -> CorpusHit:
+    detail = (f"same text as {other}" if exact else
+              f"near-identical to {other} (about {score:.0%} of word shingles shared)")
+    return CorpusHit(path, _FILE_START, {"other": other, "similarity": f"{score:.0%}", "detail": detail},
+                     related=((other, _FILE_START, "the other copy"),))
+
+
+def compare(summaries: list[tuple[str, Any]], params: Mapping[str, Any], *,
+            context: CorpusContext | None = None) -> Iterator[CorpusHit]:
+    threshold = float(params.get("threshold", 0.8))
+    rows = int(params.get("band-rows", 4))
+    docs = [_Doc(p, s) for p, s in summaries if isinstance(s, Signature)]
+    hits: dict[str, CorpusHit] = {}
+    # A bucket holds the index of its first signature, and becomes a list only when a second
+    # one arrives: almost every bucket has one member, and millions of small lists would
+    # cost more than the comparison itself. The collector is paused for the same reason.
+    width = 4 * rows
+    buckets: list[dict[bytes, int | list[int]]] = [{} for _ in range(BINS // rows)]
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for i, doc in enumerate(docs):
+            candidates: set[int] = set()
+            sig = doc.summary.sig
+            for band, table in enumerate(buckets):
+                key = sig[band * width:(band + 1) * width]
+                bucket = table.setdefault(key, i)
+                if bucket == i:
+                    continue
+                if isinstance(bucket, int):
+                    candidates.add(bucket)
+                    table[key] = [bucket, i]
+                else:
+                    candidates.update(bucket)
+                    bucket.append(i)
+            if not candidates:
+                continue
+            best = _best((docs[j] for j in sorted(candidates)), doc, threshold)
+            if best is not None:
+                hits[doc.path] = _hit(doc.path, best[1].path, best[0], best[0] == 1.0 and
+                                      best[1].summary.digest == doc.summary.digest)
+    finally:
+        buckets.clear()
+        if collecting:
+            gc.enable()
+    if docs and params.get("index", True) and context is not None and context.cache_dir:
+        for hit in _with_index(docs, params, context, threshold, rows):
+            hits.setdefault(hit.path, hit)
+    yield from hits.values()
+
+
+def _best(candidates, doc: _Doc, threshold: float) -> tuple[float, _Doc] | None:
+    best = None
+    for other in candidates:
+        if other.path == doc.path or other.summary.scheme != doc.summary.scheme:
+            continue
+        score = _verdict(doc.summary, other.summary)
+        if score >= threshold and (best is None or score > best[0]):
+            best = (score, other)
+    return best
+
+
+# -- the index ----------------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS docs (
+    id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, scheme TEXT NOT NULL,
+    digest TEXT NOT NULL, words INTEGER NOT NULL, sig BLOB NOT NULL,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
+-- one clustered B-tree: a lookup by band key reads neighbouring rows, an insert touches one tree
+CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL,
+    PRIMARY KEY (key, doc)) WITHOUT ROWID;
+"""
+
+
+def _with_index(docs: list[_Doc], params, context: CorpusContext, threshold: float,
+                rows: int) -> list[CorpusHit]:
+    db = os.path.join(context.cache_dir, _DB_NAME)
+    for attempt in (1, 2):
+        try:
+            return _index_pass(db, docs, params, context, threshold, rows)
+        except sqlite3.DatabaseError as exc:
+            # "file is not a database", "database disk image is malformed": start afresh;
+            # a locked or read-only database is skipped for this run.
+            text = str(exc)
+            corrupt = (not isinstance(exc, sqlite3.OperationalError)
+                       or "malformed" in text or "not a database" in text)
+            if attempt == 1 and corrupt:
+                _remove(db)
+                continue
+            return []
+        except OSError:
+            return []
+    return []
+
+
+def _remove(db: str) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.remove(db + suffix)
+        except OSError:
+            pass
+
+
+def _connect(db: str) -> sqlite3.Connection:
+    os.makedirs(os.path.dirname(db), exist_ok=True)
+    con = sqlite3.connect(db, timeout=10, isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError:
+        pass  # some file systems have no shared memory: the default journal works too
+    con.executescript(_SCHEMA)
+    return con
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _absolute(path: str, context: CorpusContext) -> str | None:
+    if path == "-" or path.startswith("<"):
+        return None
+    return os.path.normpath(os.path.join(context.base_dir or os.getcwd(), path))
+
+
+def _index_pass(db: str, docs: list[_Doc], params, context: CorpusContext,
+                threshold: float, rows: int) -> list[CorpusHit]:
+    con = _connect(db)
+    try:
+        run: dict[str, tuple[_Doc, tuple[int, int]]] = {}
+        for doc in docs:
+            where = _absolute(doc.path, context)
+            stat = _stat(where) if where is not None else None
+            if stat is not None:
+                run[where] = (doc, stat)
+        known: dict[str, tuple] = {}
+        paths = list(run)
+        for chunk in range(0, len(paths), 500):
+            part = paths[chunk:chunk + 500]
+            known.update((row[0], row[1:]) for row in con.execute(
+                f"SELECT path, digest, scheme, size, mtime_ns FROM docs WHERE path IN ({','.join('?' * len(part))})",
+                part))
+        # Only new or changed files are written: a second run over the same tree writes nothing.
+        changed = [(where, doc.summary, stat) for where, (doc, stat) in run.items()
+                   if known.get(where) != (doc.summary.digest, doc.summary.scheme, *stat)]
+        if changed:
+            _transaction(con, lambda: _store_many(con, changed, rows, known))
+        _sweep(con, rows)
+        outside = con.execute("SELECT COUNT(*) FROM docs").fetchone()[0] - len(run)
+        hits: list[CorpusHit] = []
+        if outside <= 0:
+            return hits  # every indexed file is in this run: compared in memory already
+        base = context.base_dir or os.getcwd()
+        for where, (doc, _) in run.items():
+            keys = [_int_key(k) for k in band_keys(doc.summary.sig, rows)]
+            found = con.execute(
+                f"SELECT DISTINCT d.path FROM bands b JOIN docs d ON d.id = b.doc "
+                f"WHERE b.key IN ({','.join('?' * len(keys))})", keys).fetchall()
+            others = []
+            for (other,) in found:
+                if other in run:
+                    continue  # compared in memory already
+                summary = _current(con, other, params, rows)
+                if summary is not None:
+                    others.append(_Doc(_display(other, base), summary))
+            best = _best(others, doc, threshold)
+            if best is not None:
+                exact = best[1].summary.digest == doc.summary.digest
+                hits.append(_hit(doc.path, best[1].path, best[0], exact))
+        return hits
+    finally:
+        con.close()
+
+
+def _transaction(con: sqlite3.Connection, work) -> None:
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        work()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _store_many(con: sqlite3.Connection, entries, rows: int, known=None) -> None:
+    """Write entries (path, signature, stat); `known` holds the paths already indexed (all
+    are looked up when it is None)."""
+    bands = []
+    for where, s, stat in entries:
+        if known is None or where in known:
+            _forget(con, where, rows)
+        cur = con.execute("INSERT INTO docs (path, scheme, digest, words, sig, size, mtime_ns) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)", (where, s.scheme, s.digest, s.words, s.sig, *stat))
+        doc = cur.lastrowid
+        bands.extend((_int_key(k), doc) for k in band_keys(s.sig, rows))
+    con.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", bands)
+
+
+def _current(con: sqlite3.Connection, where: str, params, rows: int) -> Signature | None:
+    """The indexed signature of a file not in this run, refreshed when the file changed
+    since it was indexed, forgotten when the file is gone."""
+    row = con.execute("SELECT scheme, digest, words, sig, size, mtime_ns FROM docs WHERE path = ?",
+                      (where,)).fetchone()
+    stat = _stat(where)
+    if row is None or stat is None:
+        _transaction(con, lambda: _forget(con, where, rows))
+        return None
+    summary = Signature(*row[:4])
+    if (row[4], row[5]) == stat:
+        return summary
+    try:
+        from lint.article import Article
+
+        with open(where, "rb") as handle:
+            fresh = summarize(Article(handle.read(), where), params)
+    except OSError:
+        return None
+    if fresh is None:
+        _transaction(con, lambda: _forget(con, where, rows))
+        return None
+    _transaction(con, lambda: _store_many(con, [(where, fresh, stat)], rows))
+    return fresh
+
+
+def _sweep(con: sqlite3.Connection, rows: int, sample: int = 64) -> None:
+    """Drop the entries of deleted files: a bounded sample a run (a stretch of rows from a
+    random place), so that the index does not keep files long gone and no run pays for
+    the whole index."""
+    top = con.execute("SELECT MAX(id) FROM docs").fetchone()[0]
+    if not top:
+        return
+    start = int.from_bytes(os.urandom(4), "little") % top
+    found = con.execute("SELECT path FROM docs WHERE id > ? ORDER BY id LIMIT ?", (start, sample)).fetchall()
+    if len(found) < sample:
+        found += con.execute("SELECT path FROM docs ORDER BY id LIMIT ?", (sample - len(found),)).fetchall()
+    gone = {path for (path,) in found if not os.path.exists(path)}
+    if gone:
+        _transaction(con, lambda: [_forget(con, path, rows) for path in gone])
+
+
+def _forget(con: sqlite3.Connection, where: str, rows: int) -> None:
+    row = con.execute("SELECT id, sig FROM docs WHERE path = ?", (where,)).fetchone()
+    if row is None:
+        return
+    doc, sig = row
+    con.executemany("DELETE FROM bands WHERE key = ? AND doc = ?",
+                    [(_int_key(k), doc) for k in band_keys(sig, rows)])
+    con.execute("DELETE FROM docs WHERE id = ?", (doc,))
+
+
+def _display(path: str, base: str) -> str:
+    try:
+        rel = os.path.relpath(path, base)
+    except ValueError:
+        return path.replace(os.sep, "/")
+    return (path if rel.startswith("..") else rel).replace(os.sep, "/")

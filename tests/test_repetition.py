@@ -1,0 +1,362 @@
+"""Repetition family (RP): the hard parts — runs of repeated blocks and their fix, doubled
+words, the Gopher measures, MinHash signatures, and the duplicate-article index."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lint.article import Article
+from lint.checks import CorpusContext, resolve
+from lint.checks import _duplicates as dup
+from lint.checks.repetition import repeated_runs, repetition_measures
+from lint.cli import main
+from lint.config import CliOverrides, Resolver
+from lint.engine import lint_bytes
+from lint.fix import fix_until_stable
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
+RP101 = {"min-words": 8, "min-chars": 40}
+
+PARAGRAPHS = [
+    "The ferry between the old town and the northern quay runs again after eleven weeks.",
+    "Engineers replaced both propeller shafts and part of the hull plating this winter.",
+    "A shortage of steel plate delayed the job in January, the port authority said.",
+    "Commuters who used the replacement bus said the detour added twenty minutes a trip.",
+    "Tickets bought for the bus remain valid on the boat until the end of March this year.",
+]
+
+
+def article(text: str, name: str = "post.md") -> Article:
+    return Article(text.encode("utf-8"), name)
+
+
+def findings(text: str, select: str, name: str = "post.md"):
+    resolver = Resolver(isolated=True, cli=CliOverrides(select=(select,)))
+    settings = resolver.project
+    active = resolver.active_rules(None, settings)
+    result, _ = lint_bytes(text.encode("utf-8"), name, active, settings.ruleset, max_size=1 << 24)
+    return result.findings
+
+
+def fixed(text: str, select: str, name: str = "post.md") -> str:
+    resolver = Resolver(isolated=True, cli=CliOverrides(select=(select,)))
+    settings = resolver.project
+    active = resolver.active_rules(None, settings)
+
+    def lint_once(data: bytes):
+        result, art = lint_bytes(data, name, active, settings.ruleset, max_size=1 << 24)
+        return result.findings, art
+
+    return fix_until_stable(text.encode("utf-8"), name, lint_once, False).data.decode("utf-8")
+
+
+# -- RP101 -----------------------------------------------------------------------------------
+
+
+def test_run_spans_every_repeated_block_and_names_the_first_copy():
+    a, b, c, d, e = PARAGRAPHS
+    text = "\n\n".join([a, b, c, d, b, c, e]) + "\n"
+    runs = repeated_runs(article(text), RP101)
+    assert runs == [(4, 1, 2)]
+    (finding,) = findings(text, "RP101")
+    assert (finding.location.line, finding.location.end_line) == (9, 11)
+    assert finding.message.startswith("lines 9–11 repeat lines 3–5")
+    assert [(r.location.line, r.location.end_line, r.message) for r in finding.related] == [(3, 5, "first occurrence")]
+
+
+def test_run_takes_in_the_short_heading_that_opens_it():
+    a, b, c, d, e = PARAGRAPHS
+    text = f"{a}\n\n## Repairs\n\n{b}\n\n{c}\n\n{d}\n\n## Repairs\n\n{b}\n\n{c}\n\n{e}\n"
+    (finding,) = findings(text, "RP101")
+    assert finding.location.line == 11  # the second "## Repairs", not the paragraph after it
+    assert "(3 blocks pasted twice)" in finding.message
+
+
+def test_a_repeated_one_line_lead_in_is_not_a_pasted_block():
+    lead = "Other new features and updated software packages included in this release:"
+    text = "\n\n".join([PARAGRAPHS[0], lead, "- apt 1.0", PARAGRAPHS[1], lead, "- dpkg 1.17"]) + "\n"
+    assert findings(text, "RP101") == []
+
+
+def test_short_blocks_alone_are_not_repeated_blocks():
+    text = "\n\n".join([PARAGRAPHS[0], "Share", "https://example.org/a", PARAGRAPHS[1],
+                        "Share", "https://example.org/a", "## Read more", "## Read more"]) + "\n"
+    assert findings(text, "RP101") == []
+
+
+def test_hard_wrapped_lines_are_not_paragraphs():
+    # one line per block (no blank lines), but the lines are a wrapped paragraph
+    line = "the installer keeps a copy of every file it changes in the backup folder and"
+    text = f"Before you begin, note that\n{line}\nrestores it later.\nWhen it runs again,\n{line}\nchecks it first.\n"
+    assert findings(text, "RP101") == []
+
+
+def test_three_copies_give_two_findings_each_naming_the_first():
+    a = PARAGRAPHS[0]
+    text = "\n\n".join([a, PARAGRAPHS[1], a, PARAGRAPHS[2], a]) + "\n"
+    found = findings(text, "RP101")
+    assert [(f.location.line, f.related[0].location.line) for f in found] == [(5, 1), (9, 1)]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_fix_deletes_the_later_copy_cleanly(newline):
+    a, b, c, d, e = PARAGRAPHS
+    text = newline.join([a, "", b, "", c, "", b, "", c, "", d, ""])
+    assert fixed(text, "RP101") == newline.join([a, "", b, "", c, "", d, ""])
+    # at the end of the file, with and without a final newline
+    assert fixed(f"{a}\n\n{b}\n\n{a}\n", "RP101") == f"{a}\n\n{b}\n"
+    assert fixed(f"{a}\n\n{b}\n\n{a}", "RP101") == f"{a}\n\n{b}"
+
+
+def test_fix_of_seed_003_keeps_one_copy_and_is_stable():
+    text = (SEEDS / "003_324e5eb3f1aff9b6.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    result = fixed(text, "RP101", "003.txt")
+    assert result.split("\n") == lines[:24] + lines[47:]
+    assert findings(result, "RP101", "003.txt") == []
+
+
+def test_template_paragraphs_are_not_near_duplicates():
+    template = ("More information about the new features introduced with this release can be found "
+                "in the chapter What is new in Debian {v} of the {name} release notes, which the "
+                "team published on the same day as the release itself.")
+    text = template.format(v="7.0", name="Wheezy") + "\n\n" + template.format(v="8.0", name="Jessie") + "\n"
+    assert findings(text, "RP102") == []
+    edited = template.format(v="7.0", name="Wheezy").replace("published", "wrote").replace("same day", "day")
+    text = template.format(v="7.0", name="Wheezy") + "\n\n" + edited + "\n"
+    assert [f.location.line for f in findings(text, "RP102")] == [3]
+
+
+# -- RP103 -----------------------------------------------------------------------------------
+
+
+def test_repeated_line_needs_the_copy_right_before_it():
+    text = "Intro text here.\n\nhttps://example.org/a\n\nhttps://example.org/b\n\nhttps://example.org/a\n"
+    assert findings(text, "RP103") == []
+    text = "Intro text here.\n\nhttps://example.org/a\n\nhttps://example.org/a\n\nhttps://example.org/a\n"
+    found = findings(text, "RP103")
+    assert [f.location.line for f in found] == [5]  # three in a row: one finding per pair
+
+
+def test_repeated_line_ignores_code_blocks():
+    text = "Run this:\n\n```\nmake\nmake\n```\n"
+    assert findings(text, "RP103") == []
+
+
+# -- RP104 -----------------------------------------------------------------------------------
+
+
+def test_doubled_phrase_is_found_and_fixed():
+    text = "In 2008 the alliance said Ukraine would join NATO sooner or later sooner or later.\n"
+    (finding,) = findings(text, "RP104")
+    assert finding.message == "repeated phrase: 'sooner or later sooner or later'"
+    assert fixed(text, "RP104") == "In 2008 the alliance said Ukraine would join NATO sooner or later.\n"
+
+
+@pytest.mark.parametrize("text", [
+    "She had had enough of it.",
+    "He said that that was wrong.",
+    "What it is is a problem.",
+    "They played Duran Duran all night.",
+    "No no no, she said.",
+    "It went on and on and on.",
+    "It was very, very quiet.",
+    "The score was 10 10 at half time.",
+    "Er sagte, dass Sie sie sehen werden.",
+    "Run `make` make sure it passes.",
+    "| swap      swap |",
+    "Initialise it with dirvish --vault vault --init first.",
+    "Open the file file.txt in an editor.",
+    "Ha iniziato a poco a poco.",
+])
+def test_legitimate_doubles_stay_silent(text):
+    assert findings(text + "\n", "RP104") == []
+
+
+def test_capital_at_sentence_start_is_still_a_slip():
+    found = findings("The the museum opened. Then the the gallery did.\n", "RP104")
+    assert [f.snippet for f in found] == ["The the", "the the"]
+
+
+def test_languages_with_reduplication_can_be_skipped():
+    text = "---\nlang: vi\n---\n\nTôi luôn luôn đi bộ đến trường.\n"
+    rule = Resolver(isolated=True).project.ruleset.get("RP104")
+    kind = resolve(rule.check)
+    assert list(kind.fn(article(text), rule.params)) == []  # vi is in the default list
+    params = dict(rule.params, **{"skip-languages": []})
+    assert len(list(kind.fn(article(text), params))) == 1
+
+
+# -- RP105 -----------------------------------------------------------------------------------
+
+
+def test_gopher_measures_on_a_document_with_one_repeated_paragraph():
+    a, b, c, d, _ = PARAGRAPHS
+    measures = repetition_measures(article("\n\n".join([a, b, c, d, a]) + "\n"))
+    assert measures["dup-paragraph-fraction"] == pytest.approx(1 / 5)
+    assert measures["dup-paragraph-char-fraction"] == pytest.approx(len(a) / (4 * 84 + len(a)), rel=0.1)
+    assert measures["dup-5-gram-char-fraction"] > 0.15
+    plain = repetition_measures(article("\n\n".join([a, b, c, d]) + "\n"))
+    assert plain["dup-paragraph-fraction"] == 0
+    assert plain["dup-5-gram-char-fraction"] == 0
+
+
+def test_seed_articles_other_than_the_pasted_one_are_not_repetitive():
+    for seed in sorted(SEEDS.glob("*.txt")):
+        found = findings(seed.read_text(encoding="utf-8"), "RP105", seed.name)
+        assert bool(found) == seed.name.startswith("003"), seed.name
+
+
+# -- RP106: signatures -------------------------------------------------------------------------
+
+
+def words(n: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(2000)]
+    return [rng.choice(vocabulary) for _ in range(n)]
+
+
+def test_signature_estimates_jaccard():
+    base = words(400, 1)
+    edited = list(base)
+    for i in range(0, 400, 100):
+        edited[i] = "changed"
+    other = words(400, 2)
+    sig = dup.signature(base, 5)
+    assert dup.similarity(sig, dup.signature(list(base), 5)) == 1.0
+    assert dup.similarity(sig, dup.signature(edited, 5)) > 0.85  # true Jaccard 0.90
+    assert dup.similarity(sig, dup.signature(other, 5)) < 0.1
+    assert len(sig) == 4 * dup.BINS
+
+
+def test_short_texts_have_no_signature():
+    assert dup.summarize(article("Only a few words here."), {"min-words": 100}) is None
+
+
+def summary(text_words: list[str]) -> dup.Signature:
+    return dup.summarize(article(" ".join(text_words) + "\n"), {"min-words": 50})
+
+
+def test_compare_reports_the_later_file_of_each_pair_once():
+    a, b = words(300, 1), words(300, 2)
+    near_a = list(a)
+    near_a[150] = "edited"
+    hits = list(dup.compare([("a.md", summary(a)), ("b.md", summary(b)), ("c.md", summary(near_a)),
+                             ("d.md", summary(a))], {}))
+    by_path = {h.path: h for h in hits}
+    assert set(by_path) == {"c.md", "d.md"}
+    assert by_path["d.md"].data["detail"] == "same text as a.md"
+    assert by_path["c.md"].related[0][0] in ("a.md", "d.md")
+    assert "near-identical" in by_path["c.md"].data["detail"]
+
+
+# -- RP106: the index, end to end through the command line ------------------------------------
+
+STORY = " ".join(words(250, 7))
+
+
+def write(path: Path, body: str, title: str = "A story") -> None:
+    path.write_text(f"---\ntitle: {title}\n---\n\n{body}\n", encoding="utf-8")
+
+
+def run(tmp_path: Path, capsys, *paths: str) -> tuple[int, str]:
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code = main(["check", "--isolated", "--select", "RP106", "-q", *paths])
+    finally:
+        os.chdir(cwd)
+    return code, capsys.readouterr().out
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(folder))
+    return folder / "duplicate-articles-v2.sqlite3"
+
+
+def test_pre_commit_run_of_one_file_finds_the_indexed_older_post(tmp_path, capsys, cache):
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    write(posts / "2025-01-01-old.md", STORY)
+    write(posts / "2025-02-01-other.md", " ".join(words(250, 8)))
+    assert run(tmp_path, capsys, "_posts")[0] == 0  # fills the index
+    write(posts / "2025-03-01-new.md", STORY, title="The same story again")
+    code, out = run(tmp_path, capsys, "_posts/2025-03-01-new.md")
+    assert code == 1
+    assert "_posts/2025-03-01-new.md:1:1: RP106 duplicate article: same text as _posts/2025-01-01-old.md" in out
+    # the old post changes: its entry is refreshed, and the pair is gone
+    write(posts / "2025-01-01-old.md", " ".join(words(250, 9)))
+    assert run(tmp_path, capsys, "_posts/2025-03-01-new.md") == (0, "")
+    # a deleted post is forgotten
+    (posts / "2025-01-01-old.md").unlink()
+    assert run(tmp_path, capsys, "_posts/2025-03-01-new.md") == (0, "")
+    with sqlite3.connect(cache) as con:
+        paths = {row[0] for row in con.execute("SELECT path FROM docs")}
+    assert not any(p.endswith("2025-01-01-old.md") for p in paths)
+
+
+def test_both_copies_in_one_run_report_the_later_one(tmp_path, capsys, cache):
+    write(tmp_path / "a.md", STORY)
+    write(tmp_path / "b.md", STORY)
+    code, out = run(tmp_path, capsys, "a.md", "b.md")
+    assert out.splitlines() == ["b.md:1:1: RP106 duplicate article: same text as a.md"]
+
+
+def test_a_corrupt_index_is_rebuilt(tmp_path, capsys, cache):
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"this is not a database" * 100)
+    write(tmp_path / "a.md", STORY)
+    assert run(tmp_path, capsys, "a.md") == (0, "")
+    write(tmp_path / "b.md", STORY)
+    assert run(tmp_path, capsys, "b.md")[0] == 1  # the rebuilt index knew a.md
+
+
+def test_index_can_be_turned_off(tmp_path, capsys, cache):
+    (tmp_path / "copydesk.toml").write_text("[rules.RP106]\nindex = false\n", encoding="utf-8")
+    write(tmp_path / "a.md", STORY)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert main(["check", "--select", "RP106", "-q", "a.md"]) == 0
+    finally:
+        os.chdir(cwd)
+    assert not cache.exists()
+
+
+def test_suppression_of_a_duplicate_is_used_and_not_reported_unused(tmp_path, capsys, cache):
+    write(tmp_path / "a.md", STORY)
+    write(tmp_path / "b.md", "<!-- copydesk-disable-file RP106 -->\n\n" + STORY)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code = main(["check", "--isolated", "--select", "RP106,CD104", "-q", "a.md", "b.md"])
+    finally:
+        os.chdir(cwd)
+    assert (code, capsys.readouterr().out) == (0, "")
+
+
+def test_concurrent_runs_share_the_index(tmp_path, cache):
+    for i in range(4):
+        write(tmp_path / f"p{i}.md", " ".join(words(200, 20 + i)))
+    env = dict(os.environ, COPYDESK_CACHE_DIR=str(cache.parent))
+    procs = [subprocess.Popen([sys.executable, "-m", "lint", "check", "--isolated", "--select", "RP106",
+                               "-q", f"p{i}.md"], cwd=tmp_path, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in range(4)]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0, 0, 0]
+    with sqlite3.connect(cache) as con:
+        assert con.execute("SELECT COUNT(*) FROM docs").fetchone()[0] == 4
+
+
+def test_compare_without_a_cache_dir_keeps_no_state(tmp_path):
+    hits = list(dup.compare([("a.md", summary(words(300, 1)))], {}, context=CorpusContext()))
+    assert hits == []
