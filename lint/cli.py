@@ -340,10 +340,12 @@ def _cache_dir(args, project) -> Path:
 
 
 def _corpus_context(args, project):
-    """Where cross-file rules keep state between runs (RP106's signature index)."""
+    """Where cross-file rules keep state between runs (RP106's signature index); --no-cache
+    keeps none."""
     from lint.checks import CorpusContext
 
-    return CorpusContext(cache_dir=str(_cache_dir(args, project)), base_dir=os.getcwd())
+    cache_dir = None if args.no_cache else str(_cache_dir(args, project))
+    return CorpusContext(cache_dir=cache_dir, base_dir=os.getcwd())
 
 
 def _open_cache(args, resolver, project, cli, options):

@@ -306,7 +306,7 @@ def _spec(patterns: tuple[str, ...] | list[str], where: str) -> "pathspec.PathSp
     import pathspec
 
     try:
-        return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+        return pathspec.GitIgnoreSpec.from_lines(patterns)
     except Exception as exc:  # pathspec raises several types for bad patterns
         raise UsageError(f"{where}: bad glob: {exc}") from None
 

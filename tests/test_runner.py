@@ -100,3 +100,12 @@ def test_runs_with_external_checks_are_not_cached(tree, run_cli):
         result = run_cli("check", "posts", "--extend-select", "GR", env={"LANGUAGETOOL_URL": server.url})
     assert result.returncode in (0, 1), result.stderr
     assert not (tree / ".copydesk_cache").exists()
+
+
+def test_no_cache_keeps_no_state_at_all(tree, run_cli):
+    story = "The council approved the budget on Tuesday after a long debate about roads. " * 8
+    write(tree / "posts/a/story.md", story + "\n")
+    write(tree / "posts/b/same-story.md", story + "\n")
+    result = run_cli("check", "posts", "--no-cache")
+    assert "RP106" in result.stdout.decode()  # duplicates are still found within the run
+    assert not (tree / ".copydesk_cache").exists()

@@ -118,13 +118,15 @@ def leading_content(article: Article, params: Mapping[str, Any]) -> Iterator[Hit
     block = article.front_matter
     if block is None or block.kind == "json":
         return
-    if not (article.bom or block.leading_blank_lines):
+    # A UTF-16/32 file needs its BOM to be read at all: EN101 reports the encoding instead.
+    utf8_bom = article.bom and article.encoding == "utf-8"
+    if not (utf8_bom or block.leading_blank_lines):
         return
     if _generator(article) in ("hugo", "astro") and not params.get("always"):
         return  # Hugo and Astro skip a BOM and blank lines before the block
     delim = _DELIMS[block.kind]
     start, end = _opening(article, block)
-    if article.bom:
+    if utf8_bom:
         yield Hit(start, end, {"what": "a byte-order mark", "delimiter": delim},
                   fix=Fix(remove_bom=True))
     if block.leading_blank_lines:
