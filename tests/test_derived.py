@@ -1,0 +1,39 @@
+"""The derived-data cache: reuse, invalidation by key, robustness, plain data only."""
+
+from __future__ import annotations
+
+from lint import derived
+
+
+def test_computes_once_per_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path))
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"words": ("a", "b"), "n": 2}
+
+    assert derived.load("lexicon", "k1", compute) == {"words": ("a", "b"), "n": 2}
+    assert derived.load("lexicon", "k1", compute) == {"words": ("a", "b"), "n": 2}
+    assert len(calls) == 1
+    derived.load("lexicon", "k2", compute)
+    assert len(calls) == 2
+    assert all(p.suffix == ".marshal" for p in (tmp_path / "derived").iterdir())
+
+
+def test_corrupt_files_are_recomputed_and_unplain_values_not_stored(tmp_path, monkeypatch):
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path))
+    derived.load("x", "k", lambda: [1, 2])
+    for file in (tmp_path / "derived").iterdir():
+        file.write_bytes(b"\xff garbage")
+    assert derived.load("x", "k", lambda: [3]) == [3]
+    obj = object()
+    assert derived.load("y", "k", lambda: obj) is obj
+    assert not any(p.name.startswith("y-") for p in (tmp_path / "derived").iterdir())
+
+
+def test_an_unwritable_cache_still_computes(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(blocker))
+    assert derived.load("x", "k", lambda: "value") == "value"
