@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from lint import resources
+from lint import derived, resources
 from lint.errors import UsageError, did_you_mean
 from lint.finding import Applicability, Severity
 
@@ -92,11 +92,9 @@ class RuleSet:
 
 def load_rule_file(path: Path) -> list[Rule]:
     try:
-        text = path.read_text(encoding="utf-8")
+        entries = _parse_yaml_file(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read rule file: {exc}") from None
-    try:
-        entries = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise UsageError(f"{path}: invalid YAML: {exc}".replace("\n", " ")) from None
     if entries is None:
@@ -152,27 +150,45 @@ def _resolve_lexicon(path: Path, where: str, key: str, value: Any) -> Any:
         return value
     file = (path.parent / value).resolve()
     try:
-        if file.suffix in (".yaml", ".yml"):
-            return yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)
-        return tuple(resources.read_lexicon(file))
+        return _lexicon_file(file)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise UsageError(f"{where}: param {key!r}: cannot read lexicon {value!r}: {exc}") from None
+
+
+def _parse_yaml_file(path: Path) -> Any:
+    """A YAML file's content; parsing lexicons with thousands of entries costs tens of
+    milliseconds a run, so the result is kept in the derived cache by content digest."""
+    data = path.read_bytes()
+    return derived.load("yaml", derived.key_of(data), lambda: yaml.load(data.decode("utf-8"), Loader=_Loader))
+
+
+@functools.lru_cache(maxsize=None)
+def _lexicon_file(file: Path) -> Any:
+    """Parsed once a run however many rules share the lexicon."""
+    if file.suffix in (".yaml", ".yml"):
+        return _parse_yaml_file(file)
+    return tuple(resources.read_lexicon(file))
+
+
+@functools.lru_cache(maxsize=None)
+def _load_dir(directory: str) -> tuple[tuple[Path, Rule], ...]:
+    """Each rules directory is read once a run, whichever configurations name it."""
+    base = Path(directory)
+    if not base.is_dir():
+        raise UsageError(f"rules directory {directory} does not exist")
+    return tuple((file, rule) for file in sorted(base.glob("*.y*ml")) for rule in load_rule_file(file))
 
 
 @functools.lru_cache(maxsize=32)
 def _load_dirs(dirs: tuple[str, ...]) -> RuleSet:
     rules: list[Rule] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, Path] = {}
     for directory in dirs:
-        base = Path(directory)
-        if not base.is_dir():
-            raise UsageError(f"rules directory {directory} does not exist")
-        for file in sorted(base.glob("*.y*ml")):
-            for rule in load_rule_file(file):
-                if rule.code in seen:
-                    raise UsageError(f"{file}: rule {rule.code} is already defined in {seen[rule.code]}")
-                seen[rule.code] = str(file)
-                rules.append(rule)
+        for file, rule in _load_dir(directory):
+            if rule.code in seen:
+                raise UsageError(f"{file}: rule {rule.code} is already defined in {seen[rule.code]}")
+            seen[rule.code] = file
+            rules.append(rule)
     return RuleSet(rules)
 
 
