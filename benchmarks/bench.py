@@ -18,15 +18,18 @@ import argparse
 import os
 import platform
 import random
+import re
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "benchmarks" / "data"
+# Outside the repository: its .gitignore would (rightly) make copydesk skip the trees.
+DATA = Path(tempfile.gettempdir()) / "copydesk-bench"
 
 
 def copydesk_command() -> list[str]:
@@ -95,12 +98,20 @@ def tree_size(tree: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def timed(args: list[str], cwd: Path) -> tuple[float, float, int]:
-    """Seconds, peak RSS in MB (largest process of the run), exit status."""
+def timed(args: list[str], cwd: Path, expect_files: int | None = None) -> tuple[float, float, int]:
+    """Seconds, peak RSS in MB (largest process of the run), exit status. With expect_files,
+    the summary line must say that many files were checked: a benchmark that silently
+    skipped its tree would measure nothing."""
     start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        err.seek(0)
+        summary = err.read().decode(errors="replace")
+    if expect_files is not None:
+        checked = re.search(r"in ([\d,]+) files?", summary)
+        assert checked and int(checked.group(1).replace(",", "")) == expect_files, summary[-500:]
     return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
@@ -114,7 +125,7 @@ def measure(tree: Path, jobs: int | None) -> list[dict]:
     rows = []
     for label, extra in (("cold, no cache", ["--no-cache"]), ("cold, filling cache", ["--cache-dir", str(cache)]),
                          ("warm cache", ["--cache-dir", str(cache)])):
-        seconds, rss, status = timed(cmd + extra, tree)
+        seconds, rss, status = timed(cmd + extra, tree, expect_files=files)
         assert status in (0, 1), f"copydesk exited {status}"
         rows.append({"run": label, "files": files, "MB": size / 1e6, "seconds": seconds,
                      "files/s": files / seconds, "MB/s": size / 1e6 / seconds, "peak RSS MB": rss})
@@ -148,11 +159,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=float, nargs="+", default=[10, 50], help="generated tree sizes in MB")
     parser.add_argument("--tree", type=Path, help="measure this tree instead of generated ones")
     parser.add_argument("--jobs", type=int, help="pass --jobs N to copydesk")
+    parser.add_argument("--data-dir", type=Path, default=DATA, help=f"where generated trees go (default {DATA})")
     args = parser.parse_args()
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     trees = [args.tree] if args.tree else []
     for mb in ([] if args.tree else args.sizes):
-        tree = DATA / f"tree-{mb:g}MB"
+        tree = args.data_dir / f"tree-{mb:g}MB"
         generate(tree, mb)
         trees.append(tree)
     for tree in trees:

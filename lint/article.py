@@ -204,7 +204,9 @@ def mask(text: str, spans: list[Span]) -> str:
         if span.end <= start:
             continue
         pieces.append(text[pos:start])
-        pieces.append(_BLANK.sub(" ", text[start:span.end]))
+        hidden = text[start:span.end]
+        # most spans (a URL, inline code) hold no line break: no regex needed
+        pieces.append(_BLANK.sub(" ", hidden) if "\n" in hidden or "\r" in hidden else " " * len(hidden))
         pos = span.end
     pieces.append(text[pos:])
     return "".join(pieces)

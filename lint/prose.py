@@ -32,31 +32,38 @@ def nonprose_spans(article: "Article") -> list["Span"]:
 
     text = article.text
     spans: list[Span] = []
+
+    def find(kind: str, pattern: re.Pattern, within: str, trigger: str) -> None:
+        # Most prose holds none of a pattern's trigger characters: skip the scan entirely.
+        if trigger in within:
+            spans.extend(Span(m.start(), m.end(), kind) for m in pattern.finditer(within))
+
     block = article.front_matter
     if block is not None:
         spans.append(Span(0, block.end if block.closed else block.content_start, "frontmatter"))
-    spans.extend(Span(m.start(), m.end(), "comment") for m in _HTML_COMMENT.finditer(text))
+    find("comment", _HTML_COMMENT, text, "<!--")
     if article.markdown:
         spans.extend(_code_blocks(article))
         masked = mask(text, _merge(spans))
-        for kind, pattern in (("html", _RAW_HTML_ELEMENT), ("template", _TEMPLATE)):
-            spans.extend(Span(m.start(), m.end(), kind) for m in pattern.finditer(masked))
+        find("html", _RAW_HTML_ELEMENT, masked, "<")
+        find("template", _TEMPLATE, masked, "{")
         masked = mask(text, _merge(spans))
-        spans.extend(Span(m.start(), m.end(), "code") for m in _INLINE_CODE.finditer(masked))
+        find("code", _INLINE_CODE, masked, "`")
         masked = mask(text, _merge(spans))
-        for kind, pattern in (("url", _AUTOLINK), ("image", _IMAGE), ("link", _LINK_TARGET),
-                              ("link", _LINK_REFERENCE), ("link", _REFERENCE_DEF),
-                              ("html", _HTML_TAG)):
-            spans.extend(Span(m.start(), m.end(), kind) for m in pattern.finditer(masked))
+        for kind, pattern, trigger in (("url", _AUTOLINK, "<"), ("image", _IMAGE, "!["),
+                                       ("link", _LINK_TARGET, "]("), ("link", _LINK_REFERENCE, "]["),
+                                       ("link", _REFERENCE_DEF, "]:"), ("html", _HTML_TAG, "<")):
+            find(kind, pattern, masked, trigger)
         masked = mask(text, _merge(spans))
     else:
         masked = mask(text, _merge(spans))
-    for m in _URL.finditer(masked):
-        end = m.end()
-        while end > m.start() and masked[end - 1] in _URL_TRAILING:
-            end -= 1
-        spans.append(Span(m.start(), end, "url"))
-    spans.extend(Span(m.start(), m.end(), "url") for m in _EMAIL.finditer(masked))
+    if "://" in masked or "www." in masked.lower():
+        for m in _URL.finditer(masked):
+            end = m.end()
+            while end > m.start() and masked[end - 1] in _URL_TRAILING:
+                end -= 1
+            spans.append(Span(m.start(), end, "url"))
+    find("url", _EMAIL, masked, "@")
     return _merge(spans)
 
 

@@ -40,7 +40,8 @@ def split_sentences(text: str, base: int = 0) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if m.group("stop") == "." and _ends_with_abbreviation(text[start:m.start()]):
+        # the word before the period is all the abbreviation test needs to see
+        if m.group("stop") == "." and _ends_with_abbreviation(text[max(start, m.start() - 40):m.start()]):
             continue
         end = m.start("space")
         _append_trimmed(spans, text, start, end, base)
