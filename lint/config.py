@@ -170,7 +170,7 @@ def parse_settings(table: Mapping[str, Any], root: Path, path: Path | None) -> S
         if "paths" not in entry:
             raise UsageError(f"{at}: missing 'paths' (a list of globs)")
         overrides.append(Override(_spec(_strings(entry["paths"], f"{at}.paths"), at),
-                                  _selection(entry, at)))
+                                  _selection(entry, at, root)))
     fail_on = table.get("fail-on")
     if fail_on is not None and fail_on not in FAIL_ON:
         raise UsageError(f"{where}: fail-on: {fail_on!r} is not one of {', '.join(FAIL_ON)}"
@@ -195,7 +195,7 @@ def parse_settings(table: Mapping[str, Any], root: Path, path: Path | None) -> S
     settings = Settings(
         root=root,
         path=path,
-        selection=_selection(table, where),
+        selection=_selection(table, where, root),
         per_file_ignores=tuple(pfi),
         overrides=tuple(overrides),
         include=_strings(table["include"], f"{where}: include") if "include" in table else DEFAULT_INCLUDE,
@@ -264,7 +264,7 @@ def _check_keys(table: Mapping[str, Any], allowed: tuple[str, ...], where: str) 
             raise UsageError(f"{where}: unknown key {key!r}{did_you_mean(key, allowed)}")
 
 
-def _selection(table: Mapping[str, Any], where: str) -> Selection:
+def _selection(table: Mapping[str, Any], where: str, root: Path) -> Selection:
     severity = []
     for code, value in _mapping(table, "severity", where).items():
         try:
@@ -275,7 +275,9 @@ def _selection(table: Mapping[str, Any], where: str) -> Selection:
     for code, params in _mapping(table, "rules", where).items():
         if not isinstance(params, dict):
             raise UsageError(f"{where}: rules.{code} must be a table of parameters")
-        rules.append((code.upper(), tuple(params.items())))
+        at = f"{where}: rules.{code}"
+        rules.append((code.upper(), tuple((name, ruleset.resolve_lexicon(root, at, name, value))
+                                          for name, value in params.items())))
     return Selection(
         select=_codes(table["select"], f"{where}: select") if "select" in table else None,
         ignore=_codes(table.get("ignore", []), f"{where}: ignore"),

@@ -137,18 +137,19 @@ def _rule(path: Path, index: int, entry: Any) -> Rule:
     params = entry.get("params") or {}
     if not isinstance(params, dict):
         raise UsageError(f"{where}: field 'params' must be a mapping")
-    params = {str(k): _resolve_lexicon(path, where, str(k), v) for k, v in params.items()}
+    params = {str(k): resolve_lexicon(path.parent, where, str(k), v) for k, v in params.items()}
     return Rule(code=code, name=name, check=entry["check"], severity=severity,
                 message=entry["message"], fix=fix, default=default, params=params,
                 doc=entry.get("doc", ""), summary=entry.get("summary", ""), source=str(path))
 
 
-def _resolve_lexicon(path: Path, where: str, key: str, value: Any) -> Any:
+def resolve_lexicon(base: Path, where: str, key: str, value: Any) -> Any:
     """A parameter named *lexicon whose value is a file name is replaced by the file's
-    entries (a .txt phrase list or a .yaml structure), relative to the rule file."""
+    entries (a .txt phrase list or a .yaml structure), relative to `base`: the directory
+    of the rule file or configuration file that names it."""
     if not key.endswith("lexicon") or not isinstance(value, str):
         return value
-    file = (path.parent / value).resolve()
+    file = (base / value).resolve()
     try:
         return _lexicon_file(file)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

@@ -358,3 +358,21 @@ def test_rule_and_rules_commands(project, run_cli):
 
 def test_python_dash_m_works(run_cli):
     assert run_cli("--help").returncode == 0
+
+
+def test_lexicon_params_in_config_name_files_beside_the_config(project, run_cli):
+    write(project / "house" / "banned.txt", "# our own list\nbreaking news\n")
+    (project / "house" / "rules.yaml").write_text(HOUSE_RULES.replace(
+        'tokens: ["very unique"]', 'tokens: ["very unique"]\n    tokens-lexicon: []'))
+    with (project / "copydesk.toml").open("a") as f:
+        f.write('[rules.HS101]\ntokens-lexicon = "house/banned.txt"\n')
+    from lint.config import load_settings
+
+    settings = load_settings(project / "copydesk.toml")
+    assert dict(settings.selection.rules)["HS101"] == (("tokens-lexicon", ("breaking news",)),)
+    with (project / "copydesk.toml").open("a") as f:
+        f.write('[rules.HS102]\nswap = {a = "b"}\n')
+    missing = project / "copydesk.toml"
+    missing.write_text(missing.read_text().replace("house/banned.txt", "house/missing.txt"))
+    result = run_cli("check", ".")
+    assert result.returncode == 2 and b"cannot read lexicon 'house/missing.txt'" in result.stderr
