@@ -132,3 +132,19 @@ def test_a_local_run_imports_no_dask_fsspec_or_pyarrow(tree, run_cli):
             "print(sorted(m for m in ('dask', 'distributed', 'fsspec', 'pyarrow') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=tree, capture_output=True, text=True)
     assert out.stdout.strip().endswith("[]"), out.stdout + out.stderr
+
+
+@pytest.mark.slow
+def test_dask_finds_duplicates_split_across_workers(tmp_path, run_cli):
+    pytest.importorskip("distributed")
+    story = ("The harbour authority approved a new ferry timetable on Monday after months of "
+             "complaints from commuters about late and cancelled crossings. ") * 12
+    for i in range(80):  # enough files that both workers get some, duplicates far apart
+        text = story if i in (3, 77) else f"Post {i}: " + " ".join(f"word{i}x{j}" for j in range(120))
+        write(tmp_path / f"posts/{i:03}.md", text + "\n")
+    local = as_json(run_cli("check", "posts", "--output-format", "json", "--no-cache", "--jobs", "1",
+                            "--select", "RP106"))
+    dask = as_json(run_cli("check", "posts", "--output-format", "json", "--no-cache",
+                           "--executor", "dask", "--jobs", "2", "--select", "RP106"))
+    assert dask == local
+    assert [(f["path"], f["code"]) for f in local] == [("posts/077.md", "RP106")]
