@@ -600,14 +600,17 @@ def too_long(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 # -- cut excerpts ---------------------------------------------------------------------
 
 _WS = re.compile(r"\s+")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " "})
+_QUOTES = (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("\u00a0", " "))
 _MARKUP = re.compile(r"[*_`\[\]#>|]+|</?[A-Za-z][^>]*>")
 _TERMINAL = tuple(".!?…:;)]\"'»”’")
 _ELLIPSIS = ("...", "…", "[…]", "[...]", "(…)", "(...)")
 
 
 def _normalize(text: str) -> str:
-    return _WS.sub(" ", _MARKUP.sub("", text.translate(_QUOTES))).strip()
+    # str.replace runs in C; str.translate with a mapping looks up every character in Python
+    for curly, straight in _QUOTES:
+        text = text.replace(curly, straight)
+    return _WS.sub(" ", _MARKUP.sub("", text)).strip()
 
 
 @check("frontmatter.cut-excerpt")
