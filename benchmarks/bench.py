@@ -137,6 +137,39 @@ def measure(tree: Path, jobs: int | None) -> list[dict]:
     return rows
 
 
+CLIENT = """
+import resource, sys, time
+from lint.cli import main
+start = time.perf_counter()
+status = main(sys.argv[1:])
+seconds = time.perf_counter() - start
+print(f"{seconds:.3f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}", file=sys.__stderr__)
+"""
+
+
+def client_run(args: list[str], cwd: Path) -> tuple[float, float]:
+    """Seconds and the peak RSS of the client process alone (workers are not counted)."""
+    proc = subprocess.run([sys.executable, "-c", CLIENT, *args], cwd=cwd, capture_output=True, text=True)
+    last = proc.stderr.strip().splitlines()[-1]
+    seconds, rss = last.split()
+    return float(seconds), float(rss)
+
+
+def measure_dask(tree: Path) -> list[dict]:
+    """Throughput of the Dask executor with 1 and 2 local workers, and the client's memory;
+    output streamed as json-lines so the client holds no findings."""
+    files, size = tree_size(tree)
+    rows = []
+    for label, extra in (("local processes, 2", ["--jobs", "2"]),
+                         ("dask, 1 worker", ["--executor", "dask", "--jobs", "1"]),
+                         ("dask, 2 workers", ["--executor", "dask", "--jobs", "2"])):
+        seconds, rss = client_run(["check", ".", "--no-cache", "-q", "--output-format", "json-lines",
+                                   "-o", os.devnull, *extra], tree)
+        rows.append({"run": label, "files": files, "MB": size / 1e6, "seconds": seconds,
+                     "files/s": files / seconds, "MB/s": size / 1e6 / seconds, "peak RSS MB": rss})
+    return rows
+
+
 def table(rows: list[dict]) -> str:
     head = ["run", "files", "MB", "seconds", "files/s", "MB/s", "peak RSS MB"]
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -159,6 +192,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=float, nargs="+", default=[10, 50], help="generated tree sizes in MB")
     parser.add_argument("--tree", type=Path, help="measure this tree instead of generated ones")
     parser.add_argument("--jobs", type=int, help="pass --jobs N to copydesk")
+    parser.add_argument("--dask", action="store_true",
+                        help="also measure the Dask executor (1 and 2 workers) and the client's memory")
     parser.add_argument("--data-dir", type=Path, default=DATA, help=f"where generated trees go (default {DATA})")
     args = parser.parse_args()
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
@@ -170,6 +205,9 @@ def main() -> None:
     for tree in trees:
         print(f"\n### {tree.name}\n")
         print(table(measure(tree, args.jobs)))
+        if args.dask:
+            print(f"\n### {tree.name}, Dask (peak RSS of the client process only)\n")
+            print(table(measure_dask(tree)))
 
 
 if __name__ == "__main__":
