@@ -136,6 +136,12 @@ def _install_fast_cmudict() -> None:
 
     get_cmudict.copydesk = True  # type: ignore[attr-defined]
     syllables.get_cmudict = get_cmudict
+    # textstat builds pyphen's patterns (~100 ms) before counting, even when every word
+    # is in the CMU dictionary: hand it the same patterns from copydesk's cache, built
+    # on the first word that needs them (lint/readcounts.py: Hyphenator)
+    from lint.readcounts import hyphenator
+
+    syllables.get_pyphen = hyphenator
 
 
 # -- prose extraction --------------------------------------------------------------------
@@ -380,6 +386,10 @@ class Measures:
     def score(self, formula: str) -> float:
         if formula not in self.scores:
             spec = FORMULAS[formula]
+            fast = _fast_score(formula, self.words, self.sentences, self.syllables, self.lang)
+            if fast is not None:
+                self.scores[formula] = fast
+                return fast
             ts = _textstat(self.lang)
             if spec.name == "text-standard":
                 value = ts.text_standard(self.text, float_output=True)
@@ -395,11 +405,31 @@ def measures(article: Article, lang: str) -> Measures:
     found = memo.get(lang)
     if found is None:
         text = scoring_text(article)
-        ts = _textstat(lang)
-        found = Measures(text, lang, ts.lexicon_count(text), ts.sentence_count(text) if text else 0,
-                         ts.syllable_count(text))
+        found = Measures(text, lang, *base_counts(text, lang))
         memo[lang] = found
     return found
+
+
+def base_counts(text: str, lang: str) -> tuple[int, int, int]:
+    """textstat's lexicon_count, sentence_count and syllable_count of the text, computed
+    in one pass from cached tables (lint/readcounts.py: the same numbers, without
+    importing textstat)."""
+    from lint import readcounts
+
+    return readcounts.base_counts(text, _TEXTSTAT_LANG.get(lang, lang))
+
+
+def _fast_score(formula: str, words: int, sentences: int, syllables: int, lang: str) -> float | None:
+    """Flesch–Kincaid grade and Flesch reading ease from the base counts, as textstat
+    computes them; None for the formulas left to textstat."""
+    from lint import readcounts
+
+    if formula == "flesch-kincaid-grade":
+        return float(readcounts.flesch_kincaid_grade(words, sentences, syllables))
+    if formula == "flesch-reading-ease":
+        return float(readcounts.flesch_reading_ease(words, sentences, syllables,
+                                                    _TEXTSTAT_LANG.get(lang, lang)))
+    return None
 
 
 @dataclass
@@ -462,13 +492,13 @@ def _anchor(article: Article) -> tuple[int, int]:
 def _hardest(article: Article, lang: str, count: int, ease: bool) -> tuple[tuple[int, int, str], ...]:
     """The sentences that drag the score down most (Flesch–Kincaid grade in English,
     reading ease elsewhere), for `related`."""
-    ts = _textstat(lang)
     ranked = []
+    formula = "flesch-reading-ease" if ease else "flesch-kincaid-grade"
     for start, end, _ in _sentences(article):
         text = clean(article.prose_text[start:end])
         if len(WORD_RE.findall(text)) < 8:
             continue
-        value = ts.flesch_reading_ease(text) if ease else ts.flesch_kincaid_grade(text)
+        value = _fast_score(formula, *base_counts(text, lang), lang)
         ranked.append((-value if ease else value, start, end, value))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     label = "reading ease" if ease else "grade"
