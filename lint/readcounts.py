@@ -299,13 +299,26 @@ def base_counts(text: str, lang: str) -> tuple[int, int, int]:
     syllable_count (in `lang`, a textstat language code) count them."""
     if not text:
         return 0, 0, 0
-    token = syllables_for(lang).token
+    counter = syllables_for(lang)
+    known, token = counter.tokens.get, counter.token
     words = syllables = 0
-    for tok, n in Counter(text.split()).items():
-        s = token(tok)
-        if s >= 0:
-            words += n
-            syllables += n * s
+    tokens = text.split()
+    if len(tokens) < 64:  # a sentence: counting the tokens first costs more than it saves
+        for tok in tokens:
+            s = known(tok)
+            if s is None:
+                s = token(tok)
+            if s >= 0:
+                words += 1
+                syllables += s
+    else:
+        for tok, n in Counter(tokens).items():
+            s = known(tok)
+            if s is None:
+                s = token(tok)
+            if s >= 0:
+                words += n
+                syllables += n * s
     return words, count_sentences(text), syllables
 
 

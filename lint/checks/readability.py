@@ -24,6 +24,7 @@ import functools
 import html
 import re
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
@@ -252,6 +253,7 @@ _SCRIPTS = (  # (tag, pattern): letters of scripts whose text the formulas canno
     ("indic", re.compile(r"[\u0900-\u0dff]")),
 )
 _LETTER = re.compile(r"[^\W\d_]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # Scripts written without spaces between words: word counts mean nothing there.
 UNSPACED = frozenset({"ja", "zh", "thai"})
 _DETECT_SAMPLE = 6000  # characters of prose the detector reads
@@ -280,11 +282,23 @@ def language(article: Article, params: Mapping[str, Any]) -> Language:
     lexicon = params.get("language-lexicon")
     if not isinstance(lexicon, Mapping):  # not loaded (a config file names, not loads, it)
         lexicon = _builtin_lexicon()
-    key = (params.get("language"), id(lexicon))
+    key = (params.get("language"), _lexicon_key(lexicon))
     memo = _cache(article).languages
     if key not in memo:
         memo[key] = _language(article, params.get("language"), lexicon)
     return memo[key]
+
+
+_lexicon_keys: dict[int, tuple[Mapping[str, Any], str]] = {}
+
+
+def _lexicon_key(lexicon: Mapping[str, Any]) -> str:
+    """The same key for equal lexicons: every rule loads its own copy of the language
+    lexicon, and the language is resolved once per article, not once per rule."""
+    found = _lexicon_keys.get(id(lexicon))
+    if found is None or found[0] is not lexicon:
+        found = _lexicon_keys[id(lexicon)] = (lexicon, repr(lexicon))
+    return found[1]
 
 
 @functools.lru_cache(maxsize=1)
@@ -329,19 +343,23 @@ def path_language(path: str, lexicon: Mapping[str, Any]) -> str | None:
 def detect_language(text: str, lexicon: Mapping[str, Any]) -> str | None:
     """Cheap: the script when most letters are not Latin, else the language whose stop
     words make up the clearly largest share of the words. None when unsure."""
-    letters = len(_LETTER.findall(text))
-    if not letters:
+    if not _LETTER.search(text):
         return None
-    for tag, pattern in _SCRIPTS:
-        n = len(pattern.findall(text))
-        if n and (n / letters > 0.3 or (tag == "ja" and n / letters > 0.05)):
-            return tag
-    if sum(len(p.findall(text)) for _, p in _SCRIPTS) / letters > 0.3:
-        return None
+    # every script pattern matches non-ASCII letters only: count them there
+    foreign = "".join(_NON_ASCII.findall(text)) if not text.isascii() else ""
+    counts = [(tag, len(pattern.findall(foreign))) for tag, pattern in _SCRIPTS] if foreign else []
+    if any(n for _, n in counts):
+        letters = len(_LETTER.findall(text))
+        for tag, n in counts:
+            if n and (n / letters > 0.3 or (tag == "ja" and n / letters > 0.05)):
+                return tag
+        if sum(n for _, n in counts) / letters > 0.3:
+            return None
     tokens = [w.lower() for w in WORD_RE.findall(text)]
     if not tokens:
         return None
-    scores = sorted(((sum(1 for t in tokens if t in words), lang)
+    seen = Counter(tokens)
+    scores = sorted(((sum(seen[w] for w in words if w in seen), lang)
                      for lang, words in _stopword_sets(id(lexicon), lexicon)), reverse=True)
     if not scores:
         return None
@@ -414,16 +432,20 @@ def base_counts(text: str, lang: str) -> tuple[int, int, int]:
     """textstat's lexicon_count, sentence_count and syllable_count of the text, computed
     in one pass from cached tables (lint/readcounts.py: the same numbers, without
     importing textstat)."""
+    return _readcounts().base_counts(text, _TEXTSTAT_LANG.get(lang, lang))
+
+
+@functools.lru_cache(maxsize=None)
+def _readcounts():
     from lint import readcounts
 
-    return readcounts.base_counts(text, _TEXTSTAT_LANG.get(lang, lang))
+    return readcounts
 
 
 def _fast_score(formula: str, words: int, sentences: int, syllables: int, lang: str) -> float | None:
     """Flesch–Kincaid grade and Flesch reading ease from the base counts, as textstat
     computes them; None for the formulas left to textstat."""
-    from lint import readcounts
-
+    readcounts = _readcounts()
     if formula == "flesch-kincaid-grade":
         return float(readcounts.flesch_kincaid_grade(words, sentences, syllables))
     if formula == "flesch-reading-ease":
@@ -492,6 +514,8 @@ def _anchor(article: Article) -> tuple[int, int]:
 def _hardest(article: Article, lang: str, count: int, ease: bool) -> tuple[tuple[int, int, str], ...]:
     """The sentences that drag the score down most (Flesch–Kincaid grade in English,
     reading ease elsewhere), for `related`."""
+    if count <= 0:
+        return ()
     ranked = []
     formula = "flesch-reading-ease" if ease else "flesch-kincaid-grade"
     for start, end, _ in _sentences(article):
