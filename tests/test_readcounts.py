@@ -222,3 +222,14 @@ def test_cold_and_warm_runs_give_the_same_numbers_and_warm_imports_nothing(tmp_p
     uncached.pop("imported")
     assert cold == warm == uncached
     assert len(list((tmp_path / "cache" / "derived").iterdir())) >= 3
+
+
+def test_regex_white_space_is_str_white_space():
+    """Both the token-wise counting and readability.clean() rely on re's \\s, str.split()
+    and str.strip() agreeing on every code point."""
+    import re
+
+    space = re.compile(r"\s")
+    assert [c for c in map(chr, range(0x110000)) if bool(space.match(c)) != c.isspace()] == []
+    sample = "a \u00a0b\t\u2003c\u2028d\x1ce  "
+    assert " ".join(sample.split()) == re.sub(r"\s+", " ", sample).strip()

@@ -189,7 +189,9 @@ def clean(raw: str) -> str:
         text = html.unescape(text)
     if "<" in text or "(" in text:
         text = _EMPTY_BRACKETS.sub(" ", text)
-    return _SPACE_BEFORE_PUNCT.sub("", _SPACES.sub(" ", text)).strip()
+    # " ".join(split()) is _SPACES.sub(" ", text).strip(): str.split and the regular
+    # expression's \s agree on what white space is (str.isspace)
+    return _SPACE_BEFORE_PUNCT.sub("", " ".join(text.split())).strip()
 
 
 def _item_spans(prose: str, block_start: int, block_end: int) -> Iterator[tuple[int, int]]:
