@@ -38,7 +38,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-from collections import Counter
 
 from lint import derived
 
@@ -228,6 +227,11 @@ def _lang_root(lang: str) -> str:  # textstat's get_lang_root
 # -- counting ----------------------------------------------------------------------------
 
 
+# A token's remembered value: _WORD + its syllables when it is a word, 0 when it is not, so
+# that one C-level sum over a text's tokens gives both counts (words * _WORD + syllables).
+_WORD = 1 << 32
+
+
 class Syllables:
     """textstat's count_syllables for one language, word by word, remembered."""
 
@@ -237,8 +241,7 @@ class Syllables:
         self.lang = lang
         self.cmu = cmu_syllables() if _lang_root(lang) == "en" else None
         self._hyphenator: Hyphenator | None = None
-        # whitespace token -> syllables of its cleaned, lowercased word; -1: not a word
-        self.tokens: dict[str, int] = {}
+        self.packed: dict[str, int] = {}  # whitespace token -> _WORD + syllables, or 0
 
     def word(self, word: str) -> int:
         """The syllables of one cleaned, lowercased word."""
@@ -251,14 +254,26 @@ class Syllables:
         return self._hyphenator.count(word) + 1
 
     def token(self, token: str) -> int:
-        found = self.tokens.get(token)
+        """The syllables of a whitespace token's word; -1 when it holds no word."""
+        found = self.packed.get(token)
         if found is None:
             word = clean_word(token).lower()
-            found = self.word(word) if word else -1
-            if len(self.tokens) >= self._MAX_MEMO:
-                self.tokens.clear()
-            self.tokens[token] = found
-        return found
+            found = self.packed[token] = _WORD + self.word(word) if word else 0
+        return found - _WORD if found else -1
+
+    def totals(self, tokens: list[str]) -> tuple[int, int]:
+        """(words, syllables) of a text's whitespace tokens."""
+        if len(self.packed) >= self._MAX_MEMO:
+            self.packed.clear()
+        known = self.packed.get
+        try:
+            total = sum(map(known, tokens))
+        except TypeError:  # None: a token not seen before
+            for tok in set(tokens):
+                if known(tok) is None:
+                    self.token(tok)
+            total = sum(map(known, tokens))
+        return total >> 32, total & (_WORD - 1)
 
 
 _syllables: dict[str, Syllables] = {}
@@ -277,7 +292,14 @@ def count_sentences(text: str) -> int:
         return 0
     sentences = _SENTENCE.findall(text)
     ignored = 0
+    word = _WORD_CHAR
     for sentence in sentences:
+        first = sentence.split(None, 3)
+        if len(first) > 2:  # the usual case first: three words at the start
+            a, b, c = first[0], first[1], first[2]
+            if ((a.isalnum() or word(a)) and (b.isalnum() or word(b))
+                    and (c.isalnum() or word(c))):
+                continue
         n = 0
         for token in sentence.split():
             if token.isalnum() or _WORD_CHAR(token):
@@ -299,26 +321,7 @@ def base_counts(text: str, lang: str) -> tuple[int, int, int]:
     syllable_count (in `lang`, a textstat language code) count them."""
     if not text:
         return 0, 0, 0
-    counter = syllables_for(lang)
-    known, token = counter.tokens.get, counter.token
-    words = syllables = 0
-    tokens = text.split()
-    if len(tokens) < 64:  # a sentence: counting the tokens first costs more than it saves
-        for tok in tokens:
-            s = known(tok)
-            if s is None:
-                s = token(tok)
-            if s >= 0:
-                words += 1
-                syllables += s
-    else:
-        for tok, n in Counter(tokens).items():
-            s = known(tok)
-            if s is None:
-                s = token(tok)
-            if s >= 0:
-                words += n
-                syllables += n * s
+    words, syllables = syllables_for(lang).totals(text.split())
     return words, count_sentences(text), syllables
 
 
