@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -53,6 +52,8 @@ def load(name: str, key: str, compute: Callable[[], Any]) -> Any:
         data = marshal.dumps(value)
     except ValueError:  # not plain data: usable, but not cacheable
         return value
+    import tempfile  # only when writing: importing it costs more than a warm load
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")

