@@ -84,10 +84,6 @@ def _fold(words: list[str]) -> list[str]:
     return [w.casefold().replace("’", "'") for w in words]
 
 
-def _prose_words(article: Article, start: int, end: int) -> int:
-    return len(WORD_RE.findall(article.prose_text, start, end))
-
-
 def _lines(article: Article, start: int, end: int) -> str:
     first = article.position(start)[0]
     last = article.position(max(start, end - 1))[0]
@@ -104,10 +100,10 @@ def _candidate_blocks(article: Article) -> list[Block]:
 _ENDS_PARAGRAPH = re.compile(r"""[.!?:…]['"”’»)\]*_]*$""")
 
 
-def _is_block(article: Article, block: Block, key: str, params: Mapping[str, Any]) -> bool:
+def _is_block(article: Article, block: Block, key: str, words: int, params: Mapping[str, Any]) -> bool:
     if len(key) < int(params.get("min-chars", 40)):
         return False
-    if _prose_words(article, block.start, block.end) < int(params.get("min-words", 8)):
+    if words < int(params.get("min-words", 8)):
         return False
     if block.kind == "paragraph" and not _ENDS_PARAGRAPH.search(key):
         # A line of hard-wrapped text is not a paragraph: it ends mid-sentence and the next
@@ -122,11 +118,16 @@ def repeated_runs(article: Article, params: Mapping[str, Any]) -> list[tuple[int
     """(later_start, earlier_start, length) in block indexes: maximal runs of consecutive
     blocks that repeat an earlier run block for block. A run must hold at least one block
     long enough to count (a lone repeated heading or "Share" is not a repeated block)."""
-    blocks = _candidate_blocks(article)
+    raw, _, _ = block_words(article)
+    blocks, sizes = [], []
+    for b, words in zip(article.blocks, raw):
+        if b.kind in _BLOCK_KINDS:
+            blocks.append(b)
+            sizes.append(len(words))
     keys = [normalise(b.text) for b in blocks]
     counts = Counter(keys)
     # only a block that occurs twice can start a run: measure only those
-    big = [counts[k] > 1 and _is_block(article, b, k, params) for b, k in zip(blocks, keys)]
+    big = [counts[k] > 1 and _is_block(article, b, k, n, params) for b, k, n in zip(blocks, keys, sizes)]
     first: dict[str, int] = {}
     runs: list[tuple[int, int, int]] = []
     i = 0
@@ -147,7 +148,7 @@ def repeated_runs(article: Article, params: Mapping[str, Any]) -> list[tuple[int
                 and keys[i - back - 1] == keys[k - back - 1] and not big[i - back - 1]:
             back += 1
         start = i - back
-        if sum(_prose_words(article, b.start, b.end) for b in blocks[start:i + n]) \
+        if sum(sizes[start:i + n]) \
                 >= int(params.get("min-run-words", 15)):
             runs.append((start, k - back, n + back))
         for j in range(i, i + n):
@@ -216,17 +217,17 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
         best = None
         shared = first.keys() & shingles if max_postings > 0 else ()
         if shared:
-            overlap: Counter[int] = Counter()
-            for s in shared:
-                overlap[first[s]] += 1
-                extra = more.get(s)
-                if extra is None:
-                    if max_postings > 1:
-                        more[s] = [index]
-                    continue
-                overlap.update(extra)
-                if len(extra) + 1 < max_postings:
-                    extra.append(index)
+            postings = list(map(first.__getitem__, shared))
+            if max_postings > 1:
+                again = more.keys() & shared
+                for s in again:
+                    extra = more[s]
+                    postings.extend(extra)
+                    if len(extra) + 1 < max_postings:
+                        extra.append(index)
+                for s in shared - again if again else shared:
+                    more[s] = [index]
+            overlap = Counter(postings)
             # ties go to the earliest paragraph
             for j in sorted(overlap):
                 shared_count = overlap[j]
