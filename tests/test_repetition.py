@@ -360,3 +360,135 @@ def test_concurrent_runs_share_the_index(tmp_path, cache):
 def test_compare_without_a_cache_dir_keeps_no_state(tmp_path):
     hits = list(dup.compare([("a.md", summary(words(300, 1)))], {}, context=CorpusContext()))
     assert hits == []
+
+
+# -- the shared tokenisation and the faster matchers agree with the plain versions -------------
+
+FIXTURE_FILES = sorted(p for p in (Path(__file__).resolve().parent / "fixtures").rglob("*")
+                       if p.is_file() and p.suffix != ".expected")
+
+
+def _fixture_articles():
+    for path in FIXTURE_FILES:
+        yield Article(path.read_bytes(), str(path))
+
+
+def test_normalise_agrees_with_the_regular_expression():
+    import random
+    import re
+
+    from lint.checks.repetition import normalise
+
+    def by_regex(text: str) -> str:
+        return re.sub(r"\s+", " ", text).strip().casefold()
+
+    spaces = [chr(c) for c in range(0x110000) if re.fullmatch(r"\s", chr(c)) or chr(c).isspace()]
+    assert all(c.isspace() and re.fullmatch(r"\s", c) for c in spaces)
+    rng = random.Random(7)
+    alphabet = spaces + list("abcÄßİς.’-") + ["\r\n"]
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
+        assert normalise(text) == by_regex(text)
+    for art in _fixture_articles():
+        for block in art.blocks:
+            assert normalise(block.text) == by_regex(block.text)
+
+
+def test_shared_words_equal_a_fresh_scan_of_each_block_and_of_the_body():
+    from lint.checks.repetition import block_words, body_words
+    from lint.text import WORD_RE
+
+    for art in _fixture_articles():
+        raw, folded, apostrophe = block_words(art)
+        for block, r, f, q in zip(art.blocks, raw, folded, apostrophe, strict=True):
+            words = WORD_RE.findall(art.prose_text, block.start, block.end)
+            assert r == words
+            assert f == [w.casefold() for w in words]
+            assert q == [w.casefold().replace("’", "'") for w in words]
+        expected = [w.casefold() for w in WORD_RE.findall(art.prose_text.replace("’", "'"), art.body_start)]
+        assert body_words(art) == expected, art.path
+
+
+def test_body_words_when_a_word_runs_across_a_block_edge():
+    # The fallback path: a block that ends inside a run of text without white space.
+    from lint.checks import repetition
+
+    art = article("# Title\n\nOne paragraph of words here.\n")
+    blocks = art.blocks
+    art.__dict__["blocks"] = [type(b)(b.start, b.end - 3, b.kind, b.text[:-3]) for b in blocks]
+    assert repetition.body_words(art) == ["title", "one", "paragraph", "of", "words", "here"]
+
+
+def _near_duplicates_plainly(art: Article, params) -> list[tuple[int, int, str]]:
+    """RP102 as first written: every paragraph's shingles, posting lists capped at
+    max-postings, Jaccard over the shared counts (ties: the earliest paragraph)."""
+    from collections import Counter
+
+    from lint.checks.repetition import _shingles, _template
+    from lint.text import WORD_RE
+
+    min_words, threshold = params["min-words"], params["threshold"]
+    size, max_postings = params["shingle-size"], params["max-postings"]
+    postings: dict = {}
+    seen: list = []
+    found = []
+    for block in art.blocks:
+        if not block.is_prose:
+            continue
+        words = [w.casefold().replace("’", "'") for w in WORD_RE.findall(art.prose_text, block.start, block.end)]
+        if len(words) < min_words:
+            continue
+        shingles = _shingles(words, size)
+        overlap: Counter = Counter()
+        for s in shingles:
+            overlap.update(postings.get(s, ()))
+        best = None
+        for j in sorted(overlap):
+            other, other_shingles, other_words = seen[j]
+            sim = overlap[j] / (len(shingles) + len(other_shingles) - overlap[j])
+            if other_words != words and sim >= threshold and (best is None or sim > best[0]) \
+                    and not _template(art.prose_text, block, other):
+                best = (sim, other)
+        seen.append((block, shingles, words))
+        for s in shingles:
+            posting = postings.setdefault(s, [])
+            if len(posting) < max_postings:
+                posting.append(len(seen) - 1)
+        if best:
+            found.append((block.start, best[1].start, f"{best[0]:.0%}"))
+    return found
+
+
+@pytest.mark.parametrize("max_postings", [0, 1, 2, 16])
+def test_near_duplicate_index_agrees_with_plain_posting_lists(max_postings):
+    from lint.checks.repetition import near_duplicate_paragraph
+
+    params = {"min-words": 12, "threshold": 0.3, "shingle-size": 3, "max-postings": max_postings}
+    rng = __import__("random").Random(max_postings)
+    words = "the port said ferry boats run again after weeks of repairs to shafts and hulls".split()
+    texts = ["\n\n".join(" ".join(rng.choice(words) for _ in range(rng.randrange(10, 40))) + "."
+                         for _ in range(12)) + "\n" for _ in range(20)]
+    arts = [article(t) for t in texts] + list(_fixture_articles())
+    for art in arts:
+        new = [(h.start, h.related[0][0], h.data["similarity"]) for h in near_duplicate_paragraph(art, params)]
+        assert new == _near_duplicates_plainly(art, params)
+
+
+def test_repeat_starts_over_the_whole_article_agree_with_each_block():
+    from lint.checks.repetition import _repeat_starts, repeated_word
+    from lint.text import WORD_RE
+
+    params = {"max-words": 4, "allow-lexicon": []}
+    texts = ["Paragraph with with a doubled word.\n\nAnd the the next one.\n\n# Heading heading\n",
+             "Ends with a word\n\nword starts the next one, and so so on.\n"]
+    for art in [article(t) for t in texts] + list(_fixture_articles()):
+        expected = []
+        for block in art.blocks:
+            if block.is_prose or block.kind == "heading":
+                starts = _repeat_starts(WORD_RE.findall(art.prose_text, block.start, block.end), 4)
+                expected.extend((block.start, i) for i in starts)
+        hits = list(repeated_word(art, params))
+        # every finding starts at a per-block candidate
+        tokens = {(b.start, i): m.start() for b in art.blocks
+                  for i, m in enumerate(WORD_RE.finditer(art.prose_text, b.start, b.end))}
+        assert {h.start for h in hits} <= {tokens[k] for k in expected}

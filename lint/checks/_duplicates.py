@@ -31,7 +31,6 @@ from typing import Any, Iterator, Mapping, NamedTuple
 
 from lint.checks import CorpusContext, CorpusHit
 from lint.finding import Location
-from lint.text import WORD_RE
 
 BINS = 128
 _MASK32 = 0xFFFFFFFF
@@ -80,8 +79,9 @@ def signature(words: list[str], size: int) -> bytes:
 
 def summarize(article, params: Mapping[str, Any]) -> Signature | None:
     size = int(params.get("shingle-size", 5))
-    prose = article.prose_text
-    words = list(map(str.casefold, WORD_RE.findall(prose.replace("’", "'"), article.body_start)))
+    from lint.checks.repetition import body_words  # the family's one tokenisation
+
+    words = body_words(article)
     if len(words) < int(params.get("min-words", 100)):
         return None  # too short to call two texts the same article
     digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=16).hexdigest()

@@ -7,6 +7,7 @@ signature in the per-file step and compares signatures once (see `duplicates` be
 
 from __future__ import annotations
 
+import bisect
 import operator
 import re
 from collections import Counter
@@ -19,18 +20,68 @@ from lint.text import WORD_RE
 
 # Blocks whose repetition is damage; code, raw HTML, tables and rules repeat legitimately.
 _BLOCK_KINDS = ("paragraph", "list", "quote", "heading")
-_SPACE = re.compile(r"\s+")
 _HAS_TEXT = re.compile(r"[^\W_]")
 _TABLE_OR_RULE = re.compile(r"^\s*(?:\||(?:[-*_=~`]\s*){3,}$)")
 
 
 def normalise(text: str) -> str:
-    """Case and white space do not make two blocks different."""
-    return _SPACE.sub(" ", text).strip().casefold()
+    """Case and white space do not make two blocks different. (str.split() and the regular
+    expression \\s agree on what white space is: both ask Py_UNICODE_ISSPACE.)"""
+    return " ".join(text.split()).casefold()
 
 
-def _prose_words(article: Article, start: int, end: int) -> int:
-    return len(WORD_RE.findall(article.prose_text, start, end))
+def block_words(article: Article) -> tuple[list[list[str]], list[list[str]], list[list[str]]]:
+    """The prose words of each of article.blocks, found once for the whole family: as
+    written, casefolded, and casefolded with ’ read as '. Lists are shared: do not modify."""
+    return article.memo(("repetition", "block-words"), lambda: _block_words(article))
+
+
+def _block_words(article: Article) -> tuple[list[list[str]], list[list[str]], list[list[str]]]:
+    prose = article.prose_text
+    findall = WORD_RE.findall
+    raw = [findall(prose, b.start, b.end) for b in article.blocks]
+    folded = [list(map(str.casefold, words)) for words in raw]
+    if "’" not in prose:
+        return raw, folded, folded
+    # a word holds no space, and casefolding makes none: fold a block's words in one call
+    apostrophe = []
+    for words in folded:
+        joined = " ".join(words)
+        apostrophe.append(joined.replace("’", "'").split(" ") if "’" in joined else words)
+    return raw, folded, apostrophe
+
+
+def body_words(article: Article) -> list[str]:
+    """The casefolded words (’ read as ') of all prose from the body's start, blocks and
+    the text between them alike: WORD_RE over prose_text[body_start:], casefolded."""
+    return article.memo(("repetition", "body-words"), lambda: _body_words(article))
+
+
+def _body_words(article: Article) -> list[str]:
+    prose = article.prose_text
+    blocks = article.blocks
+    pos = article.body_start
+    _, _, folded = block_words(article)
+    words: list[str] = []
+    for block, block_folded in zip(blocks, folded):
+        # The words of a block are the words of the text there only if no word crosses its
+        # edges; blocks are cut at line ends, so that holds, but it is checked, not assumed.
+        if block.start < pos or not (_edge(prose, block.start) and _edge(prose, block.end)):
+            return list(map(str.casefold, WORD_RE.findall(prose.replace("’", "'"), article.body_start)))
+        if block.start > pos:
+            words.extend(_fold(WORD_RE.findall(prose, pos, block.start)))
+        words.extend(block_folded)
+        pos = block.end
+    words.extend(_fold(WORD_RE.findall(prose, pos)))
+    return words
+
+
+def _edge(text: str, at: int) -> bool:
+    return at <= 0 or at >= len(text) or text[at - 1].isspace() or text[at].isspace()
+
+
+def _fold(words: list[str]) -> list[str]:
+    return [w.casefold().replace("’", "'") for w in words]
 
 
 def _lines(article: Article, start: int, end: int) -> str:
@@ -49,10 +100,10 @@ def _candidate_blocks(article: Article) -> list[Block]:
 _ENDS_PARAGRAPH = re.compile(r"""[.!?:…]['"”’»)\]*_]*$""")
 
 
-def _is_block(article: Article, block: Block, key: str, params: Mapping[str, Any]) -> bool:
+def _is_block(article: Article, block: Block, key: str, words: int, params: Mapping[str, Any]) -> bool:
     if len(key) < int(params.get("min-chars", 40)):
         return False
-    if _prose_words(article, block.start, block.end) < int(params.get("min-words", 8)):
+    if words < int(params.get("min-words", 8)):
         return False
     if block.kind == "paragraph" and not _ENDS_PARAGRAPH.search(key):
         # A line of hard-wrapped text is not a paragraph: it ends mid-sentence and the next
@@ -67,11 +118,16 @@ def repeated_runs(article: Article, params: Mapping[str, Any]) -> list[tuple[int
     """(later_start, earlier_start, length) in block indexes: maximal runs of consecutive
     blocks that repeat an earlier run block for block. A run must hold at least one block
     long enough to count (a lone repeated heading or "Share" is not a repeated block)."""
-    blocks = _candidate_blocks(article)
+    raw, _, _ = block_words(article)
+    blocks, sizes = [], []
+    for b, words in zip(article.blocks, raw):
+        if b.kind in _BLOCK_KINDS:
+            blocks.append(b)
+            sizes.append(len(words))
     keys = [normalise(b.text) for b in blocks]
     counts = Counter(keys)
     # only a block that occurs twice can start a run: measure only those
-    big = [counts[k] > 1 and _is_block(article, b, k, params) for b, k in zip(blocks, keys)]
+    big = [counts[k] > 1 and _is_block(article, b, k, n, params) for b, k, n in zip(blocks, keys, sizes)]
     first: dict[str, int] = {}
     runs: list[tuple[int, int, int]] = []
     i = 0
@@ -92,7 +148,7 @@ def repeated_runs(article: Article, params: Mapping[str, Any]) -> list[tuple[int
                 and keys[i - back - 1] == keys[k - back - 1] and not big[i - back - 1]:
             back += 1
         start = i - back
-        if sum(_prose_words(article, b.start, b.end) for b in blocks[start:i + n]) \
+        if sum(sizes[start:i + n]) \
                 >= int(params.get("min-run-words", 15)):
             runs.append((start, k - back, n + back))
         for j in range(i, i + n):
@@ -147,35 +203,43 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
     # posting lists keeps this linear on long documents.
     max_postings = int(params.get("max-postings", 16))
     prose = article.prose_text
-    postings: dict[tuple[str, ...], list[int]] = {}
-    seen: list[tuple[Block, set, str]] = []
-    for block in article.blocks:
-        if not block.is_prose:
+    _, _, folded = block_words(article)
+    # A shingle's posting list is its first paragraph (`first`), then up to max-postings - 1
+    # more (`more`): most shingles occur once, and are stored with C-level dict updates.
+    first: dict[tuple[str, ...], int] = {}
+    more: dict[tuple[str, ...], list[int]] = {}
+    seen: list[tuple[Block, int, list[str]]] = []
+    for block, words in zip(article.blocks, folded):
+        if not block.is_prose or len(words) < min_words:
             continue
-        words = WORD_RE.findall(prose, block.start, block.end)
-        if len(words) < min_words:
-            continue
-        words = [w.casefold().replace("’", "'") for w in words]
         shingles = _shingles(words, size)
-        key = " ".join(words)
-        overlap: Counter[int] = Counter()
-        for posting in filter(None, map(postings.get, shingles)):
-            overlap.update(posting)
-        best = None
-        for j, shared in overlap.items():
-            other, other_shingles, other_key = seen[j]
-            if other_key == key:
-                continue  # an exact repeat is RP101's
-            similarity = shared / (len(shingles) + len(other_shingles) - shared)
-            if similarity >= threshold and (best is None or similarity > best[0]) \
-                    and not _template(prose, block, other):
-                best = (similarity, other)
         index = len(seen)
-        seen.append((block, shingles, key))
-        for s in shingles:
-            posting = postings.setdefault(s, [])
-            if len(posting) < max_postings:
-                posting.append(index)
+        best = None
+        shared = first.keys() & shingles if max_postings > 0 else ()
+        if shared:
+            postings = list(map(first.__getitem__, shared))
+            if max_postings > 1:
+                again = more.keys() & shared
+                for s in again:
+                    extra = more[s]
+                    postings.extend(extra)
+                    if len(extra) + 1 < max_postings:
+                        extra.append(index)
+                for s in shared - again if again else shared:
+                    more[s] = [index]
+            overlap = Counter(postings)
+            # ties go to the earliest paragraph
+            for j in sorted(overlap):
+                shared_count = overlap[j]
+                other, other_size, other_words = seen[j]
+                similarity = shared_count / (len(shingles) + other_size - shared_count)
+                if similarity >= threshold and (best is None or similarity > best[0]) \
+                        and other_words != words \
+                        and not _template(prose, block, other):  # an exact repeat is RP101's
+                    best = (similarity, other)
+        seen.append((block, len(shingles), words))
+        if max_postings > 0:
+            first.update(dict.fromkeys(shingles - shared if shared else shingles, index))
         if best is not None:
             similarity, other = best
             lines = _lines(article, block.start, block.end)
@@ -246,14 +310,30 @@ def repeated_word(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     language = (article.language or "").lower().replace("_", "-").split("-")[0]
     if language and language in (params.get("skip-languages") or ()):
         return  # reduplication is grammar there (Vietnamese "luôn luôn", Indonesian "anak anak")
-    allow = _allowed(params)
     text, prose = article.text, article.prose_text
-    for block in article.blocks:
-        if not (block.is_prose or block.kind == "heading"):
-            continue
-        starts = _repeat_starts(WORD_RE.findall(prose, block.start, block.end), max_n)
-        if not starts:
-            continue
+    blocks = article.blocks
+    _, _, folded = block_words(article)
+    # One search over all the blocks' words, a marker between blocks (equal to nothing, so no
+    # repeat crosses it); ’ read as ' only adds candidates, which _doubled_at then checks.
+    words: list[Any] = []
+    offsets: list[int] = []
+    owners: list[int] = []
+    for b, block in enumerate(blocks):
+        if block.is_prose or block.kind == "heading":
+            offsets.append(len(words))
+            owners.append(b)
+            words.extend(folded[b])
+            words.append(object())
+    starts = _repeat_starts(words, max_n, folded=True)
+    if not starts:
+        return
+    allow = _allowed(params)
+    grouped: dict[int, list[int]] = {}
+    for at in starts:
+        k = bisect.bisect_right(offsets, at) - 1
+        grouped.setdefault(owners[k], []).append(at - offsets[k])
+    for b, starts in grouped.items():
+        block = blocks[b]
         tokens = [(m.start(), m.end(), m.group().casefold())
                   for m in WORD_RE.finditer(prose, block.start, block.end)]
         i = -1
@@ -278,13 +358,15 @@ def repeated_word(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             i += 2 * n
 
 
-def _repeat_starts(words: list[str], max_n: int) -> list[int]:
-    """Indexes i where words[i:i+n] == words[i+n:i+2n] for some n <= max_n, found with
-    C-level comparisons: most blocks have none, and the slow checks run only on these."""
-    folded = list(map(str.casefold, words))
+def _repeat_starts(words: list[Any], max_n: int, folded: bool = False) -> list[int]:
+    """Indexes i where words[i:i+n] == words[i+n:i+2n] for some n <= max_n (casefolded
+    unless they are already), found with C-level comparisons: most blocks have none, and
+    the slow checks run only on these."""
+    if not folded:
+        words = list(map(str.casefold, words))
     found: set[int] = set()
     for n in range(1, max_n + 1):
-        equal = bytes(map(operator.eq, folded, folded[n:]))
+        equal = bytes(map(operator.eq, words, words[n:]))
         run = b"\x01" * n
         at = equal.find(run)
         while at != -1:
