@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -54,6 +53,8 @@ def load(name: str, key: str, compute: Callable[[], Any]) -> Any:
     except ValueError:  # not plain data: usable, but not cacheable
         return value
     try:
+        import tempfile  # only when writing: its import costs a run that reads ~10 ms
+
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import bisect
 import codecs
-import difflib
 import functools
-import html
 import importlib
 import re
 import unicodedata
 import weakref
+from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from lint import derived
@@ -226,8 +225,8 @@ def _mojibake_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern
     confirms each candidate in the full text. The classes come from the derived cache, so
     that ftfy is imported only when there is a candidate to confirm."""
     if not _patterns:
-        f2, f3, f4, cont, spaced = derived.load("en-mojibake-classes", _ftfy_tables_key(),
-                                                _mojibake_classes)
+        key = derived.key_of(_ftfy_tables_key(), Path(__file__).read_bytes())
+        f2, f3, f4, cont, spaced = derived.load("en-mojibake-classes", key, _mojibake_classes)
         lead = f2 + f3 + f4
         _patterns["pair"] = re.compile(f"[{lead}][{cont}]")
         # ftfy's clues leave out MacRoman, which ftfy still repairs. Its readings of the
@@ -399,6 +398,8 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
         fixed, steps = fix_encoding_and_explain(window)
         if fixed == window or not steps:
             continue
+        import difflib
+
         matcher = difflib.SequenceMatcher(None, window, fixed, autojunk=False)
         regions: list[list[int]] = []
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -733,6 +734,8 @@ def html_entity(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     text = article.text
     if "&" not in text:
         return
+    import html  # its entity table is large: imported when a text has an ampersand
+
     if article.markdown:
         # Entities are Markdown syntax; only a double escape is damage.
         for m in _DOUBLE.finditer(text):
