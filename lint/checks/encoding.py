@@ -383,6 +383,11 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
     if not whole and not lost_a0 and not macroman:
         return found
     starts = [m.start() for m in (anywhere if lost_a0 else pair).finditer(text)]
+    mac_starts = [m.start() for m in mac.finditer(text)] if macroman else []
+    if not starts and not mac_starts:
+        # The candidates in rest were characters of different words ("café “"): nothing
+        # for ftfy to confirm, so no need to import it.
+        return found
     from ftfy import fix_encoding_and_explain
     from ftfy.badness import is_bad
     from ftfy.chardata import UTF8_DETECTOR_RE
@@ -390,7 +395,7 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
     # ftfy's own detector, with its look-behind, confirms the cheap candidates.
     starts = [s for s in starts if UTF8_DETECTOR_RE.match(text, s)]
     if macroman:
-        starts = sorted(set(starts).union(m.start() for m in mac.finditer(text)))
+        starts = sorted(set(starts).union(mac_starts))
     for start, end in _windows(text, starts):
         window = text[start:end]
         if not is_bad(window):
