@@ -55,6 +55,8 @@ def load(name: str, key: str, compute: Callable[[], Any]) -> Any:
     import tempfile  # only when writing: importing it costs more than a warm load
 
     try:
+        import tempfile  # only when writing: its import costs a run that reads ~10 ms
+
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import string
-import traceback
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
@@ -114,6 +113,8 @@ def lint_article(article: Article, active: tuple[ActiveRule, ...], rules: RuleSe
         except Exception as exc:  # one broken rule must not end the run
             result.internal_error = True
             if os.environ.get("COPYDESK_DEBUG"):
+                import traceback
+
                 traceback.print_exc()
             findings.append(engine_finding(
                 rules, INTERNAL_ERROR, article.path,

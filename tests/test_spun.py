@@ -235,6 +235,54 @@ def test_trie_regex_matches_like_an_alternation():
         assert [m.group() for m in trie.finditer(text)] == [m.group() for m in plain.finditer(text)], text
 
 
+def _one_regex_phrase_spans(entries, lowered):
+    """What SP105 matched before the per-word index: one trie expression over all phrases."""
+    keys = sorted({" ".join(e.partition("=>")[0].lower().split()) for e in entries} - {""})
+    pattern = re.compile(rf"\b(?:{spun.trie_regex(keys)})(?![\w-]|['’]\w)")
+    return [(m.start(), m.end()) for m in pattern.finditer(lowered)]
+
+
+def _phrase_texts():
+    """The fixtures and seeds, and random text made of the lexicon's own words and phrases
+    (prefixes of one another, across lines, glued by hyphens and apostrophes)."""
+    from pathlib import Path
+
+    root = Path(__file__).parent / "fixtures"
+    texts = [p.read_text("utf-8", "replace") for p in sorted(root.rglob("*"))
+             if p.is_file() and p.suffix in (".md", ".txt", ".markdown")]
+    entries = params("SP105")["phrases-lexicon"]
+    words = sorted({w for e in entries for w in e.partition("=>")[0].lower().split()})
+    phrases = [e.partition("=>")[0].strip() for e in entries]
+    rng = random.Random(11)
+    glue = [" ", " ", " ", "\n", "  ", "-", "'", "’", ", ", ". ", "'s "]
+    for _ in range(300):
+        parts = [rng.choice(phrases) if rng.random() < 0.4 else rng.choice(words)
+                 for _ in range(rng.randint(1, 12))]
+        parts = [p.upper() if rng.random() < 0.1 else p for p in parts]
+        texts.append("".join(p + rng.choice(glue) for p in parts))
+    return entries, texts
+
+
+def test_phrase_index_finds_what_one_regex_found():
+    entries, texts = _phrase_texts()
+    matcher = spun._build_phrase_pattern(tuple(entries))
+    assert matcher.other is None  # the per-word path is what is tested here
+    found = 0
+    for text in texts:
+        lowered = text.lower()
+        expected = _one_regex_phrase_spans(entries, lowered)
+        assert list(matcher.finditer(lowered)) == expected
+        found += len(expected)
+    assert found > 100
+
+
+def test_phrase_index_with_a_phrase_that_starts_with_punctuation():
+    entries = ("'tis the season => it is the season", "the season => the time", "tis => it is")
+    matcher = spun._build_phrase_pattern(entries)
+    text = "'tis the season; the season's end; tis"
+    assert list(matcher.finditer(text)) == _one_regex_phrase_spans(entries, text)
+
+
 def test_phrase_fix_keeps_capital():
     article = Article("On the similar time, it rained.\n".encode(), "a.md")
     rule = RULES.get("SP105")

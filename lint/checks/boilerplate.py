@@ -531,7 +531,6 @@ def caption_credit(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
     labels = _lexicon(params, "label-lexicon")
     agencies = _lexicon(params, "agency-lexicon")
     max_words = int(params.get("max-caption-words", 40))
-    patterns = _credit_patterns(labels, agencies)
     label_set, agency_set = _credit_sets(labels, agencies)
     lines = _body_lines(article)
     taken = -1
@@ -544,6 +543,7 @@ def caption_credit(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
         text = line.raw.strip()
         if _next_to_picture(lines, k):
             continue  # the picture is there: this is its caption or credit, as it should be
+        patterns = _credit_patterns(labels, agencies)  # compiled once, for the first candidate
         labelled = bool(patterns[0].match(text)) and line.words <= max_words
         credit = any(p.search(text) for p in patterns[1:4]) and line.words <= 20
         if not (labelled or credit):
@@ -642,8 +642,8 @@ _LABEL_LEAD = " \t>*-+•_~[(«‹←<"
 @check("boilerplate.markup")
 def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     trackers = tuple(t.lower() for t in _lexicon(params, "tracker-lexicon"))
-    labels = _equals_matcher(_lexicon(params, "label-lexicon"))
-    label_heads = frozenset(e.strip()[:2].lower() for e in _lexicon(params, "label-lexicon"))
+    label_entries = _lexicon(params, "label-lexicon")
+    label_heads = frozenset(e.strip()[:2].lower() for e in label_entries)
     text = article.text
     code = [s for s in article.nonprose if s.kind in ("code", "comment", "frontmatter")]
     body = article.body_start
@@ -681,7 +681,7 @@ def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     for m in _MD_IMAGE.finditer(text, body):
         if not in_code(m.start()) and tracked(m.group(1)):
             hits.append(Hit(m.start(), m.end(), {"what": "tracking pixel", "found": m.group()[:60]}))
-    if labels:
+    if any(e.strip() for e in label_entries):
         for line in _body_lines(article):
             if line.nonprose or len(line.raw) > 120 or len(line.raw.strip()) > 80:
                 continue
@@ -692,7 +692,8 @@ def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             label = _MD_LINK.sub(lambda m: m.group(1), line.plain)
             label = re.sub(r"^[\s\[(]+|[\s\])»›→…>.]+$|^[«‹←<]+\s*", "", label)
             label = re.sub(r"[\s»›→…>]+$", "", label).rstrip(".").strip()
-            if label and labels.match(label):
+            # The expression is compiled once, when a line first looks like a label.
+            if label and _equals_matcher(label_entries).match(label):
                 hits.append(Hit(line.start, line.end, {"what": "layout label", "found": label}))
     hits.sort(key=lambda h: h.start)
     yield from hits

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import bisect
 import codecs
-import difflib
 import functools
-import html
 import importlib
 import re
 import unicodedata
 import weakref
+from pathlib import Path
 from typing import Any, Iterator, Mapping
 
+from lint import derived
 from lint.article import Article
 from lint.checks import check
 from lint.finding import Applicability, Edit, Fix, Hit
@@ -176,31 +176,58 @@ _cache: "weakref.WeakKeyDictionary[Article, list]" = weakref.WeakKeyDictionary()
 _patterns: dict[str, re.Pattern] = {}
 
 
+def _ftfy_tables_key() -> str:
+    """What identifies ftfy's tables without importing ftfy (~100 ms with its dependencies):
+    the location, size and time of its chardata module."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("ftfy")
+    if spec is None or not spec.submodule_search_locations:
+        return "no-ftfy"
+    path = os.path.join(list(spec.submodule_search_locations)[0], "chardata.py")
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "no-chardata"
+    return derived.key_of(path, str(st.st_size), str(st.st_mtime_ns))
+
+
+def _mojibake_classes() -> tuple[str, str, str, str, str]:
+    """The character classes of the prefilters, from ftfy's tables: the UTF-8 leads of two,
+    three and four bytes, the continuation bytes, and the leads whose 0xA0 continuation
+    often became a space (see _mojibake_patterns)."""
+    from ftfy.chardata import ALTERED_UTF8_RE, UTF8_CLUES as clues
+
+    cont = clues["utf8_continuation"].replace(" ", "")
+    spaced = []
+    for c in clues["utf8_first_of_2"]:
+        # A no-break space that became a space is a Windows-1252 / Latin-1 accident
+        # (ftfy's restore_byte_a0); in the other code pages a capital letter before a
+        # space is ordinary text.
+        for enc in ("latin-1", "sloppy-windows-1252"):
+            try:
+                if ALTERED_UTF8_RE.match(c.encode(enc) + b" "):
+                    spaced.append(c)
+                    break
+            except UnicodeEncodeError:
+                continue
+    return (clues["utf8_first_of_2"], clues["utf8_first_of_3"], clues["utf8_first_of_4"], cont,
+            "".join(spaced))
+
+
 def _mojibake_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     """Fast prefilters built from ftfy's own tables (chardata.UTF8_CLUES): a character that
     single-byte code pages produce from a UTF-8 lead byte, followed by one they produce from
     a continuation byte; or, for the leads whose continuation 0xA0 (a no-break space) is
     often turned into a space, the lead followed by a space. The first pattern also runs
     over the non-ASCII characters alone (see _profile); ftfy's UTF8_DETECTOR_RE then
-    confirms each candidate in the full text."""
+    confirms each candidate in the full text. The classes come from the derived cache, so
+    that ftfy is imported only when there is a candidate to confirm."""
     if not _patterns:
-        from ftfy.chardata import ALTERED_UTF8_RE, UTF8_CLUES as clues
-
-        f2, f3, f4 = clues["utf8_first_of_2"], clues["utf8_first_of_3"], clues["utf8_first_of_4"]
+        key = derived.key_of(_ftfy_tables_key(), Path(__file__).read_bytes())
+        f2, f3, f4, cont, spaced = derived.load("en-mojibake-classes", key, _mojibake_classes)
         lead = f2 + f3 + f4
-        cont = clues["utf8_continuation"].replace(" ", "")
-        spaced = []
-        for c in clues["utf8_first_of_2"]:
-            # A no-break space that became a space is a Windows-1252 / Latin-1 accident
-            # (ftfy's restore_byte_a0); in the other code pages a capital letter before a
-            # space is ordinary text.
-            for enc in ("latin-1", "sloppy-windows-1252"):
-                try:
-                    if ALTERED_UTF8_RE.match(c.encode(enc) + b" "):
-                        spaced.append(c)
-                        break
-                except UnicodeEncodeError:
-                    continue
         _patterns["pair"] = re.compile(f"[{lead}][{cont}]")
         # ftfy's clues leave out MacRoman, which ftfy still repairs. Its readings of the
         # UTF-8 leads of Latin-1 letters and symbols (C2, C3) and of punctuation (E2),
@@ -209,9 +236,9 @@ def _mojibake_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern
         mac_cont = bytes(range(0x80, 0xC0)).decode("mac_roman")
         _patterns["mac"] = re.compile(f"[{re.escape(mac_lead)}][{re.escape(mac_cont)}]")
         _patterns["shape"] = re.compile(f"[{f2}][{cont}]|[{f3}][{cont}]{{2}}|[{f4}][{cont}]{{3}}")
-        _patterns["any"] = re.compile(f"[{''.join(spaced)}] |[{lead}][{cont}]")
-        _patterns["spaced"] = re.compile(f"[{''.join(spaced)}]")
-        _patterns["spaced-text"] = re.compile(f"[{''.join(spaced)}] ")
+        _patterns["any"] = re.compile(f"[{spaced}] |[{lead}][{cont}]")
+        _patterns["spaced"] = re.compile(f"[{spaced}]")
+        _patterns["spaced-text"] = re.compile(f"[{spaced}] ")
     return _patterns["pair"], _patterns["shape"], _patterns["any"], _patterns["spaced"]
 
 
@@ -356,6 +383,11 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
     if not whole and not lost_a0 and not macroman:
         return found
     starts = [m.start() for m in (anywhere if lost_a0 else pair).finditer(text)]
+    mac_starts = [m.start() for m in mac.finditer(text)] if macroman else []
+    if not starts and not mac_starts:
+        # The candidates in rest were characters of different words ("café “"): nothing
+        # for ftfy to confirm, so no need to import it.
+        return found
     from ftfy import fix_encoding_and_explain
     from ftfy.badness import is_bad
     from ftfy.chardata import UTF8_DETECTOR_RE
@@ -363,7 +395,7 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
     # ftfy's own detector, with its look-behind, confirms the cheap candidates.
     starts = [s for s in starts if UTF8_DETECTOR_RE.match(text, s)]
     if macroman:
-        starts = sorted(set(starts).union(m.start() for m in mac.finditer(text)))
+        starts = sorted(set(starts).union(mac_starts))
     for start, end in _windows(text, starts):
         window = text[start:end]
         if not is_bad(window):
@@ -371,6 +403,8 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
         fixed, steps = fix_encoding_and_explain(window)
         if fixed == window or not steps:
             continue
+        import difflib
+
         matcher = difflib.SequenceMatcher(None, window, fixed, autojunk=False)
         regions: list[list[int]] = []
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -705,6 +739,8 @@ def html_entity(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     text = article.text
     if "&" not in text:
         return
+    import html  # its entity table is large: imported when a text has an ampersand
+
     if article.markdown:
         # Entities are Markdown syntax; only a double escape is damage.
         for m in _DOUBLE.finditer(text):

@@ -17,8 +17,10 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterator, Mapping, NamedTuple
 
+from lint import derived
 from lint.article import Article
 from lint.checks import check
 from lint.finding import Edit, Fix, Hit
@@ -275,6 +277,7 @@ class _NameMatcher:
     names: int = 0
     variants: int = 0
     opener: re.Pattern | None = None  # finds the words that open a name or a variant
+    opener_source: str = ""
     reach: int = 0  # characters from the opening word to the end of the longest variant
     # first core -> the cores that can follow it: a cheap test before tokenising a window
     second: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -350,8 +353,25 @@ def build_name_matcher(lexicon: Any, synonyms: Any) -> _NameMatcher:
     if matcher.index:
         # Starts with the trie so that the engine rejects most positions on their first
         # character; what stands before the word is checked in name_hits.
-        matcher.opener = re.compile("(" + trie_regex(list(matcher.index))
-                                    + r")(?=[\s\"'“”‘’«».,;:!?)\]}*_…]|\Z)")
+        matcher.opener_source = ("(" + trie_regex(list(matcher.index))
+                                 + r")(?=[\s\"'“”‘’«».,;:!?)\]}*_…]|\Z)")
+        matcher.opener = re.compile(matcher.opener_source)
+    return matcher
+
+
+def _matcher_data(lexicon: Any, synonyms: Any) -> dict[str, Any]:
+    """The matcher as plain data, for the derived cache: generating the variants of a few
+    hundred names takes a first run ~20 ms."""
+    matcher = build_name_matcher(lexicon, synonyms)
+    data = dict(vars(matcher))
+    del data["opener"]
+    return data
+
+
+def _matcher_from_data(data: dict[str, Any]) -> _NameMatcher:
+    matcher = _NameMatcher(**data)
+    if matcher.opener_source:
+        matcher.opener = re.compile(matcher.opener_source)
     return matcher
 
 
@@ -364,7 +384,10 @@ _MATCHERS: dict[tuple[str, str], _NameMatcher] = {}
 def _name_matcher(lexicon: Any, synonyms: Any) -> _NameMatcher:
     key = (_fingerprint(lexicon), _fingerprint(synonyms))
     if key not in _MATCHERS:
-        _MATCHERS[key] = build_name_matcher(lexicon, synonyms)
+        # Keyed by this module's code too: a change to how variants are made rebuilds them.
+        source = derived.key_of(Path(__file__).read_bytes(), *key)
+        _MATCHERS[key] = _matcher_from_data(
+            derived.load("sp-names", source, lambda: _matcher_data(lexicon, synonyms)))
     return _MATCHERS[key]
 
 
@@ -596,7 +619,59 @@ def trie_regex(phrases: list[str]) -> str:
     return render(trie)
 
 
-def _build_phrase_pattern(entries: tuple[str, ...]) -> tuple[re.Pattern, dict[str, str]] | None:
+_WORD_RUN = re.compile(r"\w+")
+_PHRASE_END = r"(?![\w-]|['’]\w)"
+
+
+class _PhraseMatcher:
+    """The phrases of the lexicon, indexed by their first word: at each word of the text,
+    only the few phrases that start with it are tried, each with a small expression compiled
+    when first needed. This finds what one regular expression over all phrases (a trie,
+    \b(?:...)(?![\w-]|['’]\w), scanned left to right) finds: there, the phrases that match
+    at a position lie on one path of the trie and the longest wins; here, candidates are
+    tried longest first. Lowercase phrases, matched against lowercased prose."""
+
+    def __init__(self, original: dict[str, str]):
+        self.original = original
+        self.by_word: dict[str, list[str]] = {}
+        for phrase in sorted(original, key=len, reverse=True):
+            first = _WORD_RUN.match(phrase)
+            self.by_word.setdefault(first.group() if first else "", []).append(phrase)
+        self._compiled: dict[str, re.Pattern] = {}
+        # Phrases that do not start with a word character are rare: one expression for all.
+        self.other = self.by_word.pop("", None)
+        self._other_pattern: re.Pattern | None = None
+
+    def _pattern(self, phrase: str) -> re.Pattern:
+        pattern = self._compiled.get(phrase)
+        if pattern is None:
+            pattern = re.compile(r"\s+".join(map(re.escape, phrase.split(" "))) + _PHRASE_END)
+            self._compiled[phrase] = pattern
+        return pattern
+
+    def finditer(self, lowered: str) -> Iterator[tuple[int, int]]:
+        if self.other:
+            if self._other_pattern is None:
+                self._other_pattern = re.compile(
+                    rf"\b(?:{trie_regex(list(self.original))}){_PHRASE_END}")
+            for m in self._other_pattern.finditer(lowered):
+                yield m.start(), m.end()
+            return
+        resume = 0
+        by_word = self.by_word
+        for word in _WORD_RUN.finditer(lowered):
+            start = word.start()
+            if start < resume:
+                continue
+            for phrase in by_word.get(word.group(), ()):
+                m = self._pattern(phrase).match(lowered, start)
+                if m is not None:
+                    resume = m.end()
+                    yield start, resume
+                    break
+
+
+def _build_phrase_pattern(entries: tuple[str, ...]) -> _PhraseMatcher | None:
     original: dict[str, str] = {}
     for entry in entries:
         tortured, _, meant = entry.partition("=>")
@@ -605,8 +680,7 @@ def _build_phrase_pattern(entries: tuple[str, ...]) -> tuple[re.Pattern, dict[st
             original[key] = meant.strip()
     if not original:
         return None
-    # Lowercase phrases matched against lowercased prose: much faster than IGNORECASE.
-    return re.compile(rf"\b(?:{trie_regex(list(original))})(?![\w-]|['’]\w)"), original
+    return _PhraseMatcher(original)
 
 
 @functools.lru_cache(maxsize=16)
@@ -621,21 +695,21 @@ def phrase_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, str
 def _phrase_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, str]]:
     if not lexicon or not _english(article):
         return []
-    built = _phrase_pattern(tuple(lexicon))
-    if built is None:
+    matcher = _phrase_pattern(tuple(lexicon))
+    if matcher is None:
         return []
-    pattern, original = built
+    original = matcher.original
     text = article.text
     prose = article.prose_text
     lowered = prose.lower()
     if len(lowered) != len(prose):  # a character whose lowercase is longer ("İ")
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in prose)
     hits = []
-    for m in pattern.finditer(lowered):
-        if m.start() and lowered[m.start() - 1] in "'’-":
+    for start, end in matcher.finditer(lowered):
+        if start and lowered[start - 1] in "'’-":
             continue
-        found = text[m.start():m.end()]
-        hits.append((m.start(), m.end(), found, original.get(" ".join(found.lower().split()), "")))
+        found = text[start:end]
+        hits.append((start, end, found, original.get(" ".join(found.lower().split()), "")))
     return hits
 
 
