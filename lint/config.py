@@ -95,6 +95,12 @@ class Settings:
         except ValueError:
             return None
 
+    def excluded_in(self, directory_rel: str | None, name: str) -> bool:
+        """is_excluded for `name` in a directory whose relative() is already known."""
+        if directory_rel in (None, "."):
+            return self.exclude_spec.match_file(name)
+        return self.exclude_spec.match_file(f"{directory_rel}/{name}")
+
     def is_excluded(self, path: Path) -> bool:
         rel = self.relative(path)
         if rel is None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,15 +44,24 @@ class _GitIgnores:
             self._specs[directory] = spec
         return self._specs[directory]
 
-    def ignored(self, path: Path, is_dir: bool, top: Path) -> bool:
-        for directory in _ancestors(path.parent, top):
-            spec = self._spec(directory)
-            if spec is None:
-                continue
-            rel = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
-            if spec.match_file(rel):
+    def ignored(self, directory: Path, name: str, is_dir: bool, top: Path) -> bool:
+        """Whether `name` in the resolved `directory` is ignored by a .gitignore between the
+        directory and `top`."""
+        for ancestor, prefix in self._chain(directory, top):
+            if self._specs[ancestor].match_file(prefix + name + ("/" if is_dir else "")):
                 return True
         return False
+
+    @functools.lru_cache(maxsize=4096)
+    def _chain(self, directory: Path, top: Path) -> tuple[tuple[Path, str], ...]:
+        """The ancestors with a .gitignore, each with the directory's path relative to it:
+        worked out once a directory, so a file costs only string matching."""
+        chain = []
+        for ancestor in _ancestors(directory, top):
+            if self._spec(ancestor) is not None:
+                rel = directory.relative_to(ancestor).as_posix()
+                chain.append((ancestor, "" if rel == "." else rel + "/"))
+        return tuple(chain)
 
 
 def _ancestors(directory: Path, top: Path) -> Iterator[Path]:
@@ -72,7 +82,7 @@ def _git_root(start: Path) -> Path:
 
 def discover(paths: list[str], resolver: Resolver, *, force_exclude: bool = False) -> Iterator[Candidate]:
     gitignores = _GitIgnores()
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if not os.path.lexists(path):
@@ -84,39 +94,34 @@ def discover(paths: list[str], resolver: Resolver, *, force_exclude: bool = Fals
         settings = resolver.for_path(path)
         if force_exclude and settings.is_excluded(path):
             continue
-        key = path.absolute()
+        key = str(path.absolute())
         if key not in seen:
             seen.add(key)
             yield Candidate(path, settings)
 
 
 def _walk(top: Path, resolver: Resolver, gitignores: _GitIgnores,
-          seen: set[Path]) -> Iterator[Candidate]:
-    top_abs = top.resolve()
-    git_top = _git_root(top_abs)
+          seen: set[str]) -> Iterator[Candidate]:
+    git_top = _git_root(top.resolve())
     for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
         directory = Path(dirpath)
-        settings = resolver.for_directory(directory.resolve())
+        resolved = directory.resolve()  # once a directory; files are matched as strings
+        absolute = os.path.abspath(dirpath)
+        settings = resolver.for_directory(resolved)
+        relative = settings.relative(resolved)
         use_gitignore = settings.respect_gitignore
-        kept = []
-        for name in sorted(dirnames):
-            sub = directory / name
-            if settings.is_excluded(sub):
-                continue
-            if use_gitignore and gitignores.ignored(sub.resolve(), True, git_top):
-                continue
-            kept.append(name)
-        dirnames[:] = kept
+        dirnames[:] = [
+            name for name in sorted(dirnames)
+            if not settings.excluded_in(relative, name)
+            and not (use_gitignore and gitignores.ignored(resolved, name, True, git_top))
+        ]
         for name in sorted(filenames):
-            file = directory / name
-            if not settings.include_spec.match_file(name):
+            if not settings.include_spec.match_file(name) or settings.excluded_in(relative, name):
                 continue
-            if settings.is_excluded(file):
+            if use_gitignore and gitignores.ignored(resolved, name, False, git_top):
                 continue
-            if use_gitignore and gitignores.ignored(file.absolute() if file.is_symlink() else file.resolve(), False, git_top):
-                continue
-            key = file.absolute()
+            key = os.path.join(absolute, name)
             if key in seen:
                 continue
             seen.add(key)
-            yield Candidate(file, settings)
+            yield Candidate(directory / name, settings)
