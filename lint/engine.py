@@ -70,6 +70,15 @@ def engine_finding(rules: RuleSet, code: str, path: str, message: str,
     return Finding(path, location, code, name, severity, message)
 
 
+def too_large(rules: RuleSet, enabled: set[str], path: str, size: int, max_size: int) -> FileResult:
+    """The result for a file over max-file-size: not checked, one finding if CD103 is on."""
+    result = FileResult(path)
+    if TOO_LARGE in enabled:
+        result.findings.append(engine_finding(
+            rules, TOO_LARGE, path, f"file is {size:,} bytes, over max-file-size ({max_size:,}): not checked"))
+    return result
+
+
 def lint_bytes(data: bytes, path: str, active: tuple[ActiveRule, ...], rules: RuleSet,
                *, max_size: int) -> tuple[FileResult, Article | None]:
     """The per-file step: findings for one file's bytes. Never raises, except
@@ -77,11 +86,7 @@ def lint_bytes(data: bytes, path: str, active: tuple[ActiveRule, ...], rules: Ru
     enabled = {a.rule.code for a in active}
     result = FileResult(path)
     if len(data) > max_size:
-        if TOO_LARGE in enabled:
-            result.findings.append(engine_finding(
-                rules, TOO_LARGE, path,
-                f"file is {len(data):,} bytes, over max-file-size ({max_size:,}): not checked"))
-        return result, None
+        return too_large(rules, enabled, path, len(data), max_size), None
     if looks_binary(data):
         if BINARY in enabled:
             result.findings.append(engine_finding(

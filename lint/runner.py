@@ -10,7 +10,7 @@ from typing import Iterable, Iterator
 
 from lint import cache as cache_mod
 from lint.config import CliOverrides, Resolver
-from lint.engine import TOO_LARGE, UNREADABLE, FileResult, engine_finding, lint_bytes
+from lint.engine import UNREADABLE, FileResult, engine_finding, lint_bytes, too_large
 from lint.files import Candidate
 from lint.remote import is_url
 
@@ -74,15 +74,9 @@ def check_path(resolver: Resolver, path: str, shown: str, problem: str | None,
         return unreadable(problem)
     try:
         stat = os.stat(path)
-        if stat.st_size > settings.max_file_size:
-            # Not read at all: the finding needs only the size.
-            result = FileResult(shown)
-            if TOO_LARGE in enabled:
-                result.findings.append(engine_finding(
-                    settings.ruleset, TOO_LARGE, shown,
-                    f"file is {stat.st_size:,} bytes, over max-file-size "
-                    f"({settings.max_file_size:,}): not checked"))
-            return Outcome(shown, result)
+        if stat.st_size > settings.max_file_size:  # not read at all: the finding needs only the size
+            return Outcome(shown, too_large(settings.ruleset, enabled, shown, stat.st_size,
+                                            settings.max_file_size))
         data = path.read_bytes()
     except IsADirectoryError:
         return unreadable("is a directory")
@@ -101,13 +95,10 @@ def check_url(resolver: Resolver, url: str, options: Options) -> Outcome:
     settings = resolver.project
     active = resolver.active_rules(None, settings)
     try:
-        if remote.size(url) > settings.max_file_size:
-            result = FileResult(url)
-            if TOO_LARGE in {a.rule.code for a in active}:
-                result.findings.append(engine_finding(
-                    settings.ruleset, TOO_LARGE, url, f"file is over max-file-size "
-                    f"({settings.max_file_size:,}): not checked"))
-            return Outcome(url, result)
+        size = remote.size(url)
+        if size > settings.max_file_size:
+            return Outcome(url, too_large(settings.ruleset, {a.rule.code for a in active}, url, size,
+                                          settings.max_file_size))
         data = remote.read(url)
     except Exception as exc:  # every storage backend raises its own errors
         result = FileResult(url)
