@@ -35,6 +35,7 @@ Why the counts are the same as textstat's (tests/test_readcounts.py checks each 
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import re
@@ -221,14 +222,9 @@ class Hyphenator:
         return len(self.positions(word))
 
 
-_hyphenators: dict[str, Hyphenator] = {}
-
-
+@functools.lru_cache(maxsize=None)
 def hyphenator(lang: str) -> Hyphenator:
-    found = _hyphenators.get(lang)
-    if found is None:
-        found = _hyphenators[lang] = Hyphenator(lang)
-    return found
+    return Hyphenator(lang)
 
 
 def _lang_root(lang: str) -> str:  # textstat's get_lang_root
@@ -287,14 +283,9 @@ class Syllables:
         return total >> 32, total & (_WORD - 1)
 
 
-_syllables: dict[str, Syllables] = {}
-
-
+@functools.lru_cache(maxsize=None)
 def syllables_for(lang: str) -> Syllables:
-    found = _syllables.get(lang)
-    if found is None:
-        found = _syllables[lang] = Syllables(lang)
-    return found
+    return Syllables(lang)
 
 
 def count_sentences(text: str) -> int:

@@ -35,8 +35,11 @@ def private_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(rc, "_cmu", None)
     monkeypatch.setattr(rc, "_fre", None)
     monkeypatch.setattr(rc, "_hyphenation", {})
-    monkeypatch.setattr(rc, "_hyphenators", {})
-    monkeypatch.setattr(rc, "_syllables", {})
+    rc.hyphenator.cache_clear()
+    rc.syllables_for.cache_clear()
+    yield
+    rc.hyphenator.cache_clear()  # nothing built from this test's private cache outlives it
+    rc.syllables_for.cache_clear()
 
 
 def cmu_words() -> list[str]:
