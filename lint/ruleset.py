@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
 from lint import derived, resources
 from lint.errors import UsageError, did_you_mean
 from lint.finding import Applicability, Severity
@@ -26,10 +24,10 @@ _REQUIRED = ("code", "name", "check", "severity", "message")
 _OPTIONAL = ("fix", "default", "params", "doc", "summary")
 DOCS_URL = "https://github.com/copydesk/copydesk/blob/main/docs/rules.md"
 
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+
+
+class InvalidYaml(ValueError):
+    """A rule or lexicon file that PyYAML cannot parse."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,7 @@ def load_rule_file(path: Path) -> list[Rule]:
         entries = _parse_yaml_file(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read rule file: {exc}") from None
-    except yaml.YAMLError as exc:
+    except InvalidYaml as exc:
         raise UsageError(f"{path}: invalid YAML: {exc}".replace("\n", " ")) from None
     if entries is None:
         return []
@@ -152,15 +150,25 @@ def resolve_lexicon(base: Path, where: str, key: str, value: Any) -> Any:
     file = (base / value).resolve()
     try:
         return _lexicon_file(file)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, InvalidYaml) as exc:
         raise UsageError(f"{where}: param {key!r}: cannot read lexicon {value!r}: {exc}") from None
 
 
 def _parse_yaml_file(path: Path) -> Any:
     """A YAML file's content; parsing lexicons with thousands of entries costs tens of
-    milliseconds a run, so the result is kept in the derived cache by content digest."""
+    milliseconds a run, so the result is kept in the derived cache by content digest, and
+    PyYAML is imported only when a file is not in it."""
     data = path.read_bytes()
-    return derived.load("yaml", derived.key_of(data), lambda: yaml.load(data.decode("utf-8"), Loader=_Loader))
+    return derived.load("yaml", derived.key_of(data), lambda: _parse_yaml(data.decode("utf-8")))
+
+
+def _parse_yaml(text: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise InvalidYaml(str(exc)) from None
 
 
 @functools.lru_cache(maxsize=None)
