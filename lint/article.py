@@ -14,7 +14,7 @@ from typing import Any, Callable, Hashable, Iterator
 
 from lint import frontmatter as fm
 from lint.finding import Location
-from lint.text import split_sentences
+from lint.text import sentences_between
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx", ".mkd", ".mdown")
 
@@ -62,7 +62,10 @@ class Block:
 
     @property
     def is_prose(self) -> bool:
-        return self.kind in ("paragraph", "list", "quote")
+        return self.kind in _PROSE_KINDS
+
+
+_PROSE_KINDS = ("paragraph", "list", "quote")
 
 
 @dataclass(frozen=True)
@@ -192,8 +195,8 @@ class Article:
         prose = self.prose_text
         spans: list[tuple[int, int]] = []
         for block in self.blocks:
-            if block.is_prose:
-                spans.extend(split_sentences(prose[block.start:block.end], block.start))
+            if block.kind in _PROSE_KINDS:
+                sentences_between(prose, block.start, block.end, spans)
         return spans
 
     def prose_blocks(self) -> Iterator[Block]:

@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 from itertools import compress, starmap
 from operator import itemgetter
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:
     from lint.article import Article, Block, Span
@@ -37,27 +37,48 @@ _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _URL_TRAILING = ".,;:!?)]}*_"
 # What every match of _URL, _EMAIL and _REFERENCE_DEF contains (none spans a line break):
 # only the lines holding one are scanned.
-_URL_NEEDLE = re.compile(r"://|www\.", re.I)
+_URL_NEEDLE = re.compile(r"://|www\.", re.I)  # slow: no literal prefix (see _url_lines)
 _EMAIL_NEEDLE = re.compile("@")
 _REFERENCE_DEF_NEEDLE = re.compile(r"\]:")
 
 
-def _on_lines_with(pattern: re.Pattern, needle: re.Pattern, text: str) -> Iterator[re.Match]:
+def _on_lines_with(pattern: re.Pattern, needle: re.Pattern | Callable[[int], int], text: str
+                   ) -> Iterator[re.Match]:
     """pattern.finditer(text), for a pattern whose every match contains a match of needle
     and no "\n": only the lines holding the needle are scanned. The regex engine looks
     behind `pos` into the real text, and a "\n" after `endpos` is no word character and
-    ends a line ($), so matches are the same as over the whole text."""
+    ends a line ($), so matches are the same as over the whole text. `needle` may also be
+    a function: the offset of the next needle from an offset on, or -1."""
     pos = 0
     while True:
-        hit = needle.search(text, pos)
-        if hit is None:
+        if isinstance(needle, re.Pattern):
+            hit = needle.search(text, pos)
+            at = -1 if hit is None else hit.start()
+        else:
+            at = needle(pos)
+        if at < 0:
             return
-        lo = text.rfind("\n", 0, hit.start()) + 1
-        hi = text.find("\n", hit.end())
+        lo = text.rfind("\n", 0, at) + 1
+        hi = text.find("\n", at)
         if hi < 0:
             hi = len(text)
         yield from pattern.finditer(text, lo, hi)
         pos = hi
+
+
+def _url_needle(text: str, lowered: str) -> re.Pattern | Callable[[int], int]:
+    """Where the next "://" or "www." (in any case) is: str.find over the text and its lower
+    case, which is much faster than a case-insensitive regex without a literal prefix.
+    Lower case keeps offsets unless the text holds U+0130, which lowers to two characters."""
+    if "\u0130" in text:
+        return _URL_NEEDLE
+
+    def next_hit(pos: int) -> int:
+        a = text.find("://", pos)
+        b = lowered.find("www.", pos)
+        return b if a < 0 else a if b < 0 else min(a, b)
+
+    return next_hit
 
 
 # Kinds in the order the stages find them: where spans overlap, the earlier kind wins.
@@ -108,8 +129,9 @@ def nonprose_spans(article: "Article") -> list["Span"]:
     else:
         masked = masked_with(text, stage)
     stage = []
-    if "://" in masked or "www." in masked.lower():
-        for m in _on_lines_with(_URL, _URL_NEEDLE, masked):
+    lowered = masked.lower()
+    if "://" in masked or "www." in lowered:
+        for m in _on_lines_with(_URL, _url_needle(masked, lowered), masked):
             end = m.end()
             while end > m.start() and masked[end - 1] in _URL_TRAILING:
                 end -= 1
