@@ -38,7 +38,7 @@ def _ends_with_abbreviation(before: str) -> bool:
     if not m:
         return False
     word = m.group()[::-1]
-    if _INITIALISM.search(word):  # U.S. / e.g. / J.
+    if "." in word and _INITIALISM.search(word):  # U.S. / e.g. / J. (each needs a period)
         return True
     if len(word) == 1 and word.isupper():  # an initial: "John F. Kennedy"
         return True
