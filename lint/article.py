@@ -7,13 +7,14 @@ import bisect
 import codecs
 import re
 import threading
+from itertools import accumulate, chain, islice
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Callable, Hashable, Iterator
 
 from lint import frontmatter as fm
 from lint.finding import Location
-from lint.text import split_sentences
+from lint.text import sentences_between
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx", ".mkd", ".mdown")
 
@@ -61,7 +62,10 @@ class Block:
 
     @property
     def is_prose(self) -> bool:
-        return self.kind in ("paragraph", "list", "quote")
+        return self.kind in _PROSE_KINDS
+
+
+_PROSE_KINDS = ("paragraph", "list", "quote")
 
 
 @dataclass(frozen=True)
@@ -84,19 +88,23 @@ class Article:
 
     @cached_property
     def line_starts(self) -> list[int]:
-        return [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+        text = self.text
+        if "\r" in text:
+            return [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        # Only "\n": each line starts one past the end of the one before (C loops only).
+        lengths = map(len, text.split("\n"))
+        return list(accumulate(map((1).__add__, lengths), initial=0))[:-1]
 
     @cached_property
     def lines(self) -> list[tuple[int, int]]:
         """(start, end) of every line, without its terminator."""
         text, starts = self.text, self.line_starts
-        result = []
-        for i, start in enumerate(starts):
-            end = starts[i + 1] if i + 1 < len(starts) else len(text)
-            while end > start and text[end - 1] in "\r\n":
-                end -= 1
-            result.append((start, end))
-        return result
+        if "\r" in text:
+            ends = [m.start() for m in _NEWLINE.finditer(text)]
+        else:
+            ends = list(map((-1).__add__, islice(starts, 1, None)))
+        ends.append(len(text))
+        return list(zip(starts, ends))
 
     def line_of(self, offset: int) -> int:
         """0-based line index of an offset."""
@@ -164,7 +172,16 @@ class Article:
     def prose_text(self) -> str:
         """Article.text with every non-prose span blanked out (newlines kept), so that a
         regular expression over it finds only prose, at the same offsets."""
-        return mask(self.text, self.nonprose)
+        return mask_merged(self.text, self.nonprose, self._blank)
+
+    @cached_property
+    def _blank(self) -> str:
+        """text with every character but line breaks turned into a space: what masking a
+        span puts in its place (a slice of this)."""
+        text = self.text
+        if "\r" in text:
+            return _NOT_LINE_BREAK.sub(_spaces, text)
+        return "\n".join(map(" ".__mul__, map(len, text.split("\n"))))
 
     @cached_property
     def blocks(self) -> list[Block]:
@@ -178,8 +195,8 @@ class Article:
         prose = self.prose_text
         spans: list[tuple[int, int]] = []
         for block in self.blocks:
-            if block.is_prose:
-                spans.extend(split_sentences(prose[block.start:block.end], block.start))
+            if block.kind in _PROSE_KINDS:
+                sentences_between(prose, block.start, block.end, spans)
         return spans
 
     def prose_blocks(self) -> Iterator[Block]:
@@ -194,25 +211,51 @@ class Article:
         return memo[key]
 
 
-def mask(text: str, spans: list[Span]) -> str:
+def mask(text: str, spans: list[Span] | list[tuple[int, int, str]], blank: str | None = None) -> str:
+    """text with the (sorted) spans blanked: every character but line breaks becomes a
+    space. `blank` is that of the whole text (Article._blank), when the caller has it.
+    Spans are Span objects or (start, end, kind) tuples."""
     if not spans:
         return text
     pieces = []
     pos = 0
     for span in spans:
-        start = max(span.start, pos)
-        if span.end <= start:
+        span_start, span_end = (span[0], span[1]) if isinstance(span, tuple) else (span.start, span.end)
+        start = max(span_start, pos)
+        if span_end <= start:
             continue
         pieces.append(text[pos:start])
-        hidden = text[start:span.end]
-        # most spans (a URL, inline code) hold no line break: no regex needed
-        pieces.append(_BLANK.sub(" ", hidden) if "\n" in hidden or "\r" in hidden else " " * len(hidden))
-        pos = span.end
+        if blank is not None:
+            pieces.append(blank[start:span_end])
+        else:
+            hidden = text[start:span_end]
+            # most spans (a URL, inline code) hold no line break: no regex needed
+            pieces.append(_NOT_LINE_BREAK.sub(_spaces, hidden) if "\n" in hidden or "\r" in hidden
+                          else " " * len(hidden))
+        pos = span_end
     pieces.append(text[pos:])
     return "".join(pieces)
 
 
-_BLANK = re.compile(r"[^\r\n]")
+def mask_merged(text: str, spans: list[Span] | list[tuple[int, int, str]], blank: str) -> str:
+    """mask() for sorted spans that do not overlap (Article.nonprose), given the blanked
+    text: slices are cut and joined by C loops, not one Python step per span."""
+    if not spans:
+        return text
+    if isinstance(spans[0], tuple):
+        starts, ends = [s[0] for s in spans], [s[1] for s in spans]
+    else:
+        starts, ends = [s.start for s in spans], [s.end for s in spans]
+    kept = map(text.__getitem__, map(slice, chain((0,), ends), starts))
+    hidden = map(blank.__getitem__, map(slice, starts, ends))
+    return "".join(chain.from_iterable(zip(kept, hidden))) + text[ends[-1]:]
+
+
+_NOT_LINE_BREAK = re.compile(r"[^\r\n]+")
+
+
+def _spaces(m: re.Match) -> str:
+    return " " * (m.end() - m.start())
 
 
 def _decode(data: bytes) -> tuple[str, bool, str, list[DecodeError]]:

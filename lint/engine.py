@@ -43,8 +43,10 @@ class _Defaulting(dict):
 
 
 def format_message(template: str, data: Mapping[str, Any]) -> str:
+    # str.format_map formats in C; string.Formatter().vformat, the same language in
+    # Python, cost several times more per finding.
     try:
-        return string.Formatter().vformat(template, (), _Defaulting(data))
+        return template.format_map(_Defaulting(data))
     except (ValueError, IndexError, AttributeError, KeyError, TypeError):
         return template
 

@@ -5,8 +5,12 @@ patterns: a backtick inside a fenced code block must not open an inline code spa
 
 from __future__ import annotations
 
+import operator
 import re
-from typing import TYPE_CHECKING
+from bisect import bisect_left, bisect_right
+from itertools import compress, starmap
+from operator import itemgetter
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:
     from lint.article import Article, Block, Span
@@ -15,125 +19,280 @@ _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.M)
 _HTML_COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
 _RAW_HTML_ELEMENT = re.compile(r"<(script|style|pre)\b[^>]*>[\s\S]*?(?:</\1\s*>|\Z)", re.I)
 _TEMPLATE = re.compile(r"\{%[\s\S]*?%\}|\{\{[\s\S]*?\}\}")
-_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)((?:(?!\n[ \t]*\n)[\s\S])+?)(?<!`)\1(?!`)")
+# A run of backticks not preceded by one ("(?<!``)" after the first backtick is "(?<!`)"
+# before it): starting with the literal lets the regex engine skip to backticks.
+_INLINE_CODE = re.compile(r"(`(?<!``)`*)(?!`)((?:(?!\n[ \t]*\n)[\s\S])+?)(?<!`)\1(?!`)")
 _AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^<>\s]+>", re.I)
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_LINK_TARGET = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+# The destination "(?:[^()\s]|\([^()\s]*\))*" can end in only one place (what follows must
+# be white space or ")"), so it is matched atomically (a lookahead, then its capture):
+# runs of characters at a time instead of one alternation per character.
+_LINK_TARGET = re.compile(r"\]\((?=((?:[^()\s]+|\([^()\s]*\))*))\1"
+                          r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
 _LINK_REFERENCE = re.compile(r"\]\[[^\]\n]*\]")
 _REFERENCE_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S.*$", re.M)  # [^1]: is a footnote: prose
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _URL = re.compile(r"\b(?:(?:https?|ftp)://|www\.)[^\s<>\"'`]+", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _URL_TRAILING = ".,;:!?)]}*_"
+# What every match of _URL, _EMAIL and _REFERENCE_DEF contains (none spans a line break):
+# only the lines holding one are scanned.
+_URL_NEEDLE = re.compile(r"://|www\.", re.I)  # slow: no literal prefix (see _url_lines)
+_EMAIL_NEEDLE = re.compile("@")
+_REFERENCE_DEF_NEEDLE = re.compile(r"\]:")
 
 
+def _on_lines_with(pattern: re.Pattern, needle: re.Pattern | Callable[[int], int], text: str
+                   ) -> Iterator[re.Match]:
+    """pattern.finditer(text), for a pattern whose every match contains a match of needle
+    and no "\n": only the lines holding the needle are scanned. The regex engine looks
+    behind `pos` into the real text, and a "\n" after `endpos` is no word character and
+    ends a line ($), so matches are the same as over the whole text. `needle` may also be
+    a function: the offset of the next needle from an offset on, or -1."""
+    pos = 0
+    while True:
+        if isinstance(needle, re.Pattern):
+            hit = needle.search(text, pos)
+            at = -1 if hit is None else hit.start()
+        else:
+            at = needle(pos)
+        if at < 0:
+            return
+        lo = text.rfind("\n", 0, at) + 1
+        hi = text.find("\n", at)
+        if hi < 0:
+            hi = len(text)
+        yield from pattern.finditer(text, lo, hi)
+        pos = hi
+
+
+def _url_needle(text: str, lowered: str) -> re.Pattern | Callable[[int], int]:
+    """Where the next "://" or "www." (in any case) is: str.find over the text and its lower
+    case, which is much faster than a case-insensitive regex without a literal prefix.
+    Lower case keeps offsets unless the text holds U+0130, which lowers to two characters."""
+    if "\u0130" in text:
+        return _URL_NEEDLE
+
+    def next_hit(pos: int) -> int:
+        a = text.find("://", pos)
+        b = lowered.find("www.", pos)
+        return b if a < 0 else a if b < 0 else min(a, b)
+
+    return next_hit
+
+
+# Kinds in the order the stages find them: where spans overlap, the earlier kind wins.
 def nonprose_spans(article: "Article") -> list["Span"]:
-    from lint.article import Span, mask
+    from lint.article import Span, mask_merged
 
     text = article.text
-    spans: list[Span] = []
+    # (start, end, kind) in the order found; masks are built stage by stage, each from the
+    # previous one and the spans the stage found (blanking is per character, so masking
+    # twice is masking with the union).
+    spans: list[tuple[int, int, str]] = []
+    blank = article._blank
 
-    def find(kind: str, pattern: re.Pattern, within: str, trigger: str) -> None:
+    def find(kind: str, pattern: re.Pattern, within: str, trigger: str, into: list) -> None:
         # Most prose holds none of a pattern's trigger characters: skip the scan entirely.
         if trigger in within:
-            spans.extend(Span(m.start(), m.end(), kind) for m in pattern.finditer(within))
+            into.extend([(m.start(), m.end(), kind) for m in pattern.finditer(within)])
 
+    def masked_with(base: str, new: list[tuple[int, int, str]]) -> str:
+        spans.extend(new)
+        return mask_merged(base, _merge_tuples(new), blank) if new else base
+
+    stage: list[tuple[int, int, str]] = []
     block = article.front_matter
     if block is not None:
-        spans.append(Span(0, block.end if block.closed else block.content_start, "frontmatter"))
-    find("comment", _HTML_COMMENT, text, "<!--")
+        stage.append((0, block.end if block.closed else block.content_start, "frontmatter"))
+    find("comment", _HTML_COMMENT, text, "<!--", stage)
     if article.markdown:
-        spans.extend(_code_blocks(article))
-        masked = mask(text, _merge(spans))
-        find("html", _RAW_HTML_ELEMENT, masked, "<")
-        find("template", _TEMPLATE, masked, "{")
-        masked = mask(text, _merge(spans))
-        find("code", _INLINE_CODE, masked, "`")
-        masked = mask(text, _merge(spans))
-        for kind, pattern, trigger in (("url", _AUTOLINK, "<"), ("image", _IMAGE, "!["),
-                                       ("link", _LINK_TARGET, "]("), ("link", _LINK_REFERENCE, "]["),
-                                       ("link", _REFERENCE_DEF, "]:"), ("html", _HTML_TAG, "<")):
-            find(kind, pattern, masked, trigger)
-        masked = mask(text, _merge(spans))
+        stage.extend((s.start, s.end, s.kind) for s in _code_blocks(article))
+        masked = masked_with(text, stage)
+        stage = []
+        find("html", _RAW_HTML_ELEMENT, masked, "<", stage)
+        find("template", _TEMPLATE, masked, "{", stage)
+        masked = masked_with(masked, stage)
+        stage = []
+        find("code", _INLINE_CODE, masked, "`", stage)
+        masked = masked_with(masked, stage)
+        stage = []
+        find("url", _AUTOLINK, masked, "<", stage)
+        find("image", _IMAGE, masked, "![", stage)
+        find("link", _LINK_TARGET, masked, "](", stage)
+        find("link", _LINK_REFERENCE, masked, "][", stage)
+        if "]:" in masked:
+            stage.extend([(m.start(), m.end(), "link")
+                          for m in _on_lines_with(_REFERENCE_DEF, _REFERENCE_DEF_NEEDLE, masked)])
+        find("html", _HTML_TAG, masked, "<", stage)
+        masked = masked_with(masked, stage)
     else:
-        masked = mask(text, _merge(spans))
-    if "://" in masked or "www." in masked.lower():
-        for m in _URL.finditer(masked):
+        masked = masked_with(text, stage)
+    stage = []
+    lowered = masked.lower()
+    if "://" in masked or "www." in lowered:
+        for m in _on_lines_with(_URL, _url_needle(masked, lowered), masked):
             end = m.end()
             while end > m.start() and masked[end - 1] in _URL_TRAILING:
                 end -= 1
-            spans.append(Span(m.start(), end, "url"))
-    find("url", _EMAIL, masked, "@")
-    return _merge(spans)
+            stage.append((m.start(), end, "url"))
+    if "@" in masked:
+        stage.extend([(m.start(), m.end(), "url") for m in _on_lines_with(_EMAIL, _EMAIL_NEEDLE, masked)])
+    spans.extend(stage)
+    return [Span(start, end, kind) for start, end, kind in _merge_tuples(spans)]
+
+
+def _merge_tuples(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Sorted, non-overlapping; where spans overlap the earlier one's kind wins."""
+    # By start, the longest first, else in the order found (two stable sorts).
+    ordered = sorted(spans, key=itemgetter(1), reverse=True)
+    ordered.sort(key=itemgetter(0))
+    result: list[tuple[int, int, str]] = []
+    last_end = -1
+    for span in ordered:
+        if span[0] < last_end:
+            if span[1] > last_end:
+                last = result[-1]
+                result[-1] = (last[0], span[1], last[2])
+                last_end = span[1]
+            continue
+        result.append(span)
+        last_end = span[1]
+    return result
 
 
 def _merge(spans: list["Span"]) -> list["Span"]:
     """Sorted, non-overlapping; where spans overlap the earlier one's kind wins."""
     from lint.article import Span
 
-    result: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        if result and span.start < result[-1].end:
-            last = result[-1]
-            if span.end > last.end:
-                result[-1] = Span(last.start, span.end, last.kind)
-            continue
-        result.append(span)
-    return result
+    return [Span(*t) for t in _merge_tuples([(s.start, s.end, s.kind) for s in spans])]
 
 
 def _code_blocks(article: "Article") -> list["Span"]:
     """Fenced code blocks and indented code blocks (after a blank line, outside lists)."""
     from lint.article import Span
 
+    return [Span(start, end, "code") for start, end in _code_block_bounds(article)]
+
+
+# Lines that can open a code block: a fence, or an indented line. Every other line only
+# updates the state (previous line blank, inside a list) that the next candidate needs.
+# The line break before it is a literal the regex engine finds fast ("^" is tried everywhere).
+_CODE_CANDIDATE = re.compile(r" {0,3}(?:```|~~~)|    |\t")
+_CODE_CANDIDATE_LINE = re.compile(r"\n(?: {0,3}(?:```|~~~)|    |\t)")
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def _code_block_bounds(article: "Article") -> list[tuple[int, int]]:
     text = article.text
-    spans = []
     lines = article.lines
     body_line = article.line_of(article.body_start) if article.body_start else 0
-    i = body_line
-    previous_blank = True
+    if "\r" in text and _LONE_CR.search(text):
+        # "^" of a multi-line regex knows no lone "\r": visit every line
+        return _scan_code_blocks(text, lines, None, body_line, range(body_line, len(lines)))
+    starts = article.line_starts
+    first = starts[body_line]
+    candidates = [body_line] if _CODE_CANDIDATE.match(text, first) else []
+    candidates.extend([bisect_right(starts, m.start() + 1) - 1
+                       for m in _CODE_CANDIDATE_LINE.finditer(text, first)])
+    return _scan_code_blocks(text, lines, starts, body_line, candidates)
+
+
+_OUTDENTED = re.compile(r"^(?!    |\t)[^\S\r\n]*\S", re.M)  # not blank, not indented
+_fence_closers: dict[str, re.Pattern] = {}
+
+
+def _fence_close(text: str, lines: list[tuple[int, int]], starts: list[int] | None, i: int,
+                 marker: str) -> int:
+    """The line that closes the fence opened by `marker` on line i (len(lines): none): its
+    text, stripped, is the marker's character, at least as many times. `starts`: the line
+    starts when a multi-line regex can find lines (no lone "\r"), else None."""
+    if starts is None:
+        j = i + 1
+        while j < len(lines):
+            candidate = text[lines[j][0]:lines[j][1]].strip()
+            if candidate.startswith(marker[0] * len(marker)) and not candidate.strip(marker[0]):
+                break
+            j += 1
+        return j
+    closer = _fence_closers.get(marker)
+    if closer is None:
+        closer = _fence_closers[marker] = re.compile(
+            rf"^[^\S\r\n]*{re.escape(marker[0])}{{{len(marker)},}}[^\S\r\n]*\r?$", re.M)
+    if i + 1 >= len(lines):
+        return len(lines)
+    m = closer.search(text, starts[i + 1])
+    return len(lines) if m is None else bisect_right(starts, m.start()) - 1
+
+
+def _indented_last(text: str, lines: list[tuple[int, int]], starts: list[int] | None, i: int) -> int:
+    """The last non-blank line of the indented code block starting on line i: the block
+    runs until a non-blank line that is not indented."""
+    if starts is None:
+        j = i
+        last = i
+        while j < len(lines):
+            candidate = text[lines[j][0]:lines[j][1]]
+            if candidate.strip() and not candidate.startswith(("    ", "\t")):
+                break
+            if candidate.strip():
+                last = j
+            j += 1
+        return last
+    m = _OUTDENTED.search(text, starts[i])
+    j = len(lines) if m is None else bisect_right(starts, m.start()) - 1
+    last = j - 1
+    while last > i and not text[lines[last][0]:lines[last][1]].strip():
+        last -= 1
+    return last
+
+
+def _scan_code_blocks(text: str, lines: list[tuple[int, int]], starts: list[int] | None,
+                      body_line: int, candidates: Iterable[int]) -> list[tuple[int, int]]:
+    """The line-by-line reading of code blocks, visiting only the candidate lines (and,
+    between two, the blank lines before the later one); every line the candidates skip
+    is blank, or neither indented nor a fence: it only sets `in_list` (when not blank)."""
+    spans = []
     in_list = False
-    while i < len(lines):
+    pos = body_line  # the first line not read yet
+    for i in candidates:
+        if i < pos:
+            continue  # inside a block already found
+        # The last non-blank line skipped since pos decides in_list.
+        j = i - 1
+        while j >= pos:
+            start, end = lines[j]
+            line = text[start:end]
+            if line.strip():
+                in_list = bool(_LIST_ITEM.match(line))
+                break
+            j -= 1
+        if i == body_line:
+            previous_blank = True
+        elif i > pos:
+            start, end = lines[i - 1]
+            previous_blank = not text[start:end].strip()
+        else:  # the line before was read as a candidate: not blank
+            previous_blank = False
         start, end = lines[i]
         line = text[start:end]
         fence = _FENCE.match(line)
         if fence:
-            marker = fence.group(2)
-            j = i + 1
-            while j < len(lines):
-                candidate = text[lines[j][0]:lines[j][1]].strip()
-                if candidate.startswith(marker[0] * len(marker)) and not candidate.strip(marker[0]):
-                    break
-                j += 1
-            last = min(j, len(lines) - 1)
-            spans.append(Span(start, lines[last][1], "code"))
-            i = last + 1
-            previous_blank = False
+            last = min(_fence_close(text, lines, starts, i, fence.group(2)), len(lines) - 1)
+            spans.append((start, lines[last][1]))
+            pos = last + 1
             continue
-        stripped = line.strip()
-        if not stripped:
-            previous_blank = True
-            i += 1
-            continue
+        if not line.strip():
+            continue  # a blank line that merely starts with spaces: an ordinary line
         indented = line.startswith(("    ", "\t"))
         if indented and previous_blank and not in_list:
-            j = i
-            last = i
-            while j < len(lines):
-                candidate = text[lines[j][0]:lines[j][1]]
-                if candidate.strip() and not candidate.startswith(("    ", "\t")):
-                    break
-                if candidate.strip():
-                    last = j
-                j += 1
-            spans.append(Span(start, lines[last][1], "code"))
-            i = last + 1
-            previous_blank = False
+            last = _indented_last(text, lines, starts, i)
+            spans.append((start, lines[last][1]))
+            pos = last + 1
             continue
         if not indented:
             in_list = bool(_LIST_ITEM.match(line))
-        previous_blank = False
-        i += 1
+        pos = i + 1
     return spans
 
 
@@ -146,9 +305,17 @@ _HTML_LINE = re.compile(r"^\s*</?[A-Za-z!][^>]*>?")
 _THEMATIC = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 
 
+# Every kind but paragraph needs one of these as the line's first non-space character (or
+# a decimal digit: a numbered list item).
+_KIND_MARKS = frozenset("-*+•#_>|<")
+
+
 def _kind(first_line: str, markdown: bool, in_code: bool) -> str:
     if in_code:
         return "code"
+    mark = first_line.lstrip()[:1]
+    if mark not in _KIND_MARKS and not mark.isdecimal():
+        return "paragraph"
     if _LIST_ITEM.match(first_line):
         return "list"
     if not markdown:
@@ -170,63 +337,109 @@ def split_blocks(article: "Article") -> list["Block"]:
     from lint.article import Block
 
     text = article.text
-    lines = article.lines
+    markdown = article.markdown
     first = article.line_of(article.body_start) if article.body_start else 0
     # Code blocks (fenced or indented), not inline code that happens to open a line.
     code = [s for s in article.nonprose
             if s.kind == "code" and (_FENCE.match(text, s.start) or text.startswith(("    ", "\t"), s.start))
-            ] if article.markdown else []
+            ] if markdown else []
     code_starts = {s.start: s for s in code}
 
-    body_lines = [(s, e) for s, e in lines[first:] if s >= article.body_start]
-    nonblank = [(s, e) for s, e in body_lines if text[s:e].strip()]
+    # The body's lines (the line holding body_start counts only if it starts there), their
+    # text and their text stripped, cut by C loops.
+    line_starts = article.line_starts
+    offset = bisect_left(line_starts, article.body_start, first)
+    body_lines = article.lines[offset:]
+    contents = list(map(text.__getitem__, starmap(slice, body_lines)))
+    stripped = list(map(str.strip, contents))
+    nonblank = list(compress(range(len(stripped)), stripped))
     if not nonblank:
         return []
     # A text with no blank line between its first and last lines keeps one paragraph per
     # line (scraped archives often do); each line is then a block of its own.
-    span_first = body_lines.index(nonblank[0])
-    span_last = body_lines.index(nonblank[-1])
-    one_per_line = len(nonblank) > 1 and span_last - span_first + 1 == len(nonblank)
+    one_per_line = len(nonblank) > 1 and nonblank[-1] - nonblank[0] + 1 == len(nonblank)
+
+    # Only some lines change what happens to the paragraph being read: blank lines, lines
+    # that open a code block, and (Markdown) headings and setext underlines, which start
+    # with "#", "=" or "-" after at most 3 spaces. Every other line joins the paragraph.
+    heads = list(map(itemgetter(slice(0, 1)), stripped))
+    if one_per_line:
+        events: Iterable[int] = range(len(body_lines))
+    else:
+        flags = map("#=-".__contains__, heads) if markdown else map(operator.not_, heads)
+        events = list(compress(range(len(heads)), flags))  # "#=-".__contains__("") is True
+        if code_starts:  # the body lines a code block starts on are events too
+            events = sorted(set(events).union(_line_indexes(line_starts, code_starts, offset)))
 
     blocks: list[Block] = []
-    current: list[tuple[int, int]] = []
+    current_first = -1  # index of the first line of the paragraph being read; -1: none
+    current_last = -1
 
     def flush() -> None:
-        if current:
-            start, end = current[0][0], current[-1][1]
-            first_line = text[current[0][0]:current[0][1]]
-            blocks.append(Block(start, end, _kind(first_line, article.markdown, False),
-                                text[start:end]))
-            current.clear()
+        start, end = body_lines[current_first][0], body_lines[current_last][1]
+        blocks.append(Block(start, end, _kind(contents[current_first], markdown, False), text[start:end]))
 
     skip_until = -1
-    for start, end in body_lines:
+    pos = 0  # the first line not read yet; lines before an event that are not read join
+    for i in events:
+        start, end = body_lines[i]
         if start < skip_until:
             continue
-        if start in code_starts:
-            flush()
+        if i > pos:
+            if current_first < 0:
+                current_first = pos
+            current_last = i - 1
+        pos = i + 1
+        if code_starts and start in code_starts:
+            if current_first >= 0:
+                flush()
+                current_first = -1
             span = code_starts[start]
             blocks.append(Block(span.start, span.end, "code", text[span.start:span.end]))
             skip_until = span.end
+            pos = bisect_left(line_starts, skip_until) - offset
             continue
-        line = text[start:end]
-        if not line.strip():
-            flush()
+        head = heads[i]
+        if not head:
+            if current_first >= 0:
+                flush()
+                current_first = -1
             continue
         if one_per_line:
-            current.append((start, end))
+            current_first = current_last = i
             flush()
+            current_first = -1
             continue
-        if article.markdown and current and _SETEXT.match(line) and not _LIST_ITEM.match(line):
-            current.append((start, end))
-            s, e = current[0][0], current[-1][1]
-            blocks.append(Block(s, e, "heading", text[s:e]))
-            current.clear()
-            continue
-        if article.markdown and _HEADING.match(line):
-            flush()
-            blocks.append(Block(start, end, "heading", line))
-            continue
-        current.append((start, end))
-    flush()
+        if markdown and head in "#=-":
+            line = contents[i]
+            if current_first >= 0 and _SETEXT.match(line) and not _LIST_ITEM.match(line):
+                s = body_lines[current_first][0]
+                blocks.append(Block(s, end, "heading", text[s:end]))
+                current_first = -1
+                continue
+            if _HEADING.match(line):
+                if current_first >= 0:
+                    flush()
+                    current_first = -1
+                blocks.append(Block(start, end, "heading", line))
+                continue
+        if current_first < 0:
+            current_first = i
+        current_last = i
+    if pos < len(body_lines):
+        if current_first < 0:
+            current_first = pos
+        current_last = len(body_lines) - 1
+    if current_first >= 0:
+        flush()
     return blocks
+
+
+def _line_indexes(line_starts: list[int], offsets: Iterable[int], first: int) -> list[int]:
+    """For each offset where a line from line `first` on starts: that line's index - first."""
+    found = []
+    for offset in offsets:
+        i = bisect_left(line_starts, offset, first)
+        if i < len(line_starts) and line_starts[i] == offset:
+            found.append(i - first)
+    return found

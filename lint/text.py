@@ -11,8 +11,10 @@ WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 
 # A sentence ends at . ! ? or … (plus closing quotes and brackets), then white space, then
 # something that can start a sentence.
+# (The stop is spelled "[.!?…][.!?…]*": a pattern that opens with a character class lets
+# the regex engine skip quickly to the next candidate; "[.!?…]+" does not.)
 _BOUNDARY = re.compile(
-    r"""(?P<stop>[.!?…]+)(?P<close>["'”’»)\]]*)(?P<space>\s+)(?=["'“‘«(\[¿¡]?[^\W\d_a-z]|["'“‘«(\[]?\d)"""
+    r"""(?P<stop>[.!?…][.!?…]*)(?P<close>["'”’»)\]]*)(?P<space>\s+)(?=["'“‘«(\[¿¡]?[^\W\d_a-z]|["'“‘«(\[]?\d)"""
 )
 _INITIALISM = re.compile(r"(?:\b[^\W\d_]\.)+[^\W\d_]?$")
 
@@ -22,13 +24,21 @@ def _abbreviations() -> frozenset[str]:
     return frozenset(a.lower().rstrip(".") for a in resources.lexicon("abbreviations"))
 
 
+# The word before a period, read backwards: a run of characters that are not white space,
+# opening brackets or quotes (reading backwards keeps the regex linear).
+_WORD_BACKWARDS = re.compile(r"[^\s(\[\"'“‘«]+")
+
+
 def _ends_with_abbreviation(before: str) -> bool:
     """True when the word before a period is an abbreviation ("Mr", "U.S", "J")."""
-    m = re.search(r"([^\s(\[\"'“‘«]+)$", before)
+    # The word ends the text, or precedes a final line break (as "$" reads it).
+    if before.endswith("\n"):
+        before = before[:-1]
+    m = _WORD_BACKWARDS.match(before[::-1])
     if not m:
         return False
-    word = m.group(1)
-    if _INITIALISM.search(word):  # U.S. / e.g. / J.
+    word = m.group()[::-1]
+    if "." in word and _INITIALISM.search(word):  # U.S. / e.g. / J. (each needs a period)
         return True
     if len(word) == 1 and word.isupper():  # an initial: "John F. Kennedy"
         return True
@@ -37,26 +47,33 @@ def _ends_with_abbreviation(before: str) -> bool:
 
 def split_sentences(text: str, base: int = 0) -> list[tuple[int, int]]:
     """Sentence spans (offsets + base) of one block of prose, trimmed of white space."""
-    spans = []
-    start = 0
-    for m in _BOUNDARY.finditer(text):
+    spans: list[tuple[int, int]] = []
+    sentences_between(text, 0, len(text), spans)
+    return [(base + s, base + e) for s, e in spans] if base else spans
+
+
+def sentences_between(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> None:
+    """split_sentences(text[lo:hi], lo), appended to spans: the regex runs over text
+    between lo and hi (nothing of _BOUNDARY looks outside the match), no slice needed."""
+    start = lo
+    for m in _BOUNDARY.finditer(text, lo, hi):
+        stop = m.start()
         # the word before the period is all the abbreviation test needs to see
-        if m.group("stop") == "." and _ends_with_abbreviation(text[max(start, m.start() - 40):m.start()]):
+        if text[stop] == "." and m.end("stop") == stop + 1 and _ends_with_abbreviation(
+                text[max(start, stop - 40):stop]):
             continue
-        end = m.start("space")
-        _append_trimmed(spans, text, start, end, base)
+        _append_trimmed(spans, text, start, m.start("space"))
         start = m.end()
-    _append_trimmed(spans, text, start, len(text), base)
-    return spans
+    _append_trimmed(spans, text, start, hi)
 
 
-def _append_trimmed(spans: list, text: str, start: int, end: int, base: int) -> None:
+def _append_trimmed(spans: list, text: str, start: int, end: int) -> None:
     segment = text[start:end]
-    stripped = segment.strip()
+    stripped = segment.lstrip()
     if not stripped:
         return
-    lead = len(segment) - len(segment.lstrip())
-    spans.append((base + start + lead, base + start + lead + len(stripped)))
+    first = start + len(segment) - len(stripped)
+    spans.append((first, first + len(stripped.rstrip())))
 
 
 def words(text: str) -> list[str]:

@@ -29,3 +29,39 @@ def test_footnote_definitions_are_prose_link_definitions_are_not():
     assert article.prose_text[footnote:footnote + 13] == "Older kernels"
     definition = text.index("[docs]:")
     assert article.prose_text[definition:definition + 7].strip() == ""
+
+
+def _nonprose(text, path="post.md"):
+    article = Article(text.encode(), path)
+    return [(s.kind, text[s.start:s.end]) for s in article.nonprose]
+
+
+def test_urls_and_emails_found_on_their_lines_in_any_case_and_line_ending():
+    # URLs and e-mail addresses are looked for only on the lines holding "://", "www."
+    # (any case) or "@"; U+0130 lowers to two characters, which must not shift offsets.
+    text = "See WWW.Example.com, http://a.b/c). Mail x.y@z.co now.\r\nİstanbul www.x.org.\r\n"
+    assert _nonprose(text) == [("url", "WWW.Example.com"), ("url", "http://a.b/c"),
+                               ("url", "x.y@z.co"), ("url", "www.x.org")]
+    assert _nonprose("no links here, user @name\n") == []
+
+
+def test_code_blocks_with_crlf_and_lone_cr_line_endings():
+    text = "Text\r\n\r\n    code\r\n\r\n    more\r\nafter\r\n\r\n```  \r\nx\r\n  ````  \r\nend\r\n"
+    article = Article(text.encode(), "post.md")
+    assert [(b.kind, b.text) for b in article.blocks] == [
+        ("paragraph", "Text"), ("code", "    code\r\n\r\n    more"), ("paragraph", "after"),
+        ("code", "```  \r\nx\r\n  ````  "), ("paragraph", "end")]
+    old_mac = "Text\r\rold mac\r\r    code\r"
+    assert _nonprose(old_mac) == [("code", "    code")]
+
+
+def test_indented_line_after_a_list_item_is_not_code():
+    text = "- item\n\n    continued\n\nPara\n\n    code\n"
+    assert _nonprose(text) == [("code", "    code")]
+
+
+def test_abbreviation_before_a_period_on_the_next_line():
+    from lint.text import split_sentences
+
+    text = "Ask Mr\n. Smith went. Then Bob\n. Yes."
+    assert [text[s:e] for s, e in split_sentences(text)] == ["Ask Mr\n. Smith went.", "Then Bob\n.", "Yes."]

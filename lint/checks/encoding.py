@@ -30,6 +30,7 @@ def _hex(data: bytes) -> str:
     return " ".join(f"{b:02X}" for b in data)
 
 
+@functools.lru_cache(maxsize=64)  # a codec lookup and several regexes, for a handful of names
 def encoding_label(name: str) -> str:
     """A codec name as people know it: cp1252 -> Windows-1252, mac_roman -> MacRoman."""
     try:
