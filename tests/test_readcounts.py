@@ -116,7 +116,7 @@ def test_cached_hyphenation_positions_equal_pyphen():
     for lang in LANGS:
         h = rc.Hyphenator(lang)
         assert [h.positions(w) for w in sample] == expected[lang], lang
-        assert rc.Hyphenator(lang).patterns == h.patterns  # read back from the cache
+        assert rc.Hyphenator(lang).table == h.table  # read back from the cache
 
 
 # -- base counts and formulas ------------------------------------------------------------
