@@ -316,28 +316,37 @@ def syllables_for(lang: str) -> Syllables:
     return Syllables(lang)
 
 
+# A stretch between sentence punctuation that textstat counts as a sentence: at least three
+# of its whitespace tokens hold a word character. Tokens without one are skipped; a token
+# with one is a run of non-space characters with a \w in it (str.split's white space is
+# \s).
+_SKIP_NON_WORDS = r"(?:[^\w\s]+\s+)*"
+_THREE_WORDS = re.compile(
+    rf"\s*{_SKIP_NON_WORDS}\S*?\w\S*\s+{_SKIP_NON_WORDS}\S*?\w\S*\s+{_SKIP_NON_WORDS}[^\w\s]*\w").match
+
+
 def count_sentences(text: str) -> int:
-    """textstat's count_sentences."""
+    """textstat's count_sentences: its sentences, less those of two words or fewer.
+
+    textstat's sentences are the _SENTENCE matches: one for each stretch between runs of
+    . ! ? that holds a word character (from that character to the punctuation after the
+    stretch). The characters before it are not word characters, so the match has as many
+    tokens with one as the whole stretch: counting the stretches with three such tokens is
+    counting textstat's sentences less those it ignores, without running the regular
+    expression (str.split is many times quicker)."""
+    if not text:
+        return 0
+    stretches = text.replace("!", ".").replace("?", ".").split(".")
+    return max(1, len(list(filter(_THREE_WORDS, stretches))))
+
+
+def _count_sentences_plainly(text: str) -> int:
+    """count_sentences as textstat does it, sentence by sentence and token by token (for
+    the tests)."""
     if not text:
         return 0
     sentences = _SENTENCE.findall(text)
-    ignored = 0
-    word = _WORD_CHAR
-    for sentence in sentences:
-        first = sentence.split(None, 3)
-        if len(first) > 2:  # the usual case first: three words at the start
-            a, b, c = first[0], first[1], first[2]
-            if ((a.isalnum() or word(a)) and (b.isalnum() or word(b))
-                    and (c.isalnum() or word(c))):
-                continue
-        n = 0
-        for token in sentence.split():
-            if token.isalnum() or _WORD_CHAR(token):
-                n += 1
-                if n > 2:
-                    break
-        else:
-            ignored += 1
+    ignored = sum(1 for sentence in sentences if sum(1 for t in sentence.split() if _WORD_CHAR(t)) <= 2)
     return max(1, len(sentences) - ignored)
 
 

@@ -351,7 +351,7 @@ _SCRIPTS = (  # (tag, pattern): letters of scripts whose text the formulas canno
     ("indic", re.compile(r"[\u0900-\u0dff]")),
 )
 _LETTER = re.compile(r"[^\W\d_]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 # Scripts written without spaces between words: word counts mean nothing there.
 UNSPACED = frozenset({"ja", "zh", "thai"})
 _DETECT_SAMPLE = 6000  # characters of prose the detector reads
@@ -444,7 +444,8 @@ def detect_language(text: str, lexicon: Mapping[str, Any]) -> str | None:
     if not _LETTER.search(text):
         return None
     # every script pattern matches non-ASCII letters only: count them there
-    foreign = "".join(_NON_ASCII.findall(text)) if not text.isascii() else ""
+    # (deleting the ASCII runs is quicker than finding the others)
+    foreign = _ASCII_RUNS.sub("", text) if not text.isascii() else ""
     counts = [(tag, len(pattern.findall(foreign))) for tag, pattern in _SCRIPTS] if foreign else []
     if any(n for _, n in counts):
         letters = len(_LETTER.findall(text))
@@ -643,6 +644,8 @@ def _hardest(article: Article, lang: str, count: int, ease: bool) -> tuple[tuple
     ranked = []
     formula = "flesch-reading-ease" if ease else "flesch-kincaid-grade"
     for start, end, _ in _sentences(article):
+        if end - start < 15:  # 8 words take 15 characters, and cleaning never adds any
+            continue
         text = clean(article.prose_text[start:end])
         if word_count(text) < 8:
             continue
