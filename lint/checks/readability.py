@@ -593,6 +593,7 @@ class _ArticleCache:
     languages: dict = field(default_factory=dict)
     measures: dict = field(default_factory=dict)
     sentences: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # by unit index
+    sentence_counts: dict = field(default_factory=dict)  # by language
 
 
 def _cache(article: Article) -> _ArticleCache:
@@ -641,19 +642,29 @@ def _hardest(article: Article, lang: str, count: int, ease: bool) -> tuple[tuple
     reading ease elsewhere), for `related`."""
     if count <= 0:
         return ()
-    ranked = []
     formula = "flesch-reading-ease" if ease else "flesch-kincaid-grade"
-    for start, end, _ in _sentences(article):
-        if end - start < 15:  # 8 words take 15 characters, and cleaning never adds any
-            continue
-        text = clean(article.prose_text[start:end])
-        if word_count(text) < 8:
-            continue
-        value = _fast_score(formula, *base_counts(text, lang), lang)
+    ranked = []
+    for start, end, counts in _sentence_counts(article, lang):
+        value = _fast_score(formula, *counts, lang)
         ranked.append((-value if ease else value, start, end, value))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     label = "reading ease" if ease else "grade"
     return tuple((s, e, f"hard sentence: {label} {v:.1f}") for _, s, e, v in ranked[:count])
+
+
+def _sentence_counts(article: Article, lang: str) -> list[tuple[int, int, tuple[int, int, int]]]:
+    """The base counts of every sentence of eight words or more, cleaned like the units,
+    once per article and language (RD101 and RD102 rank the same sentences)."""
+    memo = _cache(article).sentence_counts
+    found = memo.get(lang)
+    if found is None:
+        prose = article.prose_text
+        # 8 words take 15 characters, and cleaning never adds any
+        spans = [(start, end) for start, end, _ in _sentences(article) if end - start >= 15]
+        texts = clean_all([prose[start:end] for start, end in spans])
+        found = memo[lang] = [(start, end, base_counts(text, lang))
+                              for (start, end), text in zip(spans, texts) if word_count(text) >= 8]
+    return found
 
 
 @check("readability.grade")
