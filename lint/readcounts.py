@@ -355,12 +355,13 @@ def count_words(text: str) -> int:
     return sum(1 for t in text.split() if t.isalnum() or _WORD_CHAR(t))
 
 
-def base_counts(text: str, lang: str) -> tuple[int, int, int]:
+def base_counts(text: str, lang: str, tokens: list[str] | None = None) -> tuple[int, int, int]:
     """(words, sentences, syllables) as textstat's lexicon_count, sentence_count and
-    syllable_count (in `lang`, a textstat language code) count them."""
+    syllable_count (in `lang`, a textstat language code) count them. `tokens`: text.split(),
+    when the caller has it already."""
     if not text:
         return 0, 0, 0
-    words, syllables = syllables_for(lang).totals(text.split())
+    words, syllables = syllables_for(lang).totals(text.split() if tokens is None else tokens)
     return words, count_sentences(text), syllables
 
 

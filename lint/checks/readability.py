@@ -150,6 +150,7 @@ def _install_fast_cmudict() -> None:
 
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•▪◦‣]|\d{1,9}[.)])[ \t]+")
 _LIST_MARKERS = re.compile(_LIST_MARKER.pattern, re.M)
+_LIST_LINE_MARKERS = re.compile("\n" + _LIST_MARKER.pattern[1:])  # "\n" for "^", newline kept
 _QUOTE_MARKER = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
 _TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$", re.M)
 _FOOTNOTE_REF = re.compile(r"^[ \t]*\[\^[^\]\s]*\]:[ \t]*|\[\^[^\]\s]*\]", re.M)
@@ -265,12 +266,14 @@ def clean_all(raws: list[str]) -> list[str]:
     string. A step that clean() takes only on a unit with some character changes nothing
     in a unit without it, except for the brackets step (a lone "]" stays): that one goes
     unit by unit."""
-    text = _UNIT_BREAK.join(raws)
+    # a newline before the first unit too: every line start follows a newline, and the
+    # list markers are found by a pattern that starts with one (quicker than ^ with re.M)
+    text = "\n" + _UNIT_BREAK.join(raws)
     if text.count("\x00") != len(raws) - 1:  # a NUL in the prose itself
         return [clean(raw) for raw in raws]
     if ">" in text:
         text = _QUOTE_MARKER.sub("", text)
-    text = _LIST_MARKERS.sub("", text)
+    text = _LIST_LINE_MARKERS.sub("\n", text)
     if "[" in text:  # unit by unit: a "]" stays in a unit without "["
         text = _UNIT_BREAK.join(_unlinked(piece) if "[" in piece else piece
                                 for piece in text.split(_UNIT_BREAK))
@@ -333,7 +336,18 @@ def _build_units(article: Article) -> list[Unit]:
 
 def scoring_text(article: Article) -> str:
     """The prose textstat scores: one unit a line."""
-    return "\n".join(u.text for u in units(article))
+    cache = _cache(article)
+    if cache.scoring_text is None:
+        cache.scoring_text = "\n".join(u.text for u in cache.units)
+    return cache.scoring_text
+
+
+def _scoring_tokens(article: Article) -> list[str]:
+    """scoring_text(article).split(), once: the language detector and the counts share it."""
+    cache = _cache(article)
+    if cache.tokens is None:
+        cache.tokens = scoring_text(article).split()
+    return cache.tokens
 
 
 # -- language ----------------------------------------------------------------------------
@@ -419,7 +433,10 @@ def _language(article: Article, forced: Any, lexicon: Mapping[str, Any]) -> Lang
     code = path_language(article.path, lexicon)
     if code:
         return Language(code, "path")
-    code = detect_language(" ".join(u.text for u in units(article))[:_DETECT_SAMPLE], lexicon)
+    sample = " ".join(u.text for u in units(article))
+    # the whole text (all of it is read): its tokens are the scoring text's
+    whole = len(sample) <= _DETECT_SAMPLE
+    code = detect_language(sample[:_DETECT_SAMPLE], lexicon, _scoring_tokens(article) if whole else None)
     return Language(code, "detected" if code else "unknown")
 
 
@@ -438,9 +455,10 @@ def path_language(path: str, lexicon: Mapping[str, Any]) -> str | None:
     return None
 
 
-def detect_language(text: str, lexicon: Mapping[str, Any]) -> str | None:
+def detect_language(text: str, lexicon: Mapping[str, Any], tokens: list[str] | None = None) -> str | None:
     """Cheap: the script when most letters are not Latin, else the language whose stop
-    words make up the clearly largest share of the words. None when unsure."""
+    words make up the clearly largest share of the words. None when unsure. `tokens`:
+    text.split(), when the caller has it already."""
     if not _LETTER.search(text):
         return None
     # every script pattern matches non-ASCII letters only: count them there
@@ -454,7 +472,7 @@ def detect_language(text: str, lexicon: Mapping[str, Any]) -> str | None:
                 return tag
         if sum(n for _, n in counts) / letters > 0.3:
             return None
-    words, stop_words = _stopwords(id(lexicon), lexicon).count(text)
+    words, stop_words = _stopwords(id(lexicon), lexicon).count(text.split() if tokens is None else tokens)
     if not words:
         return None
     scores = sorted(zip(stop_words, _stopwords(id(lexicon), lexicon).langs), reverse=True)
@@ -494,9 +512,9 @@ class _StopWords:
         words = [w.lower() for w in WORD_RE.findall(token)]
         return len(words) + sum(self._field.get(w, 0) for w in words)
 
-    def count(self, text: str) -> tuple[int, list[int]]:
-        """(words, [stop words of each language, in self.langs' order]) in text."""
-        tokens = text.split()
+    def count(self, tokens: list[str]) -> tuple[int, list[int]]:
+        """(words, [stop words of each language, in self.langs' order]) in a text's
+        whitespace tokens."""
         known = self._tallies.get
         try:
             total = sum(map(known, tokens))
@@ -556,16 +574,16 @@ def measures(article: Article, lang: str) -> Measures:
     found = memo.get(lang)
     if found is None:
         text = scoring_text(article)
-        found = Measures(text, lang, *base_counts(text, lang))
+        found = Measures(text, lang, *base_counts(text, lang, _scoring_tokens(article)))
         memo[lang] = found
     return found
 
 
-def base_counts(text: str, lang: str) -> tuple[int, int, int]:
+def base_counts(text: str, lang: str, tokens: list[str] | None = None) -> tuple[int, int, int]:
     """textstat's lexicon_count, sentence_count and syllable_count of the text, computed
     in one pass from cached tables (lint/readcounts.py: the same numbers, without
-    importing textstat)."""
-    return _readcounts().base_counts(text, _TEXTSTAT_LANG.get(lang, lang))
+    importing textstat). `tokens`: text.split(), when the caller has it already."""
+    return _readcounts().base_counts(text, _TEXTSTAT_LANG.get(lang, lang), tokens)
 
 
 @functools.lru_cache(maxsize=None)
@@ -594,6 +612,8 @@ class _ArticleCache:
     measures: dict = field(default_factory=dict)
     sentences: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # by unit index
     sentence_counts: dict = field(default_factory=dict)  # by language
+    scoring_text: str | None = None
+    tokens: list[str] | None = None  # the scoring text's whitespace tokens
 
 
 def _cache(article: Article) -> _ArticleCache:
