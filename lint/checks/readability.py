@@ -776,6 +776,12 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
                 yield Hit(start, end, {"words": n, "limit": limit})
 
 
+def _stops(text: str, start: int, end: int) -> int:
+    """Sentence punctuation characters in text[start:end]."""
+    return (text.count(".", start, end) + text.count("!", start, end) + text.count("?", start, end)
+            + text.count("…", start, end))
+
+
 @check("readability.long-paragraph")
 def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     if not _spaced(article, params):
@@ -788,10 +794,8 @@ def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
             continue
         # bounds first: n words take 2n - 1 characters; every sentence but the last ends
         # at sentence punctuation
-        if len(unit.text) <= 2 * max_words:
-            raw = prose[unit.start:unit.end]
-            if sum(map(raw.count, _STOPS)) < max_sentences:
-                continue
+        if len(unit.text) <= 2 * max_words and _stops(prose, unit.start, unit.end) < max_sentences:
+            continue
         n, s = unit.words, len(_unit_sentences(article, i))
         if n > max_words or s > max_sentences:
             yield Hit(unit.start, unit.end, {"words": n, "sentences": s, "max_words": max_words,
