@@ -39,6 +39,7 @@ import functools
 import importlib.util
 import os
 import re
+from itertools import zip_longest
 
 from lint import derived
 
@@ -153,13 +154,15 @@ def parse_cmudict(text: str) -> dict[str, int]:
 
 
 def hyphenation(lang: str) -> tuple[dict[str, str], int]:
-    """pyphen's patterns for `Pyphen(lang=lang)`: {pattern: offset and values}, maxlen,
-    each pattern's offset and values packed in a string (`_pack`)."""
+    """pyphen's patterns for `Pyphen(lang=lang)` as a prefix table, and maxlen (the longest
+    pattern's length). The table maps every prefix of every pattern to the values of all
+    the patterns that are prefixes of it (itself included), merged as pyphen merges them,
+    packed in a string (`_pack`; "" when no pattern is)."""
     found = _hyphenation.get(lang)
     if found is None:
         key = derived.key_of(lang, _identity(_package_file("pyphen", "__init__.py")),
                              _identity(_package_file("pyphen", "dictionaries")))
-        keys, packed, maxlen = derived.load("pyphen-patterns", key, lambda: _parse_pyphen(lang))
+        keys, packed, maxlen = derived.load("pyphen-merged-prefixes", key, lambda: _parse_pyphen(lang))
         found = _hyphenation[lang] = (dict(zip(keys.split("\n"), packed.split("\n"))), maxlen)
     return found
 
@@ -173,8 +176,14 @@ def _pack(offset: int, values) -> str:
     return chr(48 + offset) + "".join(str(int(v)) for v in values)
 
 
-def _unpack(packed: str) -> tuple[int, tuple[int, ...]]:
-    return ord(packed[0]) - 48, tuple(map(int, packed[1:]))
+def _merge(a: str, b: str) -> str:
+    """Two packed values that start at the same letter, merged: the larger digit wherever
+    they overlap (pyphen's `map(max, values, references[slice_])`)."""
+    if not a or not b:
+        return a or b
+    offset = min(ord(a[0]), ord(b[0])) - 48
+    rows = ["0" * (ord(v[0]) - 48 - offset) + v[1:] for v in (a, b)]
+    return chr(48 + offset) + "".join(map(max, zip_longest(*rows, fillvalue="0")))
 
 
 def _parse_pyphen(lang: str) -> tuple[str, str, int]:
@@ -182,44 +191,63 @@ def _parse_pyphen(lang: str) -> tuple[str, str, int]:
 
     hd = pyphen.HyphDict(pyphen.LANGUAGES[pyphen.language_fallback(lang)])
     assert all(0 <= int(v) <= 9 for _, values in hd.patterns.values() for v in values)
-    return ("\n".join(hd.patterns), "\n".join(_pack(o, v) for o, v in hd.patterns.values()),
-            hd.maxlen)
+    own = {pattern: _pack(offset, values) for pattern, (offset, values) in hd.patterns.items()}
+    prefixes = {pattern[:i] for pattern in own for i in range(1, len(pattern) + 1)}
+    table: dict[str, str] = {}
+    for prefix in sorted(prefixes, key=len):  # a prefix's own prefixes first
+        table[prefix] = _merge(table.get(prefix[:-1], ""), own.get(prefix, ""))
+    assert "" not in table and not any("\n" in k for k in table)
+    return "\n".join(table), "\n".join(table.values()), hd.maxlen
 
 
 class Hyphenator:
     """pyphen.Pyphen(lang=lang) (left=2, right=2) from cached patterns: positions() and
-    count() give what the real one's positions() does (as plain ints)."""
+    count() give what the real one's positions() does (as plain ints).
+
+    pyphen looks up every substring of the word up to the longest pattern's length (28
+    letters in English) in its pattern dictionary, and merges the values of every pattern
+    it finds into the word's (element-wise max). Here the lookups at one letter stop at the
+    first substring that no pattern starts with (usually after two or three), and the last
+    prefix found holds the values of every pattern found there, merged already: one merge
+    per letter at most, all of them in one C-level pass. Element-wise max does not depend
+    on order, so the merged values are pyphen's."""
 
     def __init__(self, lang: str):
-        self.patterns, self.maxlen = hyphenation(lang)
-        self.cache: dict[str, list[int]] = {}
+        self.table, self.maxlen = hyphenation(lang)
+        self.cache: dict[str, str] = {}  # lowercased word -> its merged values (digits)
 
-    def _points(self, word: str) -> list[int]:  # pyphen.HyphDict.positions
+    def _values(self, word: str) -> str:  # pyphen.HyphDict.positions' references
         word = word.lower()
-        points = self.cache.get(word)
-        if points is None:
+        found = self.cache.get(word)
+        if found is None:
             pointed = f".{word}."
             n = len(pointed)
-            references = [0] * (n + 1)
-            patterns, maxlen = self.patterns, self.maxlen
+            table, maxlen = self.table.get, self.maxlen
+            rows = []
             for i in range(n - 1):
-                stop = min(i + maxlen, n) + 1
-                for j in range(i + 1, stop):
-                    pattern = patterns.get(pointed[i:j])
-                    if not pattern:
-                        continue
-                    offset, values = _unpack(pattern)
-                    slice_ = slice(i + offset, i + offset + len(values))
-                    references[slice_] = map(max, values, references[slice_])
-            self.cache[word] = points = [i - 1 for i, r in enumerate(references) if r % 2]
-        return points
+                merged = ""
+                for j in range(i + 1, min(i + maxlen, n) + 1):
+                    packed = table(pointed[i:j])
+                    if packed is None:  # no pattern starts with pointed[i:j]
+                        break
+                    merged = packed
+                if merged:
+                    rows.append("0" * (i + ord(merged[0]) - 48) + merged[1:])
+            found = self.cache[word] = "".join(map(max, zip_longest(*rows, fillvalue="0")))
+        return found
 
     def positions(self, word: str) -> list[int]:  # pyphen.Pyphen.positions
+        # reference k is the point before letter k - 1 of the word; left=2 and right=2
         right = len(word) - 2
-        return [i for i in self._points(word) if 2 <= i <= right]
+        return [k - 1 for k, r in enumerate(self._values(word)) if r in _ODD and 2 <= k - 1 <= right]
 
     def count(self, word: str) -> int:
-        return len(self.positions(word))
+        """len(positions(word)), counted in C."""
+        window = self._values(word)[3:len(word)]
+        return sum(map(window.count, _ODD))
+
+
+_ODD = "13579"
 
 
 @functools.lru_cache(maxsize=None)
@@ -288,28 +316,37 @@ def syllables_for(lang: str) -> Syllables:
     return Syllables(lang)
 
 
+# A stretch between sentence punctuation that textstat counts as a sentence: at least three
+# of its whitespace tokens hold a word character. Tokens without one are skipped; a token
+# with one is a run of non-space characters with a \w in it (str.split's white space is
+# \s).
+_SKIP_NON_WORDS = r"(?:[^\w\s]+\s+)*"
+_THREE_WORDS = re.compile(
+    rf"\s*{_SKIP_NON_WORDS}\S*?\w\S*\s+{_SKIP_NON_WORDS}\S*?\w\S*\s+{_SKIP_NON_WORDS}[^\w\s]*\w").match
+
+
 def count_sentences(text: str) -> int:
-    """textstat's count_sentences."""
+    """textstat's count_sentences: its sentences, less those of two words or fewer.
+
+    textstat's sentences are the _SENTENCE matches: one for each stretch between runs of
+    . ! ? that holds a word character (from that character to the punctuation after the
+    stretch). The characters before it are not word characters, so the match has as many
+    tokens with one as the whole stretch: counting the stretches with three such tokens is
+    counting textstat's sentences less those it ignores, without running the regular
+    expression (str.split is many times quicker)."""
+    if not text:
+        return 0
+    stretches = text.replace("!", ".").replace("?", ".").split(".")
+    return max(1, len(list(filter(_THREE_WORDS, stretches))))
+
+
+def _count_sentences_plainly(text: str) -> int:
+    """count_sentences as textstat does it, sentence by sentence and token by token (for
+    the tests)."""
     if not text:
         return 0
     sentences = _SENTENCE.findall(text)
-    ignored = 0
-    word = _WORD_CHAR
-    for sentence in sentences:
-        first = sentence.split(None, 3)
-        if len(first) > 2:  # the usual case first: three words at the start
-            a, b, c = first[0], first[1], first[2]
-            if ((a.isalnum() or word(a)) and (b.isalnum() or word(b))
-                    and (c.isalnum() or word(c))):
-                continue
-        n = 0
-        for token in sentence.split():
-            if token.isalnum() or _WORD_CHAR(token):
-                n += 1
-                if n > 2:
-                    break
-        else:
-            ignored += 1
+    ignored = sum(1 for sentence in sentences if sum(1 for t in sentence.split() if _WORD_CHAR(t)) <= 2)
     return max(1, len(sentences) - ignored)
 
 
@@ -318,12 +355,13 @@ def count_words(text: str) -> int:
     return sum(1 for t in text.split() if t.isalnum() or _WORD_CHAR(t))
 
 
-def base_counts(text: str, lang: str) -> tuple[int, int, int]:
+def base_counts(text: str, lang: str, tokens: list[str] | None = None) -> tuple[int, int, int]:
     """(words, sentences, syllables) as textstat's lexicon_count, sentence_count and
-    syllable_count (in `lang`, a textstat language code) count them."""
+    syllable_count (in `lang`, a textstat language code) count them. `tokens`: text.split(),
+    when the caller has it already."""
     if not text:
         return 0, 0, 0
-    words, syllables = syllables_for(lang).totals(text.split())
+    words, syllables = syllables_for(lang).totals(text.split() if tokens is None else tokens)
     return words, count_sentences(text), syllables
 
 

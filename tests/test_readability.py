@@ -165,10 +165,10 @@ def test_base_counts_and_formulas_are_computed_once_per_article(rules, monkeypat
 
     original_counts = rd.base_counts
 
-    def spy_counts(arg, lang):
+    def spy_counts(arg, lang, *rest):
         if arg == text:
             calls["base_counts"] = calls.get("base_counts", 0) + 1
-        return original_counts(arg, lang)
+        return original_counts(arg, lang, *rest)
 
     original_fast = rd._fast_score
 
@@ -401,3 +401,103 @@ def test_stats_languages_without_formulas(run_cli):
     rows = json.loads(done.stdout)["files"]
     assert [(r["language"], r["flesch-reading-ease"], r["flesch-kincaid-grade"]) for r in rows] == [
         ("ja", None, None), ("cyrillic", None, None)]
+
+
+# -- the fast paths against the plain forms they replace ---------------------------------
+
+import random  # noqa: E402
+import re  # noqa: E402
+
+from lint.text import WORD_RE, split_sentences  # noqa: E402
+
+_PLAIN_EMPHASIS = re.compile(r"(?<![\w*~])(?:\*{1,3}|_{1,3}|~~)(?=\S)|(?<=\S)(?:\*{1,3}|_{1,3}|~~)(?![\w*~])")
+_PLAIN_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+
+def _fuzz(alphabet: str, n: int, seed: int, longest: int = 14) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, longest))) for _ in range(n)]
+
+
+def _prose_texts() -> list[str]:
+    texts = []
+    for pattern in ("tests/fixtures/seeds/*.txt", "examples/*.md", "tests/fixtures/readability/*.md",
+                    "tests/fixtures/**/*.md", "tests/fixtures/**/*.txt"):
+        texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(ROOT.glob(pattern))
+                  if p.is_file()]
+    return texts
+
+
+def test_emphasis_pattern_matches_its_plain_form():
+    for text in _fuzz("*_~ a.\n-", 30000, 1) + _prose_texts():
+        assert rd._EMPHASIS.sub("", text) == _PLAIN_EMPHASIS.sub("", text), repr(text)
+
+
+def test_ends_sentence_is_the_terminal_pattern():
+    for text in _fuzz(".!?…\"'”’»)] a\n", 30000, 2, longest=6):
+        assert rd.ends_sentence(text) == bool(_PLAIN_TERMINAL.search(text)), repr(text)
+
+
+def test_word_count_is_word_re():
+    for text in _fuzz("a1_-'’ .\n\t—é", 20000, 3) + _prose_texts():
+        assert rd.word_count(text) == len(WORD_RE.findall(text)), repr(text)
+
+
+_UNIT_EDGES = [
+    "", " ", "x", "*a*", "**", "a**", "**a", "_a_", "~~a~~", "a ~~", "\\*not\\*", "&amp", "&amp;x", "&",
+    "&#", "#x41;", "<", ">", "< >", "( )", "(", ")", "]", "[", "[x]", "x]", "[^1]", "[^1]: note", "- item",
+    "1. one", "> quoted", ">> deep > x", "a .", " , b", "end :", "\ta\u00a0b\u2028c", "x\x1cy", "*", "_", "~",
+    "\n", "a\n- b\n2) c", "word*", "*word", "<\n>", "(\n)", "&lt;&gt;", "a&#10;b",
+]
+
+
+def test_clean_all_is_clean_unit_by_unit():
+    rng = random.Random(4)
+    cases = [_UNIT_EDGES, [e for e in _UNIT_EDGES if "]" not in e] + ["a ] b"]]
+    cases += [rng.sample(_UNIT_EDGES, 12) for _ in range(3000)]
+    for text in _prose_texts():
+        raws = [block for block in re.split(r"\n\s*\n", text)]
+        cases.append(raws)
+    cases.append(["a\x00b", "c"])  # a NUL in the prose: unit by unit
+    for raws in cases:
+        assert rd.clean_all(raws) == [rd.clean(r) for r in raws], raws
+
+
+def test_stop_word_counts_are_the_plain_counts(rules):
+    from collections import Counter
+
+    lexicon = rules.get("RD101").params["language-lexicon"]
+    stopwords = rd._stopwords(id(lexicon), lexicon)
+    raw = {lang: {str(w).lower() for w in words} for lang, words in lexicon["stopwords"].items()}
+    for text in _prose_texts() + _fuzz("de la the und ' -", 2000, 5, longest=40):
+        tokens = Counter(w.lower() for w in WORD_RE.findall(text))
+        plain = [sum(n for w, n in tokens.items()
+                     if w in raw[lang] and not any(w in raw[o] for o in raw if o != lang))
+                 for lang in stopwords.langs]
+        assert stopwords.count(text.split()) == (sum(tokens.values()), plain)
+
+
+@pytest.mark.parametrize("limit", [1, 5, 12, 30, 50])
+def test_long_sentence_and_paragraph_bounds_change_nothing(limit):
+    for path in SEEDS + sorted((FIXTURES / "readability").glob("*.md")):
+        a = article(path)
+        prose = a.prose_text
+        expected = []
+        for unit in rd.units(a):
+            for start, end in split_sentences(prose[unit.start:unit.end], unit.start):
+                raw = prose[start:end]
+                if _PLAIN_TERMINAL.search(raw.rstrip("*_ ")):
+                    n = len(WORD_RE.findall(rd._QUOTATION.sub(" ", raw)))
+                    if n > limit:
+                        expected.append((start, end, n))
+        got = [(h.start, h.end, h.data["words"]) for h in rd.long_sentence(a, {"max-words": limit})]
+        assert got == expected, path.name
+        expected = []
+        for unit in rd.units(a):
+            s = len(split_sentences(prose[unit.start:unit.end], unit.start))
+            n = len(WORD_RE.findall(unit.text))
+            if unit.kind != "list" and (n > limit * 4 or s > limit // 4):
+                expected.append((unit.start, n, s))
+        got = [(h.start, h.data["words"], h.data["sentences"])
+               for h in rd.long_paragraph(a, {"max-words": limit * 4, "max-sentences": limit // 4})]
+        assert got == expected, path.name

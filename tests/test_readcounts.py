@@ -116,7 +116,7 @@ def test_cached_hyphenation_positions_equal_pyphen():
     for lang in LANGS:
         h = rc.Hyphenator(lang)
         assert [h.positions(w) for w in sample] == expected[lang], lang
-        assert rc.Hyphenator(lang).patterns == h.patterns  # read back from the cache
+        assert rc.Hyphenator(lang).table == h.table  # read back from the cache
 
 
 # -- base counts and formulas ------------------------------------------------------------
@@ -244,3 +244,11 @@ def test_regex_white_space_is_str_white_space():
     assert [c for c in map(chr, range(0x110000)) if bool(space.match(c)) != c.isspace()] == []
     sample = "a \u00a0b\t\u2003c\u2028d\x1ce  "
     assert " ".join(sample.split()) == re.sub(r"\s+", " ", sample).strip()
+
+
+def test_sentences_counted_by_stretches_equal_textstats_sentence_by_sentence_count():
+    rng = random.Random(11)
+    texts = sample_texts() + ["".join(rng.choice("ab1 .!?\n\t-—'é_,(\u00a0\x1c") for _ in range(rng.randint(0, 25)))
+                              for _ in range(100_000)]
+    for text in texts:
+        assert rc.count_sentences(text) == rc._count_sentences_plainly(text), repr(text)

@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import functools
 import re
-import weakref
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
@@ -152,38 +150,89 @@ def _install_fast_cmudict() -> None:
 
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•▪◦‣]|\d{1,9}[.)])[ \t]+")
 _LIST_MARKERS = re.compile(_LIST_MARKER.pattern, re.M)
+_LIST_LINE_MARKERS = re.compile("\n" + _LIST_MARKER.pattern[1:])  # "\n" for "^", newline kept
 _QUOTE_MARKER = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
 _TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$", re.M)
 _FOOTNOTE_REF = re.compile(r"^[ \t]*\[\^[^\]\s]*\]:[ \t]*|\[\^[^\]\s]*\]", re.M)
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
-_EMPHASIS = re.compile(r"(?<![\w*~])(?:\*{1,3}|_{1,3}|~~)(?=\S)|(?<=\S)(?:\*{1,3}|_{1,3}|~~)(?![\w*~])")
+# An emphasis marker (*, **, ***, _, __, ___, ~~) that opens (nothing word-like before it,
+# no space after) or closes (no space before, nothing word-like after). Written as
+#   (?<![\w*~])(?:\*{1,3}|_{1,3}|~~)(?=\S)|(?<=\S)(?:\*{1,3}|_{1,3}|~~)(?![\w*~])
+# it matches the same, but every alternative here starts with the marker's first
+# character, so that the regex engine skips straight to the next *, _ or ~ instead of
+# testing the look-behinds at every character (the look-behinds look one further back).
+_EMPHASIS = re.compile(
+    r"\*(?:(?<![\w*~]\*)\*{0,2}(?=\S)|(?<=\S\*)\*{0,2}(?![\w*~]))"
+    r"|_(?:(?<![\w*~]_)_{0,2}(?=\S)|(?<=\S_)_{0,2}(?![\w*~]))"
+    r"|~(?:(?<![\w*~]~)~(?=\S)|(?<=\S~)~(?![\w*~]))")
 _BRACKETS = re.compile(r"[\[\]]")
-_SPACES = re.compile(r"\s+")
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[.,;:!?…)\]]|$)")
+# white space before closing punctuation, once runs of white space are single spaces
+_SPACE_BEFORE_PUNCT = re.compile(r" (?=[.,;:!?…)\]])")
 _EMPTY_BRACKETS = re.compile(r"<\s*>|\(\s*\)")
-_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_CLOSERS = "\"'”’»)]"
+_STOPS = (".", "!", "?", "…")
+_ANY_WORD = re.compile(r"[^\W_]").search  # a WORD_RE match starts at any such character
 # A paragraph of this many words or fewer without sentence punctuation is a heading, a
 # caption, a credit or a label ("Key Highlights", "Pablo Martinez Monsivais / AP"), not a
 # sentence: it is left out of the score.
 _LABEL_MAX_WORDS = 12
 
 
-@dataclass(frozen=True)
+def ends_sentence(text: str) -> bool:
+    """Sentence punctuation, then closing quotes and brackets only: what
+    re.search(r"[.!?…][\"'”’»)\]]*$", text) finds (`$` also matches before a final
+    newline)."""
+    if text.endswith("\n"):
+        text = text[:-1]
+    return text.rstrip(_CLOSERS).endswith(_STOPS)
+
+
 class Unit:
     """A piece of prose that is scored: a paragraph, a list item or a quote paragraph."""
 
-    start: int
-    end: int
-    kind: str
-    text: str  # cleaned; ends with sentence punctuation
-    words: int
+    __slots__ = ("start", "end", "kind", "text", "_words")
+
+    def __init__(self, start: int, end: int, kind: str, text: str, words: int | None = None):
+        self.start, self.end, self.kind = start, end, kind
+        self.text = text  # cleaned; ends with sentence punctuation
+        self._words = words
+
+    @property
+    def words(self) -> int:
+        """WORD_RE words in text (counted when first asked: most rules never ask)."""
+        if self._words is None:
+            self._words = word_count(self.text)
+        return self._words
+
+    def __repr__(self) -> str:
+        return f"Unit({self.start}, {self.end}, {self.kind!r}, {self.text!r})"
+
+
+# whitespace token -> len(WORD_RE.findall(token)); bounded like readcounts' token memo
+_TOKEN_WORDS: dict[str, int] = {}
+_MAX_TOKENS = 500_000
+
+
+def word_count(text: str) -> int:
+    """len(WORD_RE.findall(text)), from remembered whitespace tokens: a word never spans
+    white space, so the text's words are its tokens' words."""
+    tokens = text.split()
+    known = _TOKEN_WORDS.get
+    try:
+        return sum(map(known, tokens))
+    except TypeError:  # None: a token not seen before
+        if len(_TOKEN_WORDS) >= _MAX_TOKENS:
+            _TOKEN_WORDS.clear()
+        for token in set(tokens).difference(_TOKEN_WORDS):
+            _TOKEN_WORDS[token] = len(WORD_RE.findall(token))
+        return sum(map(known, tokens))
 
 
 def clean(raw: str) -> str:
     """Markdown syntax out of one unit of prose (non-prose is already blanked)."""
     text = _LIST_MARKERS.sub("", _QUOTE_MARKER.sub("", raw) if ">" in raw else raw)
     if "[" in text:
-        text = _BRACKETS.sub("", _FOOTNOTE_REF.sub("", text))
+        text = _unlinked(text)
     if "\\" in text:
         text = _ESCAPE.sub(r"\1", text)
     if "*" in text or "_" in text or "~" in text:
@@ -194,9 +243,52 @@ def clean(raw: str) -> str:
         text = html.unescape(text)
     if "<" in text or "(" in text:
         text = _EMPTY_BRACKETS.sub(" ", text)
-    # " ".join(split()) is _SPACES.sub(" ", text).strip(): str.split and the regular
+    # " ".join(split()) is re.sub(r"\s+", " ", text).strip(): str.split and the regular
     # expression's \s agree on what white space is (str.isspace)
-    return _SPACE_BEFORE_PUNCT.sub("", " ".join(text.split())).strip()
+    return _SPACE_BEFORE_PUNCT.sub("", " ".join(text.split()))
+
+
+def _unlinked(text: str) -> str:
+    """Footnote references and link brackets out (in a text with a "[")."""
+    return _BRACKETS.sub("", _FOOTNOTE_REF.sub("", text) if "[^" in text else text)
+
+
+# Between units in clean_all: a line of its own (so that ^ and the look-arounds see a line
+# boundary, as at the start and end of a unit), holding a character that is neither white
+# space nor part of any pattern above.
+_UNIT_BREAK = "\n\x00\n"
+
+
+def clean_all(raws: list[str]) -> list[str]:
+    """[clean(raw) for raw in raws], with each step done once over all of them: every
+    pattern stays inside a line or within white space, so none reaches across
+    _UNIT_BREAK, and at a unit's edge each sees what it sees at the start or end of a
+    string. A step that clean() takes only on a unit with some character changes nothing
+    in a unit without it, except for the brackets step (a lone "]" stays): that one goes
+    unit by unit."""
+    # a newline before the first unit too: every line start follows a newline, and the
+    # list markers are found by a pattern that starts with one (quicker than ^ with re.M)
+    text = "\n" + _UNIT_BREAK.join(raws)
+    if text.count("\x00") != len(raws) - 1:  # a NUL in the prose itself
+        return [clean(raw) for raw in raws]
+    if ">" in text:
+        text = _QUOTE_MARKER.sub("", text)
+    text = _LIST_LINE_MARKERS.sub("\n", text)
+    if "[" in text:  # unit by unit: a "]" stays in a unit without "["
+        text = _UNIT_BREAK.join(_unlinked(piece) if "[" in piece else piece
+                                for piece in text.split(_UNIT_BREAK))
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    if "*" in text or "_" in text or "~" in text:
+        text = _EMPHASIS.sub("", text)
+    if "&" in text:
+        import html
+
+        text = html.unescape(text)
+    if "<" in text or "(" in text:
+        text = _EMPTY_BRACKETS.sub(" ", text)
+    text = _SPACE_BEFORE_PUNCT.sub("", " ".join(text.split()))
+    return [piece.strip() for piece in text.split("\x00")]
 
 
 def _item_spans(prose: str, block_start: int, block_end: int) -> Iterator[tuple[int, int]]:
@@ -221,28 +313,41 @@ def units(article: Article) -> list[Unit]:
 
 def _build_units(article: Article) -> list[Unit]:
     prose = article.prose_text
-    found: list[Unit] = []
+    spans: list[tuple[int, int, str]] = []
+    tables = article.markdown and "--" in prose  # a table delimiter row has "--"
     for block in article.prose_blocks():
-        if article.markdown and _TABLE_DELIMITER.search(prose, block.start, block.end):
+        if tables and _TABLE_DELIMITER.search(prose, block.start, block.end):
             continue  # a table without leading pipes
-        spans = (_item_spans(prose, block.start, block.end) if block.kind == "list"
-                 else [(block.start, block.end)])
-        for start, end in spans:
-            text = clean(prose[start:end])
-            words = len(WORD_RE.findall(text))
-            if not words:
+        if block.kind == "list":
+            spans.extend((start, end, "list") for start, end in _item_spans(prose, block.start, block.end))
+        else:
+            spans.append((block.start, block.end, block.kind))
+    found: list[Unit] = []
+    for (start, end, kind), text in zip(spans, clean_all([prose[s:e] for s, e, _ in spans])):
+        if not _ANY_WORD(text):
+            continue
+        if not ends_sentence(text):
+            if kind != "list" and not text.endswith(":") and word_count(text) <= _LABEL_MAX_WORDS:
                 continue
-            if not _TERMINAL.search(text):
-                if block.kind != "list" and not text.endswith(":") and words <= _LABEL_MAX_WORDS:
-                    continue
-                text = text.rstrip(":;,—–-").rstrip() + "."
-            found.append(Unit(start, end, block.kind, text, words))
+            text = text.rstrip(":;,—–-").rstrip() + "."
+        found.append(Unit(start, end, kind, text))
     return found
 
 
 def scoring_text(article: Article) -> str:
     """The prose textstat scores: one unit a line."""
-    return "\n".join(u.text for u in units(article))
+    cache = _cache(article)
+    if cache.scoring_text is None:
+        cache.scoring_text = "\n".join(u.text for u in cache.units)
+    return cache.scoring_text
+
+
+def _scoring_tokens(article: Article) -> list[str]:
+    """scoring_text(article).split(), once: the language detector and the counts share it."""
+    cache = _cache(article)
+    if cache.tokens is None:
+        cache.tokens = scoring_text(article).split()
+    return cache.tokens
 
 
 # -- language ----------------------------------------------------------------------------
@@ -260,7 +365,7 @@ _SCRIPTS = (  # (tag, pattern): letters of scripts whose text the formulas canno
     ("indic", re.compile(r"[\u0900-\u0dff]")),
 )
 _LETTER = re.compile(r"[^\W\d_]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 # Scripts written without spaces between words: word counts mean nothing there.
 UNSPACED = frozenset({"ja", "zh", "thai"})
 _DETECT_SAMPLE = 6000  # characters of prose the detector reads
@@ -328,7 +433,10 @@ def _language(article: Article, forced: Any, lexicon: Mapping[str, Any]) -> Lang
     code = path_language(article.path, lexicon)
     if code:
         return Language(code, "path")
-    code = detect_language(" ".join(u.text for u in units(article))[:_DETECT_SAMPLE], lexicon)
+    sample = " ".join(u.text for u in units(article))
+    # the whole text (all of it is read): its tokens are the scoring text's
+    whole = len(sample) <= _DETECT_SAMPLE
+    code = detect_language(sample[:_DETECT_SAMPLE], lexicon, _scoring_tokens(article) if whole else None)
     return Language(code, "detected" if code else "unknown")
 
 
@@ -347,13 +455,15 @@ def path_language(path: str, lexicon: Mapping[str, Any]) -> str | None:
     return None
 
 
-def detect_language(text: str, lexicon: Mapping[str, Any]) -> str | None:
+def detect_language(text: str, lexicon: Mapping[str, Any], tokens: list[str] | None = None) -> str | None:
     """Cheap: the script when most letters are not Latin, else the language whose stop
-    words make up the clearly largest share of the words. None when unsure."""
+    words make up the clearly largest share of the words. None when unsure. `tokens`:
+    text.split(), when the caller has it already."""
     if not _LETTER.search(text):
         return None
     # every script pattern matches non-ASCII letters only: count them there
-    foreign = "".join(_NON_ASCII.findall(text)) if not text.isascii() else ""
+    # (deleting the ASCII runs is quicker than finding the others)
+    foreign = _ASCII_RUNS.sub("", text) if not text.isascii() else ""
     counts = [(tag, len(pattern.findall(foreign))) for tag, pattern in _SCRIPTS] if foreign else []
     if any(n for _, n in counts):
         letters = len(_LETTER.findall(text))
@@ -362,36 +472,70 @@ def detect_language(text: str, lexicon: Mapping[str, Any]) -> str | None:
                 return tag
         if sum(n for _, n in counts) / letters > 0.3:
             return None
-    tokens = [w.lower() for w in WORD_RE.findall(text)]
-    if not tokens:
+    words, stop_words = _stopwords(id(lexicon), lexicon).count(text.split() if tokens is None else tokens)
+    if not words:
         return None
-    seen = Counter(tokens)
-    scores = sorted(((sum(seen[w] for w in words if w in seen), lang)
-                     for lang, words in _stopword_sets(id(lexicon), lexicon)), reverse=True)
+    scores = sorted(zip(stop_words, _stopwords(id(lexicon), lexicon).langs), reverse=True)
     if not scores:
         return None
     best, lang = scores[0]
     second = scores[1][0] if len(scores) > 1 else 0
-    if best / len(tokens) < _MIN_STOPWORD_SHARE or best < _MIN_MARGIN * second:
+    if best / words < _MIN_STOPWORD_SHARE or best < _MIN_MARGIN * second:
         return None
     return lang
 
 
-_stopword_memo: dict[int, tuple] = {}
-
-
-def _stopword_sets(key: int, lexicon: Mapping[str, Any]) -> tuple[tuple[str, frozenset[str]], ...]:
+class _StopWords:
     """Each language's stop words less those another language shares ("de", "a", "en"):
-    the words that tell languages apart."""
-    found = _stopword_memo.get(key)
-    if found is None or found[0] is not lexicon:
+    the words that tell languages apart; and counting them in a text.
+
+    A text's words (WORD_RE, lowercased) are its whitespace tokens' words, so each token's
+    tally is remembered: its number of words, plus its number of each language's stop
+    words, packed in one int (32 bits a count, words first); a text's tallies are then one
+    C-level sum over its tokens."""
+
+    _BITS = 32
+    _MAX_TOKENS = 500_000
+
+    def __init__(self, lexicon: Mapping[str, Any]):
+        self.lexicon = lexicon
         raw = {str(lang): frozenset(str(w).lower() for w in words)
                for lang, words in ((lexicon or {}).get("stopwords") or {}).items()}
-        sets = tuple((lang, words - frozenset().union(*(w for other, w in raw.items() if other != lang)))
-                     for lang, words in raw.items())
-        found = (lexicon, sets)
-        _stopword_memo[key] = found
-    return found[1]
+        sets = [(lang, words - frozenset().union(*(w for other, w in raw.items() if other != lang)))
+                for lang, words in raw.items()]
+        self.langs = [lang for lang, _ in sets]
+        # the sets are disjoint: each stop word counts for one language
+        self._field = {w: 1 << (self._BITS * (i + 1)) for i, (_, words) in enumerate(sets) for w in words}
+        self._tallies: dict[str, int] = {}
+
+    def _tally(self, token: str) -> int:
+        words = [w.lower() for w in WORD_RE.findall(token)]
+        return len(words) + sum(self._field.get(w, 0) for w in words)
+
+    def count(self, tokens: list[str]) -> tuple[int, list[int]]:
+        """(words, [stop words of each language, in self.langs' order]) in a text's
+        whitespace tokens."""
+        known = self._tallies.get
+        try:
+            total = sum(map(known, tokens))
+        except TypeError:  # None: a token not seen before
+            if len(self._tallies) >= self._MAX_TOKENS:
+                self._tallies.clear()
+            for token in set(tokens).difference(self._tallies):
+                self._tallies[token] = self._tally(token)
+            total = sum(map(known, tokens))
+        mask = (1 << self._BITS) - 1
+        return total & mask, [(total >> (self._BITS * (i + 1))) & mask for i in range(len(self.langs))]
+
+
+_stopword_memo: dict[int, _StopWords] = {}
+
+
+def _stopwords(key: int, lexicon: Mapping[str, Any]) -> _StopWords:
+    found = _stopword_memo.get(key)
+    if found is None or found.lexicon is not lexicon:
+        found = _stopword_memo[key] = _StopWords(lexicon)
+    return found
 
 
 # -- measurements ------------------------------------------------------------------------
@@ -430,16 +574,16 @@ def measures(article: Article, lang: str) -> Measures:
     found = memo.get(lang)
     if found is None:
         text = scoring_text(article)
-        found = Measures(text, lang, *base_counts(text, lang))
+        found = Measures(text, lang, *base_counts(text, lang, _scoring_tokens(article)))
         memo[lang] = found
     return found
 
 
-def base_counts(text: str, lang: str) -> tuple[int, int, int]:
+def base_counts(text: str, lang: str, tokens: list[str] | None = None) -> tuple[int, int, int]:
     """textstat's lexicon_count, sentence_count and syllable_count of the text, computed
     in one pass from cached tables (lint/readcounts.py: the same numbers, without
-    importing textstat)."""
-    return _readcounts().base_counts(text, _TEXTSTAT_LANG.get(lang, lang))
+    importing textstat). `tokens`: text.split(), when the caller has it already."""
+    return _readcounts().base_counts(text, _TEXTSTAT_LANG.get(lang, lang), tokens)
 
 
 @functools.lru_cache(maxsize=None)
@@ -466,19 +610,14 @@ class _ArticleCache:
     units: list[Unit]
     languages: dict = field(default_factory=dict)
     measures: dict = field(default_factory=dict)
-    sentences: list | None = None  # (start, end, unit index) over the units
-
-
-_CACHE: "weakref.WeakKeyDictionary[Article, _ArticleCache]" = weakref.WeakKeyDictionary()
+    sentences: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # by unit index
+    sentence_counts: dict = field(default_factory=dict)  # by language
+    scoring_text: str | None = None
+    tokens: list[str] | None = None  # the scoring text's whitespace tokens
 
 
 def _cache(article: Article) -> _ArticleCache:
-    found = _CACHE.get(article)
-    if found is None:
-        found = _ArticleCache([])
-        _CACHE[article] = found  # before building: _build_units never recurses, but be safe
-        found.units = _build_units(article)
-    return found
+    return article.memo("readability", lambda: _ArticleCache(_build_units(article)))
 
 
 # -- rules -------------------------------------------------------------------------------
@@ -523,17 +662,29 @@ def _hardest(article: Article, lang: str, count: int, ease: bool) -> tuple[tuple
     reading ease elsewhere), for `related`."""
     if count <= 0:
         return ()
-    ranked = []
     formula = "flesch-reading-ease" if ease else "flesch-kincaid-grade"
-    for start, end, _ in _sentences(article):
-        text = clean(article.prose_text[start:end])
-        if len(WORD_RE.findall(text)) < 8:
-            continue
-        value = _fast_score(formula, *base_counts(text, lang), lang)
+    ranked = []
+    for start, end, counts in _sentence_counts(article, lang):
+        value = _fast_score(formula, *counts, lang)
         ranked.append((-value if ease else value, start, end, value))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     label = "reading ease" if ease else "grade"
     return tuple((s, e, f"hard sentence: {label} {v:.1f}") for _, s, e, v in ranked[:count])
+
+
+def _sentence_counts(article: Article, lang: str) -> list[tuple[int, int, tuple[int, int, int]]]:
+    """The base counts of every sentence of eight words or more, cleaned like the units,
+    once per article and language (RD101 and RD102 rank the same sentences)."""
+    memo = _cache(article).sentence_counts
+    found = memo.get(lang)
+    if found is None:
+        prose = article.prose_text
+        # 8 words take 15 characters, and cleaning never adds any
+        spans = [(start, end) for start, end, _ in _sentences(article) if end - start >= 15]
+        texts = clean_all([prose[start:end] for start, end in spans])
+        found = memo[lang] = [(start, end, base_counts(text, lang))
+                              for (start, end), text in zip(spans, texts) if word_count(text) >= 8]
+    return found
 
 
 @check("readability.grade")
@@ -570,15 +721,19 @@ def reading_ease(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
                   related=_hardest(article, m.lang, int(params.get("show-sentences", 3)), True))
 
 
-def _sentences(article: Article) -> list[tuple[int, int, int]]:
-    """Sentence spans over the scored units (start, end, index of the unit), once per
-    article."""
+def _unit_sentences(article: Article, index: int) -> list[tuple[int, int]]:
+    """Sentence spans in one scored unit, split when first asked for."""
     cache = _cache(article)
-    if cache.sentences is None:
-        prose = article.prose_text
-        cache.sentences = [(start, end, i) for i, unit in enumerate(cache.units)
-                           for start, end in split_sentences(prose[unit.start:unit.end], unit.start)]
-    return cache.sentences
+    found = cache.sentences.get(index)
+    if found is None:
+        unit = cache.units[index]
+        found = cache.sentences[index] = split_sentences(article.prose_text[unit.start:unit.end], unit.start)
+    return found
+
+
+def _sentences(article: Article) -> list[tuple[int, int, int]]:
+    """Sentence spans over the scored units (start, end, index of the unit)."""
+    return [(start, end, i) for i in range(len(units(article))) for start, end in _unit_sentences(article, i)]
 
 
 def _spaced(article: Article, params: Mapping[str, Any]) -> bool:
@@ -592,9 +747,9 @@ _QUOTATION = re.compile(r"“[^“”]*”|«[^«»]*»|„[^„“”]*[“”]
 
 
 def sentence_words(text: str, count_quotes: bool = False) -> int:
-    if not count_quotes:
+    if not count_quotes and ('"' in text or "“" in text or "«" in text or "„" in text):
         text = _QUOTATION.sub(" ", text)
-    return len(WORD_RE.findall(text))
+    return word_count(text)
 
 
 @check("readability.long-sentence")
@@ -603,14 +758,28 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
         return
     limit = int(params.get("max-words", 50))
     count_quotes = bool(params.get("count-quotations", False))
+    # n words take at least 2n - 1 characters, and a sentence has no more words than its
+    # unit: most units and sentences are ruled out without counting or splitting them
+    min_length = 2 * limit + 1
     prose = article.prose_text
-    for start, end, _ in _sentences(article):
-        raw = prose[start:end]
-        if not _TERMINAL.search(raw.rstrip("*_ ")):
-            continue  # a run of list-like lines or a label, not a sentence
-        n = sentence_words(raw, count_quotes)
-        if n > limit:
-            yield Hit(start, end, {"words": n, "limit": limit})
+    for i, unit in enumerate(units(article)):
+        if unit.end - unit.start < min_length or word_count(prose[unit.start:unit.end]) <= limit:
+            continue
+        for start, end in _unit_sentences(article, i):
+            if end - start < min_length:
+                continue
+            raw = prose[start:end]
+            if not ends_sentence(raw.rstrip("*_ ")):
+                continue  # a run of list-like lines or a label, not a sentence
+            n = sentence_words(raw, count_quotes)
+            if n > limit:
+                yield Hit(start, end, {"words": n, "limit": limit})
+
+
+def _stops(text: str, start: int, end: int) -> int:
+    """Sentence punctuation characters in text[start:end]."""
+    return (text.count(".", start, end) + text.count("!", start, end) + text.count("?", start, end)
+            + text.count("…", start, end))
 
 
 @check("readability.long-paragraph")
@@ -619,13 +788,15 @@ def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
         return
     max_words = int(params.get("max-words", 250))
     max_sentences = int(params.get("max-sentences", 12))
-    per_unit: dict[int, int] = {}
-    for _, _, i in _sentences(article):
-        per_unit[i] = per_unit.get(i, 0) + 1
+    prose = article.prose_text
     for i, unit in enumerate(units(article)):
         if unit.kind == "list":
             continue
-        n, s = unit.words, per_unit.get(i, 0)
+        # bounds first: n words take 2n - 1 characters; every sentence but the last ends
+        # at sentence punctuation
+        if len(unit.text) <= 2 * max_words and _stops(prose, unit.start, unit.end) < max_sentences:
+            continue
+        n, s = unit.words, len(_unit_sentences(article, i))
         if n > max_words or s > max_sentences:
             yield Hit(unit.start, unit.end, {"words": n, "sentences": s, "max_words": max_words,
                                              "max_sentences": max_sentences})
@@ -642,8 +813,10 @@ def thin_content(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             return
     if not _spaced(article, params):
         return
-    n = sum(u.words for u in units(article))
     limit = int(params.get("min-words", 40))
+    if len(units(article)) >= limit:
+        return  # every unit has a word at least
+    n = sum(u.words for u in units(article))
     if n < limit:
         body = article.text[article.body_start:]
         start = article.body_start + (len(body) - len(body.lstrip()))
