@@ -627,13 +627,17 @@ _WWW_DOT = re.compile(r"\.(?<=[wW][wW][wW]\.)")
 
 
 def _url_line_count(article: Article) -> int:
-    """How many body lines are bare URLs (_bare_url), from the lines that hold a URL."""
+    """At least as many as the body lines that are bare URLs (_bare_url): the lines that
+    hold a URL and match its expressions, whether code or not."""
     text = article.text
     offsets = list(_find_all(text, "://", article.body_start))
     offsets.extend(m.start() for m in _WWW_DOT.finditer(text, article.body_start))
-    if not offsets:
-        return 0
-    return sum(1 for line in _candidate_lines(article, _starts_of(article, offsets)) if _bare_url(line))
+    count = 0
+    for start in _starts_of(article, offsets):
+        raw = text[start:_line_end(text, start)].rstrip("\r")
+        if _ONLY_URL.match(raw) or _URL_LINK.match(raw):
+            count += 1
+    return count
 
 
 @check("boilerplate.link-dump")
@@ -816,38 +820,42 @@ def caption_credit(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
         yield Hit(start.start, end.end, {"what": what, "found": start.raw.strip()[:60]})
 
 
+def _lowercase_forms(labels: frozenset) -> set[str]:
+    """How a label can read in the lowercased text: a final sigma is lowercased as such
+    alone, and maybe not in the text."""
+    return {form for x in labels if x for form in (x.lower(), x.lower().replace("ς", "σ"))}
+
+
 @functools.lru_cache(maxsize=16)
-def _credit_searches(labels: frozenset, agencies: frozenset) -> tuple[tuple[re.Pattern, ...], re.Pattern]:
-    """Expressions that find, over the whole text, the lines _may_be_credit can pass (and
-    more): each starts with a literal character, so the engine jumps from one to the next."""
+def _credit_searches(labels: frozenset, agencies: frozenset) -> tuple[re.Pattern, re.Pattern]:
+    """Expressions that find, in the lowercased text, the lines _may_be_credit can pass
+    (and more): (at a line start, after a slash). Each starts with a literal character,
+    so the engine jumps from one to the next; lowercase text instead of re.I, which makes
+    every step of a match slower."""
     space = r"[^\S\n]"
-    lead = rf"\n[ \t*_]*{space}*"
-    # Lowercase tries with re.I: the expression ignores case at least as widely as the
-    # lowercased comparisons of _may_be_credit.
     agency = _trie({a.lower() for a in agencies if a})
-    return (
-        # a label before a colon
-        re.compile(rf"{lead}{_trie(x for x in labels if x)}{space}*:"),
-        # "Photo by"
-        re.compile(rf"{lead}{_trie(_BY_WORDS)}{space}+(?:by|von|par|de|por)", re.I),
-        # an agency before the first slash
-        re.compile(rf"{lead}{agency}(?:{space}+photo)?{space}*/", re.I),
-    ), re.compile(rf"/{space}*{agency}", re.I)  # an agency after a slash
+    line_start = re.compile(
+        rf"\n[ \t*_]*{space}*(?:"
+        rf"{_trie(_lowercase_forms(labels))}{space}*:"  # a label before a colon
+        rf"|{_trie(_BY_WORDS)}{space}+(?:by|von|par|de|por)"  # "Photo by"
+        rf"|{agency}(?:{space}+photo)?{space}*/)")  # an agency before the first slash
+    return line_start, re.compile(rf"/{space}*{agency}")  # an agency after a slash
 
 
 def _credit_candidates(article: Article, label_set: frozenset, agency_set: frozenset) -> list[_Line]:
+    # str.lower() of a line is the line of text.lower() (a newline stops Final_Sigma's
+    # context), at the same offsets when the lengths agree.
     low = _lowered_text(article)
     if low is None or "" in label_set:
         return _body_lines(article)
-    at_line_start, after_slash = _credit_searches(label_set, agency_set)
-    starts: set[int] = set()
-    for pattern in at_line_start:
-        starts |= _starts_after_newline(pattern, article)
-    starts |= _starts_of(article, (m.start() for m in after_slash.finditer(article.text, article.body_start)))
+    line_start, after_slash = _credit_searches(label_set, agency_set)
+    body = article.body_start
+    starts = {m.start() + 1 for m in line_start.finditer(low, body)}
+    starts |= _starts_of(article, (m.start() for m in after_slash.finditer(low, body)))
     # "getty" anywhere in a line, or a picture word in a line with a parenthesis
     text = article.text
     for key in _PAREN_KEYS:
-        for offset in _find_all(low, key, article.body_start):
+        for offset in _find_all(low, key, body):
             start = text.rfind("\n", 0, offset) + 1
             if key == "getty" or text.find("(", start, _line_end(text, offset)) >= 0:
                 starts.add(start)
@@ -985,17 +993,19 @@ def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 
 @functools.lru_cache(maxsize=16)
 def _label_search(heads: frozenset) -> re.Pattern:
-    """Lines whose text after _LABEL_LEAD starts with a label's first two letters (in any
-    case: the expression ignores case at least as widely as str.lower() compares)."""
+    """Lines whose text after _LABEL_LEAD starts with a label's first two letters, in the
+    lowercased text (two letters lowercased alone may end in a final sigma)."""
     lead = "[" + re.escape(_LABEL_LEAD) + "]*"
-    return re.compile(rf"\n{lead}{_trie(heads)}", re.I)
+    # and the line is at most 120 characters long (before any carriage returns)
+    return re.compile(rf"\n(?=[^\n]{{0,120}}\r*(?:\n|\Z)){lead}{_trie(_lowercase_forms(heads))}")
 
 
 def _label_candidates(article: Article, heads: frozenset) -> list[_Line]:
     """The body lines the layout-label test can pass (and more), in order."""
-    if "" in heads:
+    low = _lowered_text(article)
+    if low is None or "" in heads:
         return _body_lines(article)
-    return _candidate_lines(article, _starts_after_newline(_label_search(heads), article))
+    return _candidate_lines(article, {m.start() + 1 for m in _label_search(heads).finditer(low, article.body_start)})
 
 
 # -- BP106 template sections (off by default) ------------------------------------------------
