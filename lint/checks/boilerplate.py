@@ -130,6 +130,179 @@ def _body_lines(article: Article) -> list[_Line]:
     return result
 
 
+# -- lines on demand ---------------------------------------------------------------------------
+#
+# Most articles need a few lines only: the head (BP103), the tail (BP101), and the lines a
+# cheap search over the whole text picked out (BP102, BP104, BP105). Building all of them
+# (_body_lines) is a Python step per line: these helpers build the same _Line objects for
+# the lines asked for. A line is in the body list when it starts at or after the body's
+# first line start and _NONBLANK_LINE matches there.
+
+def _hidden(article: Article) -> tuple[list, list[int]]:
+    """The spans that make a line nonprose (as _body_lines selects them), and the running
+    maximum of their ends."""
+    def compute():
+        text = article.text
+        spans = [s for s in article.nonprose if s.kind in ("code", "comment", "html", "frontmatter")
+                 and (s.kind != "html" or "\n" in text[s.start:s.end])]
+        reach, furthest = [], -1
+        for span in spans:
+            furthest = max(furthest, span.end)
+            reach.append(furthest)
+        return spans, reach
+    return article.memo(("boilerplate", "hidden"), compute)
+
+
+def _in_hidden(hidden: tuple[list, list[int]], first: int) -> bool:
+    """What _body_lines' walk over the hidden spans says for a line whose text starts at
+    `first`: the first span (in list order) that ends after it holds it. That span is
+    the first one whose running maximum of ends is past `first`."""
+    spans, reach = hidden
+    h = bisect.bisect_right(reach, first)
+    return h < len(spans) and spans[h].start <= first
+
+
+def _line_from_match(article: Article, m: re.Match, hidden: list) -> _Line:
+    start = m.start()
+    raw = m.group().rstrip("\r")
+    first = start + len(raw) - len(raw.lstrip())
+    return _Line(article.line_starts, start, start + len(raw), raw, _in_hidden(hidden, first))
+
+
+def _first_line_start(article: Article) -> int:
+    """Where the first line of the body list can start ('^' at or after body_start)."""
+    text, start = article.text, article.body_start
+    if start == 0 or text[start - 1] == "\n":
+        return start
+    newline = text.find("\n", start)
+    return len(text) + 1 if newline < 0 else newline + 1
+
+
+def _line_at(article: Article, start: int) -> _Line | None:
+    """The body line that starts at `start` (a line start), or None if it is blank or
+    before the body."""
+    if start < _first_line_start(article):
+        return None
+    m = _NONBLANK_LINE.match(article.text, start)
+    return None if m is None else _line_from_match(article, m, _hidden(article))
+
+
+def _line_start_of(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def _previous_line(article: Article, line: _Line) -> _Line | None:
+    """The body line before `line` (lines[k - 1])."""
+    text = article.text
+    first = _first_line_start(article)
+    end = line.start - 1  # the newline before the line
+    while end >= first:
+        start = _line_start_of(text, end)
+        if start < first:
+            return None
+        found = _line_at(article, start)
+        if found is not None:
+            return found
+        end = start - 1
+    return None
+
+
+def _next_line(article: Article, line: _Line) -> _Line | None:
+    """The body line after `line` (lines[k + 1])."""
+    text = article.text
+    newline = text.find("\n", line.end)
+    while newline >= 0:
+        found = _line_at(article, newline + 1)
+        if found is not None:
+            return found
+        newline = text.find("\n", newline + 1)
+    return None
+
+
+def _head_lines(article: Article, count: int) -> list[_Line]:
+    """_body_lines(article)[:count]."""
+    hidden = _hidden(article)
+    result = []
+    if count > 0:
+        for m in _NONBLANK_LINE.finditer(article.text, article.body_start):
+            result.append(_line_from_match(article, m, hidden))
+            if len(result) == count:
+                break
+    return result
+
+
+def _tail_lines(article: Article, count: int) -> list[_Line]:
+    """_body_lines(article)[-count:], from a piece of the end of the text."""
+    text = article.text
+    hidden = _hidden(article)
+    body = article.body_start
+    size = 160 * count
+    while True:
+        start = max(body, len(text) - size)
+        if start > body:
+            newline = text.find("\n", start)
+            start = body if newline < 0 else newline + 1  # a line start: '^' matches there
+        matches = list(_NONBLANK_LINE.finditer(text, start))
+        if len(matches) >= count or start == body:
+            return [_line_from_match(article, m, hidden) for m in matches[-count:]] if count > 0 else []
+        size *= 4
+
+
+def _trie(words) -> str:
+    """An expression for `words` (literal text), factored as a trie: the regex engine tries
+    the alternatives of an alternation one by one, so a flat alternation of 50 words costs
+    50 steps at every position it is tried, a trie one or two. Never matches if empty."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        branches = [re.escape(char) + render(node[char]) for char in sorted(k for k in node if k)]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return "(?:" + render(trie) + ")" if trie and set(trie) != {""} else "(?!)"
+
+
+def _candidate_lines(article: Article, starts: set[int]) -> list[_Line]:
+    """The body lines that start at `starts` (line starts), in order; the first body line
+    is always a candidate (no newline before it for the searches to find)."""
+    starts.add(_first_line_start(article))
+    lines = (_line_at(article, start) for start in sorted(starts))
+    return [line for line in lines if line is not None]
+
+
+def _starts_after_newline(pattern: re.Pattern, article: Article) -> set[int]:
+    """Line starts found by a pattern that begins with a newline (the regex engine jumps
+    from newline to newline: a literal start is found fast)."""
+    return {m.start() + 1 for m in pattern.finditer(article.text, article.body_start)}
+
+
+def _starts_of(article: Article, offsets) -> set[int]:
+    text = article.text
+    return {text.rfind("\n", 0, offset) + 1 for offset in offsets}
+
+
+def _lowered_text(article: Article) -> str | None:
+    """article.text.lower(), or None when that changes offsets (a dotted capital I)."""
+    def compute():
+        low = article.text.lower()
+        return low if len(low) == len(article.text) else None
+    return article.memo(("boilerplate", "lower"), compute)
+
+
+def _find_all(text: str, needle: str, start: int = 0) -> Iterator[int]:
+    at = text.find(needle, start)
+    while at >= 0:
+        yield at
+        at = text.find(needle, at + 1)
+
+
 _LOWER_START = re.compile(r"^[ \t]*[(\[{\"'“‘«]?[^\W\d_A-ZÀ-ÖØ-ÞА-ЯЁ]")
 _LIST_OR_HEADING = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)]|#{1,6}|>|\|)(?:[ \t]|$)")
 
@@ -142,7 +315,13 @@ def _group_units(lines: list[_Line]) -> list[_Line]:
     Lines of one block (no blank line between) are a wrapped paragraph when every line but
     the last is at least `_WRAP_MIN` characters long and at least a third of the following
     lines start in lower case (a headline list starts every line with a capital)."""
+    return _group_units_counted(lines)[0]
+
+
+def _group_units_counted(lines: list[_Line]) -> tuple[list[_Line], int]:
+    """_group_units, how many of the units the first block made, and how many the last."""
     units: list[_Line] = []
+    first_block = last_block = 0
     i = 0
     while i < len(lines):
         j = i
@@ -150,14 +329,18 @@ def _group_units(lines: list[_Line]) -> list[_Line]:
                 and lines[j + 1].nonprose == lines[i].nonprose:
             j += 1
         block = lines[i:j + 1]
+        before = len(units)
         if len(block) > 1 and _wrapped(block):
             raw = block[0].raw.rstrip() + "".join(" " + ln.raw.strip() for ln in block[1:])
             unit = _Line(block[0]._line_starts, block[0].start, block[-1].end, raw, block[0].nonprose)
             units.append(unit)
         else:
             units.extend(block)
+        if i == 0:
+            first_block = len(units)
+        last_block = len(units) - before
         i = j + 1
-    return units
+    return units, first_block, last_block
 
 
 _WRAP_MIN = 45
@@ -287,15 +470,36 @@ def _delete_lines(article: Article, first: _Line, last: _Line) -> Fix:
 
 # -- BP101 trailing boilerplate --------------------------------------------------------------
 
-def trailing_region(article: Article, params: Mapping[str, Any]) -> tuple[_Line, int] | None:
-    """(marker line, index into body units) where trailing furniture starts, or None."""
+_UNSURE = object()
+
+
+def trailing_region(article: Article, params: Mapping[str, Any]) -> _Line | None:
+    """The marker line where trailing furniture starts, or None."""
     max_lines = int(params.get("max-region-lines", 60))
-    body = _body_lines(article)
-    # The region holds at most max-region-lines units: only the end of the file matters.
-    window = body[-4 * max_lines:]
-    lines = _group_units(window)
+    # The region holds at most max-region-lines units: only the end of the file matters,
+    # the last 4 * max-region-lines lines. The walk back from the end usually stops after
+    # a unit or two (at running text): try it on a few lines first, and on more only when
+    # it reached the first block of those, which may be the end of a longer block.
+    window = 4 * max_lines
+    count = min(16, window)
+    while True:
+        lines = _tail_lines(article, count)
+        whole = count >= window or len(lines) < count
+        found = _trailing_in(article, params, lines, max_lines, whole)
+        if found is not _UNSURE:
+            return found
+        count = min(4 * count, window)
+
+
+def _trailing_in(article: Article, params: Mapping[str, Any], window: list[_Line], max_lines: int,
+                 whole: bool):
+    """trailing_region over the body lines `window`: the whole window, or (whole=False) its
+    last lines, where the answer is _UNSURE if it depends on the first block."""
+    lines, first_block, _ = _group_units_counted(window)
+    if whole:
+        first_block = 0
     if len(lines) < 2:
-        return None
+        return None if whole else _UNSURE
     strong = _lexicon(params, "marker-lexicon")
     weak = _lexicon(params, "weak-marker-lexicon")
     max_words = int(params.get("max-furniture-words", 16))
@@ -323,6 +527,8 @@ def trailing_region(article: Article, params: Mapping[str, Any]) -> tuple[_Line,
         tail = len(lines) - 1 - i
         if tail + 1 > max_lines:
             return None
+        if i < first_block:
+            return _UNSURE  # the first block may be cut: ask again with more lines
         kind = marker(line)
         if kind is None and _is_content(line, max_words, max_link):
             break
@@ -336,7 +542,7 @@ def trailing_region(article: Article, params: Mapping[str, Any]) -> tuple[_Line,
         return None  # no running text before the markers (in the window): not an ending
     if best is not None and article.markdown and _site_link_list(lines[best + 1:]):
         return None
-    return (lines[best], best) if best is not None else None
+    return lines[best] if best is not None else None
 
 
 _MD_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
@@ -359,11 +565,10 @@ def _site_link_list(tail: list[_Line]) -> bool:
 
 @check("boilerplate.trailing")
 def trailing(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
-    found = trailing_region(article, params)
-    if found is None:
+    line = trailing_region(article, params)
+    if line is None:
         return
-    line, index = found
-    last = _body_lines(article)[-1]
+    last = _tail_lines(article, 1)[-1]
     label = _MD_LINK.sub(lambda m: m.group(1), line.plain)
     yield Hit(line.start, last.end,
               {"marker": label[:60], "lines": last.index - line.index + 1},
@@ -417,9 +622,29 @@ def _authored_list(lines: list[_Line], i: int) -> bool:
     return False
 
 
+# A URL line holds '://' or 'www.' (any case): found with literal searches.
+_WWW_DOT = re.compile(r"\.(?<=[wW][wW][wW]\.)")
+
+
+def _url_line_count(article: Article) -> int:
+    """At least as many as the body lines that are bare URLs (_bare_url): the lines that
+    hold a URL and match its expressions, whether code or not."""
+    text = article.text
+    offsets = list(_find_all(text, "://", article.body_start))
+    offsets.extend(m.start() for m in _WWW_DOT.finditer(text, article.body_start))
+    count = 0
+    for start in _starts_of(article, offsets):
+        raw = text[start:_line_end(text, start)].rstrip("\r")
+        if _ONLY_URL.match(raw) or _URL_LINK.match(raw):
+            count += 1
+    return count
+
+
 @check("boilerplate.link-dump")
 def link_dump(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     min_run = int(params.get("min-lines", 3))
+    if _url_line_count(article) < max(1, min_run):
+        return  # not enough bare URL lines for a run: most articles
     lines = _body_lines(article)
     i = 0
     while i < len(lines):
@@ -455,10 +680,26 @@ def _breadcrumb(line: _Line) -> bool:
                                           "portada", "главная", "news", "blog")
 
 
+def _head_units(article: Article, max_lines: int) -> list[_Line]:
+    """_group_units(_body_lines(article)[:8 * max_lines]), or enough of its start that the
+    first max_lines units are the same (they come from blocks that end before the lines
+    taken do)."""
+    window = 8 * max_lines
+    if max_lines <= 0:
+        return _group_units(_body_lines(article)[:window])
+    count = min(window, 2 * max_lines + 4)
+    while True:
+        lines = _head_lines(article, count)
+        units, _, last_block = _group_units_counted(lines)
+        if count >= window or len(lines) < count or len(units) - last_block >= max_lines:
+            return units
+        count = min(window, 4 * count)
+
+
 @check("boilerplate.leading")
 def leading(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     max_lines = int(params.get("max-lines", 5))
-    lines = _group_units(_body_lines(article)[:8 * max_lines])
+    lines = _head_units(article, max_lines)
     if not lines:
         return
     leadins = _lexicon(params, "leadin-lexicon")
@@ -532,16 +773,21 @@ def caption_credit(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
     agencies = _lexicon(params, "agency-lexicon")
     max_words = int(params.get("max-caption-words", 40))
     label_set, agency_set = _credit_sets(labels, agencies)
-    lines = _body_lines(article)
-    taken = -1
-    for k, line in enumerate(lines):
-        if line.nonprose or k <= taken:
+    # The body lines are looked at in order; only the lines that pass _may_be_credit can
+    # be reported, and searches over the whole text find a superset of them. Their
+    # neighbours (lines[k - 1], lines[k + 1] of the body list) are built when needed.
+    candidates = _credit_candidates(article, label_set, agency_set)
+    taken = -1  # where the last line taken into a hit starts
+    for line in candidates:
+        if line.nonprose or line.start <= taken:
             continue
         low = line.raw.lower()
         if not _may_be_credit(line.raw, low, label_set, agency_set):
             continue
         text = line.raw.strip()
-        if _next_to_picture(lines, k):
+        prev = _previous_line(article, line)
+        nxt = _next_line(article, line)
+        if _next_to_picture((prev, line, nxt)):
             continue  # the picture is there: this is its caption or credit, as it should be
         patterns = _credit_patterns(labels, agencies)  # compiled once, for the first candidate
         labelled = bool(patterns[0].match(text)) and line.words <= max_words
@@ -554,8 +800,7 @@ def caption_credit(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
                 yield Hit(s, line.start + m.end(), {"what": "credit", "found": m.group()[:60]})
             continue
         start = line
-        if credit and not labelled and k > 0 and k - 1 > taken:
-            prev = lines[k - 1]
+        if credit and not labelled and prev is not None and prev.start > taken:
             # The caption the credit belongs to: one short sentence right above it, with no
             # quotation (reporting quotes people; captions describe a picture).
             if (prev.index == line.index - 1 and not prev.nonprose and prev.words <= max_words
@@ -563,17 +808,63 @@ def caption_credit(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
                     and not _QUOTES.search(prev.raw) and _single_sentence(prev.raw)):
                 start = prev
         end = line
-        if labelled and k + 1 < len(lines):
-            nxt = lines[k + 1]
+        if labelled and nxt is not None:
             if nxt.index == line.index + 1 and any(p.search(nxt.raw.strip()) for p in patterns[1:4]) \
                     and nxt.words <= 20:
                 end = nxt
-        taken = lines.index(end)
+        taken = end.start
         if start is not end:
             what = "caption and credit"
         else:
             what = "credit" if credit or patterns[4].search(text) else "caption"
         yield Hit(start.start, end.end, {"what": what, "found": start.raw.strip()[:60]})
+
+
+def _lowercase_forms(labels: frozenset) -> set[str]:
+    """How a label can read in the lowercased text: a final sigma is lowercased as such
+    alone, and maybe not in the text."""
+    return {form for x in labels if x for form in (x.lower(), x.lower().replace("ς", "σ"))}
+
+
+@functools.lru_cache(maxsize=16)
+def _credit_searches(labels: frozenset, agencies: frozenset) -> tuple[re.Pattern, re.Pattern]:
+    """Expressions that find, in the lowercased text, the lines _may_be_credit can pass
+    (and more): (at a line start, after a slash). Each starts with a literal character,
+    so the engine jumps from one to the next; lowercase text instead of re.I, which makes
+    every step of a match slower."""
+    space = r"[^\S\n]"
+    agency = _trie({a.lower() for a in agencies if a})
+    line_start = re.compile(
+        rf"\n[ \t*_]*{space}*(?:"
+        rf"{_trie(_lowercase_forms(labels))}{space}*:"  # a label before a colon
+        rf"|{_trie(_BY_WORDS)}{space}+(?:by|von|par|de|por)"  # "Photo by"
+        rf"|{agency}(?:{space}+photo)?{space}*/)")  # an agency before the first slash
+    return line_start, re.compile(rf"/{space}*{agency}")  # an agency after a slash
+
+
+def _credit_candidates(article: Article, label_set: frozenset, agency_set: frozenset) -> list[_Line]:
+    # str.lower() of a line is the line of text.lower() (a newline stops Final_Sigma's
+    # context), at the same offsets when the lengths agree.
+    low = _lowered_text(article)
+    if low is None or "" in label_set:
+        return _body_lines(article)
+    line_start, after_slash = _credit_searches(label_set, agency_set)
+    body = article.body_start
+    starts = {m.start() + 1 for m in line_start.finditer(low, body)}
+    starts |= _starts_of(article, (m.start() for m in after_slash.finditer(low, body)))
+    # "getty" anywhere in a line, or a picture word in a line with a parenthesis
+    text = article.text
+    for key in _PAREN_KEYS:
+        for offset in _find_all(low, key, body):
+            start = text.rfind("\n", 0, offset) + 1
+            if key == "getty" or text.find("(", start, _line_end(text, offset)) >= 0:
+                starts.add(start)
+    return _candidate_lines(article, starts)
+
+
+def _line_end(text: str, offset: int) -> int:
+    end = text.find("\n", offset)
+    return len(text) if end < 0 else end
 
 
 _BY_WORDS = frozenset(("photo", "photos", "photograph", "image", "picture", "graphic", "illustration",
@@ -610,12 +901,13 @@ _PICTURE = re.compile(r"!\[[^\]\n]*\]\(|<img\b|<figure\b|<figcaption\b|<picture\
                       r"^\s*\.\.\s+(?:image|figure)::", re.I)
 
 
-def _next_to_picture(lines: list[_Line], k: int) -> bool:
+def _next_to_picture(around: tuple[_Line | None, _Line, _Line | None]) -> bool:
     """An image (Markdown, HTML, a Hugo figure, a reST image) on the line itself or on the
-    nearest line above or below, with at most one blank line between."""
-    for j in (k - 1, k, k + 1):
-        if 0 <= j < len(lines) and abs(lines[j].index - lines[k].index) <= 2 \
-                and _PICTURE.search(lines[j].raw):
+    nearest line above or below, with at most one blank line between. `around`: the body
+    lines before and after the line (None at either end)."""
+    line = around[1]
+    for other in around:
+        if other is not None and abs(other.index - line.index) <= 2 and _PICTURE.search(other.raw):
             return True
     return False
 
@@ -682,7 +974,7 @@ def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
         if not in_code(m.start()) and tracked(m.group(1)):
             hits.append(Hit(m.start(), m.end(), {"what": "tracking pixel", "found": m.group()[:60]}))
     if any(e.strip() for e in label_entries):
-        for line in _body_lines(article):
+        for line in _label_candidates(article, label_heads):
             if line.nonprose or len(line.raw) > 120 or len(line.raw.strip()) > 80:
                 continue
             if article.markdown and line.raw.lstrip().startswith("#"):
@@ -697,6 +989,23 @@ def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
                 hits.append(Hit(line.start, line.end, {"what": "layout label", "found": label}))
     hits.sort(key=lambda h: h.start)
     yield from hits
+
+
+@functools.lru_cache(maxsize=16)
+def _label_search(heads: frozenset) -> re.Pattern:
+    """Lines whose text after _LABEL_LEAD starts with a label's first two letters, in the
+    lowercased text (two letters lowercased alone may end in a final sigma)."""
+    lead = "[" + re.escape(_LABEL_LEAD) + "]*"
+    # and the line is at most 120 characters long (before any carriage returns)
+    return re.compile(rf"\n(?=[^\n]{{0,120}}\r*(?:\n|\Z)){lead}{_trie(_lowercase_forms(heads))}")
+
+
+def _label_candidates(article: Article, heads: frozenset) -> list[_Line]:
+    """The body lines the layout-label test can pass (and more), in order."""
+    low = _lowered_text(article)
+    if low is None or "" in heads:
+        return _body_lines(article)
+    return _candidate_lines(article, {m.start() + 1 for m in _label_search(heads).finditer(low, article.body_start)})
 
 
 # -- BP106 template sections (off by default) ------------------------------------------------

@@ -15,6 +15,7 @@ Everything scans Article.prose_text, where code, templates, URLs and markup are 
 from __future__ import annotations
 
 import functools
+import heapq
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,94 @@ def _memo(article: Article, key: tuple, compute):
 
 def _fingerprint_of(obj: Any) -> str:
     return repr(obj)
+
+
+def _lower(article: Article) -> str:
+    """Article.prose_text.lower()."""
+    return _memo(article, ("lower",), lambda: article.prose_text.lower())
+
+
+def _lowered(article: Article) -> str:
+    """Article.prose_text in lower case, at the same offsets."""
+    lowered = _lower(article)
+    if len(lowered) == len(article.prose_text):
+        return lowered
+    # A character whose lowercase is longer ("İ"): keep it.
+    return _memo(article, ("lowered",), lambda: "".join(
+        c if len(c.lower()) != 1 else c.lower() for c in article.prose_text))
+
+
+# -- the pre-filter: which words the text holds --------------------------------------------
+#
+# A tortured phrase or a spun name can only be in a text that holds each of its words. The
+# words a lexicon entry needs are registered here; per article, one pass of C (encode,
+# translate, split, intersect) tells which of them the text holds. Only maximal runs of
+# ASCII letters and digits are compared, lowercased: every other byte separates runs, and
+# the non-ASCII runs of an entry are not required (as if present). The runs of an entry
+# are whole runs of the text wherever the entry matches (it starts and ends at a word
+# boundary), so a missing run proves that the entry is not there.
+
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+# ASCII letters and digits, lowercased; every other byte (UTF-8 sequences included) a space.
+_ASCII_RUNS = bytes((c | 0x20 if chr(c).isalpha() else c) if c < 128 and chr(c).isalnum() else 32
+                    for c in range(256))
+# The only characters outside ASCII whose lowercase holds an ASCII letter: the Kelvin sign
+# and the dotted capital I. A text with one is read from its lowercase instead.
+_LOWERS_TO_ASCII = ("\u212a", "\u0130")
+
+_needed_words: set[bytes] = set()
+_needed: list = [frozenset(), 0]  # the registered words as a frozenset, and a version
+
+
+def _require(text: str) -> tuple[bytes, ...]:
+    """The runs of letters that text (a phrase, a name) needs in a text that holds it,
+    longest (rarest) first, registered for _present_words."""
+    runs = tuple(sorted({r.lower().encode("ascii") for r in _ALNUM_RUN.findall(text) if r.isascii()},
+                        key=len, reverse=True))
+    if not _needed_words.issuperset(runs):
+        _needed_words.update(runs)
+        _needed[:] = [frozenset(_needed_words), _needed[1] + 1]
+    return runs
+
+
+def _present_words(article: Article) -> frozenset[bytes]:
+    """The registered words that occur in the article's prose (as whole runs, any case)."""
+    needed, version = _needed
+    return _memo(article, ("present-words", version), lambda: _words_in(article, needed))
+
+
+def _words_in(article: Article, needed: frozenset[bytes]) -> frozenset[bytes]:
+    prose = article.prose_text
+    source = prose
+    if not prose.isascii() and any(c in prose for c in _LOWERS_TO_ASCII):
+        source = _lowered(article)
+    return needed.intersection(source.encode("utf-8", "surrogatepass").translate(_ASCII_RUNS).split())
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _search_at_word_start(pattern: re.Pattern, text: str, pos: int,
+                          word_char: re.Pattern = _WORD_CHAR) -> re.Match | None:
+    """pattern.search(text, pos) for a match that does not start inside a word: what a
+    leading (?<!\\w) or \\b would require. A pattern without that lookbehind starts with
+    its literal text, and the regex engine finds literal text much faster than it tries a
+    lookbehind at every position."""
+    while True:
+        m = pattern.search(text, pos)
+        if m is None or not m.start() or not word_char.match(text, m.start() - 1):
+            return m
+        pos = m.start() + 1
+
+
+def _finditer_at_word_start(pattern: re.Pattern, text: str,
+                            word_char: re.Pattern = _WORD_CHAR) -> Iterator[re.Match]:
+    """pattern.finditer(text) as if the pattern started with (?<!\\w) (with word_char:
+    (?<!word_char)); for patterns that never match the empty string."""
+    m = _search_at_word_start(pattern, text, 0, word_char)
+    while m is not None:
+        yield m
+        m = _search_at_word_start(pattern, text, m.end(), word_char)
 
 
 class _ByIdentity:
@@ -127,6 +216,8 @@ def _in_prose(work: str, start: int, end: int) -> bool:
 
 def spintax_spans(prose: str) -> list[tuple[int, int]]:
     """Outermost `{a|b}` groups, nested groups included, in prose text."""
+    if "|" not in prose:  # every group holds a bar
+        return []
     work = prose
     spans: list[tuple[int, int]] = []
     while True:
@@ -151,6 +242,10 @@ def spintax_spans(prose: str) -> list[tuple[int, int]]:
     return outer
 
 
+def _spintax_spans(article: Article) -> list[tuple[int, int]]:
+    return _memo(article, ("spintax",), lambda: spintax_spans(article.prose_text))
+
+
 def _first_options(text: str) -> str:
     """The spintax with every group replaced by its first option: the unspun reading."""
     while True:
@@ -163,7 +258,7 @@ def _first_options(text: str) -> str:
 @check("spun.spintax")
 def spintax(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     text = article.text
-    for start, end in spintax_spans(article.prose_text):
+    for start, end in _spintax_spans(article):
         found = text[start:end]
         options = found.count("|") + 1 - 2 * found[1:-1].count("{")
         yield Hit(start, end, {"found": found, "options": max(2, options)},
@@ -200,11 +295,16 @@ def braced_phrase_spans(prose: str, min_words: int, max_words: int) -> list[tupl
     return spans
 
 
+def _braced_phrase_spans(article: Article, min_words: int, max_words: int) -> list[tuple[int, int]]:
+    return _memo(article, ("braced", min_words, max_words),
+                 lambda: braced_phrase_spans(article.prose_text, min_words, max_words))
+
+
 @check("spun.braced-phrase")
 def braced_phrase(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     text = article.text
-    for start, end in braced_phrase_spans(article.prose_text, int(params.get("min-words", 2)),
-                                          int(params.get("max-words", 4))):
+    for start, end in _braced_phrase_spans(article, int(params.get("min-words", 2)),
+                                           int(params.get("max-words", 4))):
         found = text[start:end]
         yield Hit(start, end, {"found": found, "inner": found[1:-1]},
                   fix=Fix((Edit(start, end, found[1:-1]),)))
@@ -229,28 +329,34 @@ class Word(NamedTuple):
     gap_newlines: int  # newlines between this word and the previous one
 
 
-def words_of(prose: str, start: int = 0, end: int | None = None) -> list[Word]:
-    """The words of prose[start:end], with offsets into prose."""
+def words_of(prose: str, start: int = 0, end: int | None = None, limit: int = -1) -> list[Word]:
+    """The words of prose[start:end], with offsets into prose; the first `limit` only
+    when limit >= 0."""
     end = len(prose) if end is None else end
     result = []
     previous_end = start
     for m in _WORD.finditer(prose, start, end):
+        if len(result) == limit:
+            break
         raw = m.group()
         lead_len = len(raw) - len(raw.lstrip(_LEAD))
         core = raw[lead_len:].rstrip(_TRAIL)
         trail = raw[lead_len + len(core):]
-        pm = _POSSESSIVE.search(core)
-        if pm and len(core) > 2:
-            trail = core[pm.start():] + trail
-            core = core[:pm.start()]
+        if len(core) > 2 and core[-2:] in _POSSESSIVE_ENDS:
+            trail = core[-2:] + trail
+            core = core[:-2]
         if not core:
             previous_end = m.end()
             continue
         start = m.start() + lead_len
-        result.append(Word(core, start, start + len(core), raw[:lead_len], trail.replace("’", "'"),
+        result.append(Word(core, start, start + len(core), raw[:lead_len],
+                           trail.replace("’", "'") if "’" in trail else trail,
                            prose.count("\n", previous_end, m.start())))
         previous_end = m.end()
     return result
+
+
+_POSSESSIVE_ENDS = ("'s", "’s")  # what _POSSESSIVE finds in a word without white space
 
 
 def _capitalised(core: str) -> bool:
@@ -423,6 +529,33 @@ def name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
                  lambda: _name_hits(article, lexicon, synonyms))
 
 
+def _corruptions(matcher: _NameMatcher) -> tuple[frozenset[bytes], dict[bytes, list[tuple[bytes, ...]]]]:
+    """The runs of letters that each corrupted variant needs in the text (see _require),
+    by its longest run."""
+    index = matcher.__dict__.get("_corruptions")
+    if index is None:
+        by_anchor: dict[bytes, list[tuple[bytes, ...]]] = {}
+        for entries in matcher.index.values():
+            for cores, _trails, _name, changed, _title in entries:
+                if changed:
+                    runs = _require(" ".join(cores))
+                    by_anchor.setdefault(runs[0] if runs else b"", []).append(runs[1:])
+        index = matcher.__dict__["_corruptions"] = (frozenset(by_anchor), by_anchor)
+    return index
+
+
+def _may_hold_corruption(matcher: _NameMatcher, article: Article) -> bool:
+    """Every word of some corrupted variant occurs in the text: only a corrupted variant is
+    reported, and the runs of letters of the words the matcher compares are whole runs
+    of the text."""
+    anchors, by_anchor = _corruptions(matcher)  # registers the words first
+    runs = _present_words(article)
+    if b"" in anchors:
+        return True
+    return any(all(r in runs for r in rest)
+               for anchor in anchors.intersection(runs) for rest in by_anchor[anchor])
+
+
 def _name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
     if not lexicon or not synonyms or not _english(article):
         return []
@@ -432,7 +565,7 @@ def _name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
     resume = 0
     # Only capitalised words can open a name: tokenise a small window around each one whose
     # word opens a known name, instead of the whole article.
-    if matcher.opener is None:
+    if matcher.opener is None or not _may_hold_corruption(matcher, article):
         return []
     # Markdown, and text with blank lines between paragraphs, wraps a paragraph over several
     # lines: one line break joins two words. Text with one paragraph a line does not.
@@ -456,22 +589,46 @@ def _name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
             window_start += 1  # do not start inside a word
         # Enough words around: two before (context), the longest variant and one after, with
         # room for runs of white space.
-        words = words_of(prose, window_start, min(len(prose), m.start() + 2 * matcher.reach + 40))
-        i = next((k for k, w in enumerate(words) if w.start >= m.start()), None)
+        window_end = min(len(prose), m.start() + 2 * matcher.reach + 40)
+        # To match, the words from the opening one on are enough (as many as the longest
+        # candidate has): the same words as the window's from there, but for the gap before
+        # the first one, which matching does not look at. The window is made for a
+        # corrupted variant only, to check the context.
+        opening = m.start()
+        token_start = _token_start(prose, window_start, opening)
+        words = words_of(prose, token_start, window_end, limit=2)
+        i = next((k for k, w in enumerate(words) if w.start >= opening), None)
         if i is None:
             continue
+        candidates = matcher.index.get(words[i].core)
+        if candidates and i + len(candidates[0][0]) > len(words):  # the longest one first
+            words = words_of(prose, token_start, window_end, limit=i + len(candidates[0][0]))
         matched = _match_name(words, i, matcher, max_gap)
         if matched is None:
             continue
         length, name, changed, is_title = matched
+        resume = words[i + length - 1].end
+        if not changed:
+            continue
+        words = words_of(prose, window_start, window_end)
+        i = next(k for k, w in enumerate(words) if w.start >= opening)
         first, last = words[i], words[i + length - 1]
-        resume = last.end
-        if changed and _name_context_ok(words, i, length, is_title, matcher, max_gap):
+        if _name_context_ok(words, i, length, is_title, matcher, max_gap):
             hits.append(NameHit(first.start, last.end, article.text[first.start:last.end], name,
                                 _title_case_line(prose, first.start)))
     if not any(not h.weak for h in hits):
         return []  # only Title Case evidence: capitals there prove nothing on their own
     return hits
+
+
+def _token_start(prose: str, window_start: int, offset: int) -> int:
+    """Where the white-space separated token holding `offset` starts, not before
+    window_start (which starts a token)."""
+    if window_start >= offset:
+        return window_start
+    while offset > window_start and not prose[offset - 1].isspace():
+        offset -= 1
+    return offset
 
 
 def _match_name(words: list[Word], i: int, matcher: _NameMatcher, max_gap: int):
@@ -533,8 +690,9 @@ def _build_date_pattern(lexicon: Any) -> tuple[re.Pattern, dict[str, str]] | Non
     subs_re = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in sorted(original, key=len, reverse=True))
     before_re = "|".join(re.escape(w) for w in before) or r"(?!)"
     introducer = re.compile(rf"(?:(?<![\w-])(?P<pre>{before_re})[ \t]+|(?<![\w-])(?P<mid>[Mm]id-))\Z")
+    # No (?<!\w) in front: see _search_at_word_start.
     pattern = re.compile(
-        rf"(?<!\w)(?P<sub>{subs_re})(?![\w-])"
+        rf"(?P<sub>{subs_re})(?![\w-])"
         r"(?P<post>[ \t]+(?:(?P<day>(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?)(?![\d:.,]\d)|(?P<year>(?:1[89]|20)\d\d)(?!\d))"
         r"|(?P<stop>\s*(?:[,.;)]|$)))?"
     )
@@ -556,8 +714,12 @@ def _date_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, str]
         return []
     pattern, introducer, original = built
     prose = article.prose_text
+    if "" in original:  # an empty substitute: the lookbehind must be tried everywhere
+        matches = re.compile(r"(?<!\w)" + pattern.pattern).finditer(prose)
+    else:
+        matches = _finditer_at_word_start(pattern, prose)
     hits = []
-    for m in pattern.finditer(prose):
+    for m in matches:
         sub_start, sub_end = m.span("sub")
         context_start = max(0, sub_start - 24)
         intro = introducer.search(prose, context_start, sub_start)
@@ -624,12 +786,18 @@ _PHRASE_END = r"(?![\w-]|['’]\w)"
 
 
 class _PhraseMatcher:
-    """The phrases of the lexicon, indexed by their first word: at each word of the text,
-    only the few phrases that start with it are tried, each with a small expression compiled
-    when first needed. This finds what one regular expression over all phrases (a trie,
-    \b(?:...)(?![\w-]|['’]\w), scanned left to right) finds: there, the phrases that match
-    at a position lie on one path of the trie and the longest wins; here, candidates are
-    tried longest first. Lowercase phrases, matched against lowercased prose."""
+    """The phrases of the lexicon, grouped by their first word. This finds what one regular
+    expression over all phrases (a trie, \\b(?:...)(?![\\w-]|['’]\\w), scanned left to
+    right) finds: there, the phrases that match at a position lie on one path of the trie
+    and the longest wins; here, a group's phrases are tried longest first. Lowercase
+    phrases, matched against lowercased prose.
+
+    Why groups: a regular expression that starts with a word boundary or an alternation
+    is tried at every position of the text (~30 ms per MB), one that starts with literal
+    text is found with a fast string search (~1 ms per MB). A group's expression starts
+    with its first word; the word boundary before it is checked in Python, on the few
+    places the word occurs. And a group is searched only when the text holds every word
+    of one of its phrases (a set lookup): most articles hold no group at all."""
 
     def __init__(self, original: dict[str, str]):
         self.original = original
@@ -641,15 +809,38 @@ class _PhraseMatcher:
         # Phrases that do not start with a word character are rare: one expression for all.
         self.other = self.by_word.pop("", None)
         self._other_pattern: re.Pattern | None = None
+        # The pre-filter: each phrase's rarest run of letters, and all its runs.
+        self.by_anchor: dict[bytes, list[tuple[tuple[bytes, ...], str]]] = {}
+        for word, phrases in self.by_word.items():
+            for phrase in phrases:
+                runs = _require(phrase)
+                self.by_anchor.setdefault(runs[0] if runs else b"", []).append((runs[1:], word))
+        self.anchors = frozenset(self.by_anchor)
+        self.always = {word for _, word in self.by_anchor.get(b"", ())}
 
-    def _pattern(self, phrase: str) -> re.Pattern:
-        pattern = self._compiled.get(phrase)
+    def _pattern(self, word: str) -> re.Pattern:
+        """The phrases that start with `word`, longest first, each with its end check."""
+        pattern = self._compiled.get(word)
         if pattern is None:
-            pattern = re.compile(r"\s+".join(map(re.escape, phrase.split(" "))) + _PHRASE_END)
-            self._compiled[phrase] = pattern
+            pattern = re.compile("(?:" + "|".join(
+                r"\s+".join(map(re.escape, phrase.split(" "))) + _PHRASE_END
+                for phrase in self.by_word[word]) + ")")
+            self._compiled[word] = pattern
         return pattern
 
-    def finditer(self, lowered: str) -> Iterator[tuple[int, int]]:
+    def possible_words(self, runs: frozenset[bytes]) -> set[str]:
+        """The first words of the groups with a phrase whose every word occurs in the text
+        (`runs`: see _require)."""
+        words = set(self.always)
+        for anchor in self.anchors.intersection(runs):
+            for rest, word in self.by_anchor[anchor]:
+                if all(r in runs for r in rest):
+                    words.add(word)
+        return words
+
+    def finditer(self, lowered: str, runs: frozenset[bytes] | None = None) -> Iterator[tuple[int, int]]:
+        """(start, end) of the phrases in `lowered`, left to right, not overlapping. `runs`:
+        the registered words the text holds (_present_words), when the caller has them."""
         if self.other:
             if self._other_pattern is None:
                 self._other_pattern = re.compile(
@@ -657,18 +848,31 @@ class _PhraseMatcher:
             for m in self._other_pattern.finditer(lowered):
                 yield m.start(), m.end()
             return
+        if runs is None:
+            runs = frozenset(lowered.encode("utf-8", "surrogatepass").translate(_ASCII_RUNS).split())
+        words = self.possible_words(runs)
+        if not words:
+            return
+        # The next match of each group, merged in text order. Two groups never match at one
+        # position (the word there is the first word of one group only).
+        heads = []
+        for word in words:
+            m = _search_at_word_start(self._pattern(word), lowered, 0)
+            if m is not None:
+                heads.append((m.start(), word, m))
+        heapq.heapify(heads)
         resume = 0
-        by_word = self.by_word
-        for word in _WORD_RUN.finditer(lowered):
-            start = word.start()
-            if start < resume:
-                continue
-            for phrase in by_word.get(word.group(), ()):
-                m = self._pattern(phrase).match(lowered, start)
-                if m is not None:
-                    resume = m.end()
-                    yield start, resume
-                    break
+        while heads:
+            start, word, m = heads[0]
+            if start >= resume:
+                resume = m.end()
+                yield start, resume
+            # Overlapped by the match just yielded, or yielded: the group's next match.
+            m = _search_at_word_start(self._pattern(word), lowered, resume)
+            if m is None:
+                heapq.heappop(heads)
+            else:
+                heapq.heapreplace(heads, (m.start(), word, m))
 
 
 def _build_phrase_pattern(entries: tuple[str, ...]) -> _PhraseMatcher | None:
@@ -698,14 +902,16 @@ def _phrase_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, st
     matcher = _phrase_pattern(tuple(lexicon))
     if matcher is None:
         return []
+    present = None
+    if not matcher.other:
+        present = _present_words(article)
+        if not matcher.possible_words(present):
+            return []  # most articles: no phrase has all its words in the text
     original = matcher.original
     text = article.text
-    prose = article.prose_text
-    lowered = prose.lower()
-    if len(lowered) != len(prose):  # a character whose lowercase is longer ("İ")
-        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in prose)
+    lowered = _lowered(article)
     hits = []
-    for start, end in matcher.finditer(lowered):
+    for start, end in matcher.finditer(lowered, present):
         if start and lowered[start - 1] in "'’-":
             continue
         found = text[start:end]
@@ -740,10 +946,15 @@ _NOT_ATTRIBUTION_AFTER = re.compile(r"\s+(?:above|below|previously|here|in\s+the
 def _count_word(prose: str, words: tuple[str, ...], attributions_only: bool = False) -> int:
     """Occurrences of any of `words` in lowercased prose; with attributions_only, leave out
     the uses that refer to the text itself ("as mentioned above", "I mentioned")."""
-    if not words:
+    if not words or not any(w.lower() in prose for w in words):
         return 0
     count = 0
-    for m in _word_pattern(words).finditer(prose):
+    pattern = _word_pattern(words)
+    if pattern.match(""):  # an empty word: the lookbehind must be tried everywhere
+        matches = re.compile(r"(?<![\w-])" + pattern.pattern).finditer(prose)
+    else:
+        matches = _finditer_at_word_start(pattern, prose, _WORD_OR_HYPHEN)
+    for m in matches:
         if attributions_only and (_NOT_ATTRIBUTION_BEFORE.search(prose, max(0, m.start() - 16), m.start())
                                   or _NOT_ATTRIBUTION_AFTER.match(prose, m.end())):
             continue
@@ -753,29 +964,36 @@ def _count_word(prose: str, words: tuple[str, ...], attributions_only: bool = Fa
 
 @functools.lru_cache(maxsize=32)
 def _word_pattern(words: tuple[str, ...]) -> re.Pattern:
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w.lower()) for w in words) + r")(?![\w-])")
+    # Not after a word character or a hyphen: checked by _finditer_at_word_start.
+    return re.compile(r"(?:" + "|".join(re.escape(w.lower()) for w in words) + r")(?![\w-])")
+
+
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
 
 
 @check("spun.signature")
 def signature(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     prose = article.prose_text
-    spintax_count = len(spintax_spans(prose)) + len(braced_phrase_spans(
-        prose, int(params.get("min-words", 2)), int(params.get("max-words", 4))))
+    spintax_count = len(_spintax_spans(article)) + len(_braced_phrase_spans(
+        article, int(params.get("min-words", 2)), int(params.get("max-words", 4))))
     names = len(name_hits(article, params.get("names-lexicon"), params.get("synonyms-lexicon")))
     dates = len(date_hits(article, params.get("dates-lexicon")))
     phrases = len(phrase_hits(article, params.get("phrases-lexicon")))
     evidence = spintax_count + names + dates + phrases
     telltale_words = tuple(params.get("telltale-verbs") or ("mentioned",))
     plain_words = tuple(params.get("plain-verbs") or ("said",))
-    telltale = plain = 0
-    if _english(article):
-        lowered = prose.lower()
-        telltale = _count_word(lowered, telltale_words, attributions_only=True)
-        plain = _count_word(lowered, plain_words)
+    min_evidence = int(params.get("min-evidence", 3))
+    if evidence < min(1, min_evidence):
+        return  # the telltale needs evidence beside it (and is not worth counting)
     min_telltale = int(params.get("min-telltale", 5))
     max_ratio = float(params.get("max-plain-ratio", 0.25))
+    telltale = plain = 0
+    if _english(article):
+        lowered = _lower(article)
+        telltale = _count_word(lowered, telltale_words, attributions_only=True)
+        if telltale >= min_telltale:  # else the plain verbs decide nothing
+            plain = _count_word(lowered, plain_words)
     telltale_found = telltale >= min_telltale and plain <= telltale * max_ratio
-    min_evidence = int(params.get("min-evidence", 3))
     if not (evidence >= min_evidence or (telltale_found and evidence >= 1)):
         return
     parts = []
