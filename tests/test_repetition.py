@@ -394,19 +394,53 @@ def test_normalise_agrees_with_the_regular_expression():
             assert normalise(block.text) == by_regex(block.text)
 
 
-def test_shared_words_equal_a_fresh_scan_of_each_block_and_of_the_body():
-    from lint.checks.repetition import block_words, body_words
+def _folded(text: str) -> list[bytes]:
+    """What the family's tokenisation must give: WORD_RE, casefolded, ’ read as ', UTF-8."""
     from lint.text import WORD_RE
 
+    return [w.casefold().replace("’", "'").encode() for w in WORD_RE.findall(text)]
+
+
+def test_shared_words_equal_a_fresh_scan_of_each_block_and_of_the_body():
+    from lint.checks.repetition import body_words, shared_words
+
     for art in _fixture_articles():
-        raw, folded, apostrophe = block_words(art)
-        for block, r, f, q in zip(art.blocks, raw, folded, apostrophe, strict=True):
-            words = WORD_RE.findall(art.prose_text, block.start, block.end)
-            assert r == words
-            assert f == [w.casefold() for w in words]
-            assert q == [w.casefold().replace("’", "'") for w in words]
-        expected = [w.casefold() for w in WORD_RE.findall(art.prose_text.replace("’", "'"), art.body_start)]
-        assert body_words(art) == expected, art.path
+        shared = shared_words(art)
+        assert len(shared.ends) == 2 * len(art.blocks) + 1
+        for k, block in enumerate(art.blocks):
+            assert shared.block(k) == _folded(art.prose_text[block.start:block.end])
+            assert shared.size(k) == len(shared.block(k))
+        assert body_words(art) == _folded(art.prose_text[art.body_start:]), art.path
+
+
+def test_fold_pieces_agrees_with_word_re_on_awkward_text():
+    import random
+
+    from lint.checks.repetition import MARK, fold_pieces
+
+    rng = random.Random(11)
+    # ASCII letters and joiners, letters that casefold to ASCII or grow (K, ß, İ, ǰ), other
+    # scripts, the separators replaced as bytes, white space of every kind, a NUL
+    alphabet = list("aZ09'-’_ .,;\t\n\r\x0b\x1c") + list("éßİǰK\u212aжя的の€“”‘—–…\u00a0•«»\u2003\u3000\ufffd")
+    for rounds, nul in ((3000, False), (200, True)):
+        for _ in range(rounds):
+            pieces = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(15)))
+                      for _ in range(rng.randrange(1, 4))]
+            if not nul:
+                pieces = [p.replace("\x00", "") for p in pieces]
+            elif rng.random() < 0.5:
+                pieces[0] += "\x00"
+            expected = []
+            for piece in pieces:
+                expected += _folded(piece) + [MARK]
+            assert fold_pieces(pieces) == expected, pieces
+    # mostly ASCII with a few odd words (the fast path), and mostly not (WORD_RE's)
+    for share in (0.05, 0.9):
+        for _ in range(200):
+            text = " ".join(rng.choice(["word", "Don't", "e-mail", "café", "naïve", "жук", "’tis", "a--b"])
+                            if rng.random() < share else rng.choice(["the", "Ferry", "runs", "again"])
+                            for _ in range(rng.randrange(40)))
+            assert fold_pieces([text, text.upper()]) == _folded(text) + [MARK] + _folded(text.upper()) + [MARK]
 
 
 def test_body_words_when_a_word_runs_across_a_block_edge():
@@ -416,7 +450,7 @@ def test_body_words_when_a_word_runs_across_a_block_edge():
     art = article("# Title\n\nOne paragraph of words here.\n")
     blocks = art.blocks
     art.__dict__["blocks"] = [type(b)(b.start, b.end - 3, b.kind, b.text[:-3]) for b in blocks]
-    assert repetition.body_words(art) == ["title", "one", "paragraph", "of", "words", "here"]
+    assert repetition.body_words(art) == [b"title", b"one", b"paragraph", b"of", b"words", b"here"]
 
 
 def _near_duplicates_plainly(art: Article, params) -> list[tuple[int, int, str]]:
@@ -492,3 +526,42 @@ def test_repeat_starts_over_the_whole_article_agree_with_each_block():
         tokens = {(b.start, i): m.start() for b in art.blocks
                   for i, m in enumerate(WORD_RE.finditer(art.prose_text, b.start, b.end))}
         assert {h.start for h in hits} <= {tokens[k] for k in expected}
+
+
+def _signature_as_first_written(words: list[str], size: int) -> bytes:
+    """RP106's signature before the speed-ups: a set of shingle hashes, all of them sorted."""
+    import operator
+    import zlib
+    from array import array
+    from itertools import repeat
+
+    codes = list(map(zlib.crc32, map(str.encode, words)))
+    if len(codes) < size:
+        codes += [0] * (size - len(codes))
+    hashes = sorted(set(map(hash, zip(*(codes[j:] for j in range(size))))), reverse=True)
+    smallest = dict(zip(map(operator.and_, hashes, repeat(dup.BINS - 1)), hashes))
+    mins = [(smallest[b] >> 7) & 0xFFFFFFFF if b in smallest else 0xFFFFFFFF for b in range(dup.BINS)]
+    if len(smallest) < dup.BINS:
+        filled = list(mins)
+        for b in range(dup.BINS):
+            if b in smallest:
+                continue
+            t = 1
+            while (b + t) % dup.BINS not in smallest:
+                t += 1
+            filled[b] = (mins[(b + t) % dup.BINS] + t * 0x9E3779B9) & 0xFFFFFFFF
+        mins = filled
+    return array("I", mins).tobytes()
+
+
+@pytest.mark.parametrize("n", [0, 3, 5, 400, 2 * dup._KEEP + 1, 5000, 40000])
+def test_signature_values_do_not_change(n):
+    # stored in the index: a faster way must give the same bytes, for long texts (where only
+    # the smallest hashes are sorted) and for repetitive ones (where that falls back)
+    import random
+
+    rng = random.Random(n)
+    for vocabulary in (max(1, n), 3, 1):
+        text = [f"w{rng.randrange(vocabulary)}" for _ in range(n)]
+        assert dup.signature(text, 5) == _signature_as_first_written(text, 5)
+        assert dup.signature([w.encode() for w in text], 5) == _signature_as_first_written(text, 5)
