@@ -59,9 +59,13 @@ def signature(words: list[str] | list[bytes], size: int) -> bytes:
     into a dict (a shingle seen twice assigns its bin the same value twice: no set needed)."""
     if words and isinstance(words[0], str):
         words = list(map(str.encode, words))
-    codes = list(map(zlib.crc32, words))
+    return signature_of_codes(list(map(zlib.crc32, words)), size)
+
+
+def signature_of_codes(codes: list[int], size: int) -> bytes:
+    """signature() from the words' CRC-32 codes (the family computes them once)."""
     if len(codes) < size:
-        codes += [0] * (size - len(codes))
+        codes = codes + [0] * (size - len(codes))  # a new list: the family's is shared
     hashes = list(map(hash, zip(*(codes[j:] for j in range(size)))))
     smallest = _smallest_per_bin(hashes) if len(hashes) > 2 * _KEEP else None
     if smallest is None:
@@ -100,13 +104,13 @@ def _smallest_per_bin(hashes: list[int]) -> dict[int, int] | None:
 
 def summarize(article, params: Mapping[str, Any]) -> Signature | None:
     size = int(params.get("shingle-size", 5))
-    from lint.checks.repetition import body_words  # the family's one tokenisation
+    from lint.checks.repetition import body_codes, body_words  # the family's one tokenisation
 
     words = body_words(article)  # casefolded, as UTF-8 bytes
     if len(words) < int(params.get("min-words", 100)):
         return None  # too short to call two texts the same article
     digest = hashlib.blake2b(b" ".join(words), digest_size=16).hexdigest()
-    return Signature(scheme(size), digest, len(words), signature(words, size))
+    return Signature(scheme(size), digest, len(words), signature_of_codes(body_codes(article), size))
 
 
 def similarity(a: bytes, b: bytes) -> float:

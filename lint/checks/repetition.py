@@ -10,6 +10,8 @@ from __future__ import annotations
 import bisect
 import operator
 import re
+import zlib
+from array import array
 from collections import Counter
 from itertools import accumulate, compress, islice, repeat
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple
@@ -38,18 +40,20 @@ def normalise(text: str) -> str:
 # kept as UTF-8 bytes: RP106 hashes bytes, and equality is the same either way.
 #
 # WORD_RE over every character costs more than the rest of the family together, so the
-# text is tokenised as bytes: ASCII letters and digits stay, every other ASCII character
-# but ' and - becomes a space, and bytes.split() cuts the tokens. A token of ASCII letters
-# and digits only is a word as it stands (lower() is casefold() in ASCII); the few others
-# (with ' or -, or a non-ASCII character: é, ’, “) go through WORD_RE together. The result
-# is the same list, built at C speed.
+# text is tokenised as bytes: ASCII letters and digits stay, ' and - stay where they join
+# two of them, every other ASCII character becomes a space, and bytes.split() cuts the
+# tokens. An ASCII token is a word as it stands (lower() is casefold() in ASCII); the few
+# others (with a non-ASCII character: é, €, «) go through WORD_RE together. The result is
+# the same list, built at C speed.
 
 MARK = b"\x00"  # ends the words of each piece in a token list; never a word (not alphanumeric)
 
 _ASCII_TOKENS = bytes(c if c >= 0x80 or chr(c).isalnum() or c in b"'-\x00" else 0x20 for c in range(256))
+_RIGHT_QUOTE = "’".encode()
+_SEPARATORS = tuple(c.encode() for c in "“”—–")  # neither letters nor digits nor joiners
 _FALSE = re.compile(b"\x00")  # finds the False entries of bytes(map(predicate, items))
 _WORD_OR_MARK = re.compile(f"{WORD_RE.pattern}|\x00")
-_WORD_OR_MARK_OR_BREAK = re.compile(f"{WORD_RE.pattern}|[\x00\x01]")
+_WORD_OR_BREAK = re.compile(f"{WORD_RE.pattern}|\x01")
 
 
 def fold_pieces(pieces: list[str]) -> list[bytes]:
@@ -61,6 +65,8 @@ def fold_pieces(pieces: list[str]) -> list[bytes]:
             result.extend(_fold_exactly(WORD_RE.findall(piece.replace("’", "'"))))
             result.append(MARK)
         return result
+    if not pieces:
+        return []
     text = " \x00 ".join(pieces) + " \x00"
     return _fold_fast(text) or _fold_exactly(_WORD_OR_MARK.findall(text.replace("’", "'")))
 
@@ -71,44 +77,93 @@ def _fold_exactly(words: list[str]) -> list[bytes]:
 
 def _fold_fast(text: str) -> list[bytes] | None:
     """fold_pieces over text with MARKs in place (and no other NUL), at C speed; None when
-    many tokens are odd (WORD_RE over the whole text is then cheaper)."""
-    tokens = text.encode("utf-8").lower().translate(_ASCII_TOKENS).split()
-    # the odd tokens, MARKs among them (it is cheaper to carry them than to tell them apart)
-    odd = [m.start() for m in _FALSE.finditer(bytes(map(bytes.isalnum, tokens)))]
-    if 3 * len(odd) > len(tokens):
+    much of the text is not ASCII (WORD_RE over the whole text is then cheaper)."""
+    data = text.encode("utf-8")
+    ascii_only = data.isascii()
+    if not ascii_only:
+        # the commonest non-ASCII characters outside words, which would make a token odd
+        data = data.replace(_RIGHT_QUOTE, b"'")  # ’ joins like '
+        for separator in _SEPARATORS:
+            data = data.replace(separator, b" ")
+        ascii_only = data.isascii()
+    data = _drop_loose_joiners(data.lower().translate(_ASCII_TOKENS))
+    if ascii_only:
+        return data.split()
+    high = data.translate(_HIGH_BYTES)
+    if 4 * high.count(1) > len(data):
         return None
-    # one WORD_RE pass over all the odd tokens, a \x01 after each one's words (tokens hold
-    # no ASCII control character but the NUL of a MARK)
-    joined = "\x01".join(map(bytes.decode, map(tokens.__getitem__, odd))) + "\x01"
-    words = _fold_exactly(_WORD_OR_MARK_OR_BREAK.findall(joined.replace("’", "'")))
+    # The tokens that hold a non-ASCII byte (found with bytes.find: tokens are cut at
+    # spaces only), read with one WORD_RE pass over all of them, a \x01 after each one's
+    # words (the text holds no ASCII control character but the NULs of MARKs).
+    spans = []
+    at = high.find(1)
+    while at != -1:
+        start = data.rfind(b" ", 0, at) + 1
+        end = data.find(b" ", at)  # there is one: the text ends with " \x00"
+        spans.append((start, end))
+        at = high.find(1, end)
+    joined = "\x01".join([data[start:end].decode() for start, end in spans]) + "\x01"
+    words = _fold_exactly(_WORD_OR_BREAK.findall(joined))
     result: list[bytes] = []
     done = taken = 0
-    for i in odd:
-        result += tokens[done:i]
-        end = words.index(b"\x01", taken)
-        result += words[taken:end]
-        taken = end + 1
-        done = i + 1
-    result += tokens[done:]
+    for start, end in spans:
+        result += data[done:start].split()
+        stop = words.index(b"\x01", taken)
+        result += words[taken:stop]
+        taken = stop + 1
+        done = end
+    result += data[done:].split()
     return result
 
 
+_HIGH_BYTES = bytes(c >= 0x80 for c in range(256))
+
+
+# A ' or - joins only between two letters or digits. After the translation its neighbours
+# are letters, digits, bytes >= 0x80 (of non-ASCII tokens, which WORD_RE reads), joiners
+# or spaces: a joiner next to another joiner, then one next to a space, is a space too.
+# Then every ASCII token is a word as WORD_RE finds it. (bytes.replace is many times
+# faster than a regular expression here.)
+_JOINER_PAIRS = (b"''", b"--", b"'-", b"-'")
+_JOINER_AT_SPACE = (b" '", b"' ", b" -", b"- ")
+
+
+def _drop_loose_joiners(data: bytes) -> bytes:
+    if b"'" not in data and b"-" not in data:
+        return data
+    # no pair of joiners is left after its own pass (bytes.replace goes left to right and
+    # never overlaps), and a later pass only makes spaces, never a new pair
+    for pair in _JOINER_PAIRS:
+        data = data.replace(pair, b"  ")
+    data = b" " + data  # a joiner that opens the text (a MARK closes it)
+    for pair in _JOINER_AT_SPACE:
+        data = data.replace(pair, b"  ")
+    return data
+
+
 class Words(NamedTuple):
-    """The words of the body, found once for the whole family (see fold_pieces): the gap
-    before each block, the block, ..., the gap after the last block, each piece's words
-    followed by MARK in `flat`; `ends[p]` is the index of piece p's MARK."""
+    """The words of the body, found once for the whole family (see fold_pieces), pieces in
+    order, each piece's words followed by MARK in `flat`: the blocks, with the gaps
+    between them as pieces of their own when a gap holds a word."""
 
     flat: list[bytes]
-    ends: list[int]
+    ends: list[int]  # the index of each MARK
+    firsts: list[int]  # block k's words are flat[firsts[k]:stops[k]]
+    stops: list[int]
     # every word of the body in order, pieces alike: the layout is regular (blocks in order,
     # from the body's start, no word across a block's edge); else body_words scans again
     regular: bool
 
     def block(self, k: int) -> list[bytes]:
-        return self.flat[self.ends[2 * k] + 1:self.ends[2 * k + 1]]
+        return self.flat[self.firsts[k]:self.stops[k]]
 
     def size(self, k: int) -> int:
-        return self.ends[2 * k + 1] - self.ends[2 * k] - 1
+        return self.stops[k] - self.firsts[k]
+
+    def block_at(self, at: int) -> int | None:
+        """The block whose words hold flat[at], if any."""
+        k = bisect.bisect_left(self.stops, at)
+        return k if k < len(self.stops) and at >= self.firsts[k] else None
 
 
 def shared_words(article: Article) -> Words:
@@ -125,11 +180,14 @@ def _words(article: Article) -> Words:
     cuts[2:-1:2] = ends_
     cuts[-1] = len(prose)
     regular = cuts == sorted(cuts)
-    if regular:
-        pieces = list(map(prose.__getitem__, map(slice, cuts, cuts[1:])))
+    block_texts = list(map(prose.__getitem__, map(slice, starts, ends_)))
+    gaps = list(map(prose.__getitem__, map(slice, cuts[0::2], cuts[1::2]))) if regular else []
+    if regular and _HAS_TEXT.search("".join(gaps)):
+        pieces = [""] * (2 * len(blocks) + 1)  # gap, block, gap, ..., block, gap
+        pieces[0::2] = gaps
+        pieces[1::2] = block_texts
     else:
-        pieces = [""] * (2 * len(blocks) + 1)
-        pieces[1::2] = map(prose.__getitem__, map(slice, starts, ends_))
+        pieces = block_texts  # (no gap holds a word)
     flat = fold_pieces(pieces)
     ends = []
     at = -1
@@ -137,9 +195,12 @@ def _words(article: Article) -> Words:
     for _ in range(len(pieces)):
         at = index(MARK, at + 1)
         ends.append(at)
+    stops = ends[1::2] if len(pieces) > len(blocks) else ends
+    before = ends[0::2] if len(pieces) > len(blocks) else [-1] + ends
+    firsts = list(map(operator.add, before[:len(blocks)], repeat(1)))
     if regular and blocks:
         regular = _no_word_across(prose, starts, ends_)
-    return Words(flat, ends, regular)
+    return Words(flat, ends, firsts, stops, regular)
 
 
 _START = operator.attrgetter("start")
@@ -164,6 +225,30 @@ def _no_word_across(prose: str, starts: list[int], ends: list[int]) -> bool:
 
 
 _TWO_NON_SPACE = re.compile(r"\S\S")
+
+
+def word_codes(article: Article) -> list[int]:
+    """The CRC-32 of each item of shared_words(article).flat (RP104 and RP106 compare
+    words by these)."""
+    return article.memo(("repetition", "codes"), lambda: list(map(zlib.crc32, shared_words(article).flat)))
+
+
+def body_codes(article: Article) -> list[int]:
+    """The CRC-32 of each of body_words(article)."""
+    return article.memo(("repetition", "body-codes"), lambda: _body_codes(article))
+
+
+def _body_codes(article: Article) -> list[int]:
+    found = shared_words(article)
+    if not found.regular:
+        return list(map(zlib.crc32, body_words(article)))
+    codes = word_codes(article)
+    body: list[int] = []
+    start = 0
+    for end in found.ends:
+        body += codes[start:end]
+        start = end + 1
+    return body
 
 
 def body_words(article: Article) -> list[bytes]:
@@ -527,19 +612,15 @@ def repeated_word(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     # One search over the words of the whole body (see Words), no repeat across a MARK;
     # candidates outside prose blocks and headings are not looked at.
     shared = shared_words(article)
-    starts = _repeat_starts(shared.flat, max_n, folded=True, boundary=MARK)
+    starts = _coded_repeat_starts(word_codes(article), shared.flat, max_n, MARK)
     if not starts:
         return
     allow = None
-    ends = shared.ends
     grouped: dict[int, list[int]] = {}
     for at in starts:
-        piece = bisect.bisect_left(ends, at)
-        if piece % 2 == 0:
-            continue  # words between blocks
-        b = piece // 2
-        if blocks[b].is_prose or blocks[b].kind == "heading":
-            grouped.setdefault(b, []).append(at - ends[piece - 1] - 1)
+        b = shared.block_at(at)
+        if b is not None and (blocks[b].is_prose or blocks[b].kind == "heading"):
+            grouped.setdefault(b, []).append(at - shared.firsts[b])
     for b, starts in grouped.items():
         block = blocks[b]
         i = -1
@@ -570,6 +651,33 @@ def repeated_word(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
                        "single": " ".join(first)},
                       fix=Fix((Edit(tokens[j + n - 1][1], end, ""),)))
             i += 2 * n
+
+
+def _coded_repeat_starts(codes: list[int], words: list[bytes], max_n: int, boundary: bytes) -> list[int]:
+    """_repeat_starts over words, with no repeat holding `boundary`, from the words' CRC-32
+    codes: the codes packed as 32-bit limbs of one integer, XORed with itself shifted by n
+    limbs, have a zero limb where word i equals word i+n, and n zero limbs in a row where
+    a run of n words repeats. Equal words have equal codes; two words whose codes happen to
+    agree give a candidate more, which the caller checks against the words."""
+    packed = array("I", codes).tobytes()
+    whole = int.from_bytes(packed, "little")
+    found: set[int] = set()
+    for n in range(1, max_n + 1):
+        limit = len(packed) - 4 * n  # limbs beyond hold a code XOR nothing
+        if limit <= 0:
+            break
+        xored = ((whole >> (32 * n)) ^ whole).to_bytes(len(packed), "little")
+        zeros = bytes(4 * n)
+        at = xored.find(zeros, 0, limit)
+        while at != -1:
+            if at % 4:  # zero bytes across limbs: not a run of equal codes
+                at = xored.find(zeros, at + 1, limit)
+                continue
+            i = at // 4
+            if boundary not in words[i:i + 2 * n]:
+                found.add(i)
+            at = xored.find(zeros, at + 4, limit)
+    return sorted(found)
 
 
 def _repeat_starts(words: list[Any], max_n: int, folded: bool = False,
