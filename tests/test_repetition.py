@@ -579,3 +579,101 @@ def test_repeat_starts_from_codes_agree_with_the_words():
         codes = list(map(zlib.crc32, words))
         expected = _repeat_starts(words, 4, folded=True, boundary=MARK)
         assert _coded_repeat_starts(codes, words, 4, MARK) == expected, words
+
+
+def _repeated_lines_as_first_written(art: Article, max_words: int = 7) -> list[tuple[int, int, int]]:
+    """RP103 as first written: every line of the body, in order."""
+    from lint.checks.repetition import _HAS_TEXT, _TABLE_OR_RULE, normalise
+    from lint.text import WORD_RE
+
+    text, prose = art.text, art.prose_text
+    code = [(s.start, s.end) for s in art.nonprose if s.kind in ("code", "frontmatter", "comment", "html")]
+    ci = 0
+    previous = None
+    found = []
+    for start, end in art.lines:
+        if start < art.body_start:
+            continue
+        while ci < len(code) and code[ci][1] <= start:
+            ci += 1
+        if ci < len(code) and code[ci][0] <= start < code[ci][1]:
+            previous = None
+            continue
+        line = text[start:end]
+        if not line.strip():
+            continue
+        key = normalise(line)
+        if (previous is not None and key == previous[2] and _HAS_TEXT.search(key)
+                and not _TABLE_OR_RULE.match(line) and len(WORD_RE.findall(prose, start, end)) <= max_words):
+            found.append((start + len(line) - len(line.lstrip()), end, previous[0]))
+            previous = None
+            continue
+        previous = (start, end, key)
+    return found
+
+
+def test_repeated_line_agrees_with_a_plain_scan_of_every_line():
+    import random
+
+    from lint.checks.repetition import repeated_line
+
+    rng = random.Random(3)
+    lines = ["Share", "share ", " SHARE", "Straße", "STRASSE", "“Quote” — here", "“quote” —  HERE", "",
+             "\u00a0", "\u3000", "| a | b |", "---", "```", "    code", "Ｋelvin", "\u212aelvin", "kelvin",
+             "https://example.com/x", "Read more…", "read MORE…", "\x1c", "éé", "ÉÉ"]
+    texts = ["\n".join(rng.choice(lines) for _ in range(rng.randrange(30))) for _ in range(400)]
+    texts += [t.replace("\n", rng.choice(["\r\n", "\r", "\n\n"])) for t in texts[:100]]
+    for art in [article(t) for t in texts] + list(_fixture_articles()):
+        found = [(h.start, h.end, h.related[0][0]) for h in repeated_line(art, {"max-words": 7})]
+        assert found == _repeated_lines_as_first_written(art), art.text
+
+
+def _runs_as_first_written(art: Article, params) -> list[tuple[int, int, int]]:
+    """repeated_runs as first written: every block keyed and counted."""
+    from collections import Counter
+
+    from lint.checks.repetition import _BLOCK_KINDS, _is_block, normalise
+    from lint.text import WORD_RE
+
+    blocks = [b for b in art.blocks if b.kind in _BLOCK_KINDS]
+    sizes = [len(WORD_RE.findall(art.prose_text, b.start, b.end)) for b in blocks]
+    keys = [normalise(b.text) for b in blocks]
+    counts = Counter(keys)
+    big = [counts[k] > 1 and _is_block(art, b, k, n, params) for b, k, n in zip(blocks, keys, sizes)]
+    first: dict = {}
+    runs = []
+    i = taken = 0
+    while i < len(blocks):
+        k = first.get(keys[i]) if big[i] else None
+        if k is None or k >= i:
+            first.setdefault(keys[i], i)
+            i += 1
+            continue
+        n = 1
+        while i + n < len(blocks) and k + n < i and keys[i + n] == keys[k + n]:
+            n += 1
+        back = 0
+        while i - back - 1 >= taken and k - back - 1 >= 0 and k - back - 1 < i - back - 1 \
+                and keys[i - back - 1] == keys[k - back - 1] and not big[i - back - 1]:
+            back += 1
+        if sum(sizes[i - back:i + n]) >= params["min-run-words"]:
+            runs.append((i - back, k - back, n + back))
+        for j in range(i, i + n):
+            first.setdefault(keys[j], j)
+        i += n
+        taken = i
+    return runs
+
+
+def test_repeated_runs_agree_with_keying_every_block():
+    import random
+
+    params = {"min-words": 8, "min-chars": 40, "min-run-words": 15}
+    rng = random.Random(9)
+    pool = PARAGRAPHS + [p.upper() for p in PARAGRAPHS] + ["# Share", "# SHARE", "Straße und Meer, sagte der Hafen heute früh am Morgen.",
+                                                          "STRASSE UND MEER, SAGTE DER HAFEN HEUTE FRÜH AM MORGEN.",
+                                                          "“Quoted” — a line of eight words or more here.",
+                                                          "“quoted” —  A line of eight words or more here."]
+    texts = ["\n\n".join(rng.choice(pool) for _ in range(rng.randrange(12))) + "\n" for _ in range(300)]
+    for art in [article(t) for t in texts] + list(_fixture_articles()):
+        assert repeated_runs(art, params) == _runs_as_first_written(art, params), art.text
