@@ -50,7 +50,6 @@ MARK = b"\x00"  # ends the words of each piece in a token list; never a word (no
 
 _ASCII_TOKENS = bytes(c if c >= 0x80 or chr(c).isalnum() or c in b"'-\x00" else 0x20 for c in range(256))
 _RIGHT_QUOTE = "’".encode()
-_SEPARATORS = tuple(c.encode() for c in "“”—–")  # neither letters nor digits nor joiners
 _FALSE = re.compile(b"\x00")  # finds the False entries of bytes(map(predicate, items))
 _WORD_OR_MARK = re.compile(f"{WORD_RE.pattern}|\x00")
 _WORD_OR_BREAK = re.compile(f"{WORD_RE.pattern}|\x01")
@@ -81,10 +80,7 @@ def _fold_fast(text: str) -> list[bytes] | None:
     data = text.encode("utf-8")
     ascii_only = data.isascii()
     if not ascii_only:
-        # the commonest non-ASCII characters outside words, which would make a token odd
-        data = data.replace(_RIGHT_QUOTE, b"'")  # ’ joins like '
-        for separator in _SEPARATORS:
-            data = data.replace(separator, b" ")
+        data = data.replace(_RIGHT_QUOTE, b"'")  # ’ joins like ': "don’t" stays ASCII
         ascii_only = data.isascii()
     data = _drop_loose_joiners(data.lower().translate(_ASCII_TOKENS))
     if ascii_only:
@@ -278,21 +274,8 @@ def _lines(article: Article, start: int, end: int) -> str:
 # -- RP101 repeated block -----------------------------------------------------------------
 
 
-# Common non-ASCII characters that have no case and are not white space: a squeezed key may
-# read each as \x01 (equal texts stay equal), which leaves many more lines and blocks ASCII.
-_CASELESS = tuple(c.encode() for c in "’‘“”—–…«»•€©®™·")
-
-
-def _plain_punctuation(data: bytes) -> bytes:
-    if not data.isascii():
-        for c in _CASELESS:
-            data = data.replace(c, b"\x01")
-    return data
-
-
 def _squeezed(text: str) -> bytes:
-    """A key coarser than normalise(): case folded, every white space character dropped
-    (and _CASELESS characters read as \x01, by _plain_punctuation)."""
+    """A key coarser than normalise(): case folded, every white space character dropped."""
     return "".join(text.casefold().split()).encode("utf-8", "surrogatepass")
 
 
@@ -304,12 +287,12 @@ def _squeezed_keys(texts: list[str]) -> list[bytes]:
         return []
     joined = "\x00".join(texts)
     if joined.count("\x00") != len(texts) - 1:
-        return [_plain_punctuation(_squeezed(text)) for text in texts]
-    data = _plain_punctuation(joined.encode("utf-8", "surrogatepass"))
+        return list(map(_squeezed, texts))
+    data = joined.encode("utf-8", "surrogatepass")
     keys = data.lower().translate(None, _ASCII_SPACE + b"\r\n").split(b"\x00")
     if not data.isascii():
         for m in _FALSE.finditer(bytes(map(bytes.isascii, keys))):
-            keys[m.start()] = _plain_punctuation(_squeezed(texts[m.start()]))
+            keys[m.start()] = _squeezed(texts[m.start()])
     return keys
 
 
@@ -577,7 +560,7 @@ def _twin_lines(article: Article) -> list[tuple[int, int]]:
     all white space dropped (a coarser key than normalise()), as UTF-8. An ASCII line's
     key comes from bytes operations over the whole text; other lines are keyed one by one."""
     text = article.text
-    data = _plain_punctuation(text.encode("utf-8", "surrogatepass"))
+    data = text.encode("utf-8", "surrogatepass")
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # Article.lines' line ends
     keys = data.lower().translate(None, _ASCII_SPACE).split(b"\n")
@@ -585,7 +568,7 @@ def _twin_lines(article: Article) -> list[tuple[int, int]]:
         lines = article.lines
         for m in _FALSE.finditer(bytes(map(bytes.isascii, keys))):
             start, end = lines[m.start()]
-            keys[m.start()] = _plain_punctuation(_squeezed(text[start:end]))
+            keys[m.start()] = _squeezed(text[start:end])
     nonblank = list(compress(range(len(keys)), keys))
     texts = list(filter(None, keys))
     same = compress(range(len(texts) - 1), map(operator.eq, texts, texts[1:]))
