@@ -619,6 +619,8 @@ def repeated_word(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             grouped.setdefault(b, []).append(at - shared.firsts[b])
     for b, starts in grouped.items():
         block = blocks[b]
+        # the block's words up to the last candidate's longest repeat and the word after it
+        matches = list(islice(WORD_RE.finditer(prose, block.start, block.end), starts[-1] + 2 * max_n + 1))
         i = -1
         for candidate in starts:
             if candidate < i:
@@ -628,8 +630,7 @@ def repeated_word(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             # one after the longest repeat (j is i's index among them)
             skip = max(0, i - 1)
             j = i - skip
-            tokens = [(m.start(), m.end(), m.group().casefold()) for m in
-                      islice(WORD_RE.finditer(prose, block.start, block.end), skip, i + 2 * max_n + 1)]
+            tokens = [(m.start(), m.end(), m.group().casefold()) for m in matches[skip:i + 2 * max_n + 1]]
             found = _doubled_at(tokens, j, max_n, text)
             if found is None:
                 continue
