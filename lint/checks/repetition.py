@@ -321,27 +321,29 @@ def repeated_runs(article: Article, params: Mapping[str, Any]) -> list[tuple[int
     """(later_start, earlier_start, length) in block indexes: maximal runs of consecutive
     blocks that repeat an earlier run block for block. A run must hold at least one block
     long enough to count (a lone repeated heading or "Share" is not a repeated block)."""
-    indexes = [k for k, b in enumerate(article.blocks) if b.kind in _BLOCK_KINDS]
-    blocks = list(map(article.blocks.__getitem__, indexes))
-    # Only a block that occurs twice and is long enough can start a run. Blocks with equal
-    # keys have equal squeezed keys: those find the few blocks that may occur twice, and
-    # most articles have none that is long enough, so they stop here.
+    blocks = _candidate_blocks(article)
+    # Blocks with equal keys have equal squeezed keys: those find the few blocks that may
+    # occur twice (most articles have none). Only those are keyed and counted; every other
+    # block gets a key of its own (its index), and no run can hold it.
     squeezed = _squeezed_keys([b.text for b in blocks])
     if len(set(squeezed)) == len(squeezed):
         return []
     twice = Counter(squeezed)
     maybe = [i for i, key in enumerate(squeezed) if twice[key] > 1]
-    maybe_keys = [normalise(blocks[i].text) for i in maybe]
-    counts = Counter(maybe_keys)
+    keys: list[Any] = list(range(len(blocks)))
+    for i in maybe:
+        keys[i] = normalise(blocks[i].text)
+    counts = Counter(keys[i] for i in maybe)
     prose = article.prose_text
-    if not any(counts[key] > 1 and _is_block(article, blocks[i], key, len(WORD_RE.findall(prose, blocks[i].start, blocks[i].end)), params)
-               for i, key in zip(maybe, maybe_keys)):
+    sizes = [0] * len(blocks)  # the words of a block that may repeat (no run holds another)
+    big = [False] * len(blocks)
+    for i in maybe:
+        sizes[i] = len(WORD_RE.findall(prose, blocks[i].start, blocks[i].end))
+        # only a block that occurs twice and is long enough can start a run
+        big[i] = counts[keys[i]] > 1 and _is_block(article, blocks[i], keys[i], sizes[i], params)
+    if not any(big):
         return []
-    keys = list(map(normalise, [b.text for b in blocks]))
-    counts = Counter(keys)
-    sizes = list(map(shared_words(article).size, indexes))
-    big = [counts[k] > 1 and _is_block(article, b, k, n, params) for b, k, n in zip(blocks, keys, sizes)]
-    first: dict[str, int] = {}
+    first: dict[Any, int] = {}
     runs: list[tuple[int, int, int]] = []
     i = 0
     taken = 0  # blocks before this index already belong to a reported run
