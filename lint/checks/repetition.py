@@ -58,15 +58,15 @@ _WORD_OR_BREAK = re.compile(f"{WORD_RE.pattern}|\x01")
 def fold_pieces(pieces: list[str]) -> list[bytes]:
     """The words of each piece (WORD_RE, casefolded, ’ read as ', UTF-8), each piece's words
     followed by MARK."""
-    if any("\x00" in piece for piece in pieces):  # MARK would be ambiguous: the plain way
+    if not pieces:
+        return []
+    text = " \x00 ".join(pieces) + " \x00"
+    if text.count("\x00") != len(pieces):  # a NUL in the text: MARK would be ambiguous
         result: list[bytes] = []
         for piece in pieces:
             result.extend(_fold_exactly(WORD_RE.findall(piece.replace("’", "'"))))
             result.append(MARK)
         return result
-    if not pieces:
-        return []
-    text = " \x00 ".join(pieces) + " \x00"
     return _fold_fast(text) or _fold_exactly(_WORD_OR_MARK.findall(text.replace("’", "'")))
 
 
@@ -183,7 +183,7 @@ def _words(article: Article) -> Words:
         pieces[0::2] = gaps
         pieces[1::2] = block_texts
     else:
-        pieces = block_texts  # (no gap holds a word)
+        pieces = block_texts  # no gap holds a word (or body_words will scan the body again)
     flat = fold_pieces(pieces)
     ends = []
     at = -1
@@ -659,6 +659,8 @@ def _coded_repeat_starts(codes: list[int], words: list[bytes], max_n: int, bound
     a run of n words repeats. Equal words have equal codes; two words whose codes happen to
     agree give a candidate more, which the caller checks against the words."""
     packed = array("I", codes).tobytes()
+    if len(packed) != 4 * len(codes):  # a platform whose C int is not 32 bits
+        return _repeat_starts(words, max_n, folded=True, boundary=boundary)
     whole = int.from_bytes(packed, "little")
     found: set[int] = set()
     for n in range(1, max_n + 1):
