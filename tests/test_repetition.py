@@ -394,19 +394,53 @@ def test_normalise_agrees_with_the_regular_expression():
             assert normalise(block.text) == by_regex(block.text)
 
 
-def test_shared_words_equal_a_fresh_scan_of_each_block_and_of_the_body():
-    from lint.checks.repetition import block_words, body_words
+def _folded(text: str) -> list[bytes]:
+    """What the family's tokenisation must give: WORD_RE, casefolded, ’ read as ', UTF-8."""
     from lint.text import WORD_RE
 
+    return [w.casefold().replace("’", "'").encode() for w in WORD_RE.findall(text)]
+
+
+def test_shared_words_equal_a_fresh_scan_of_each_block_and_of_the_body():
+    from lint.checks.repetition import body_words, shared_words
+
     for art in _fixture_articles():
-        raw, folded, apostrophe = block_words(art)
-        for block, r, f, q in zip(art.blocks, raw, folded, apostrophe, strict=True):
-            words = WORD_RE.findall(art.prose_text, block.start, block.end)
-            assert r == words
-            assert f == [w.casefold() for w in words]
-            assert q == [w.casefold().replace("’", "'") for w in words]
-        expected = [w.casefold() for w in WORD_RE.findall(art.prose_text.replace("’", "'"), art.body_start)]
-        assert body_words(art) == expected, art.path
+        shared = shared_words(art)
+        assert len(shared.ends) in (len(art.blocks), 2 * len(art.blocks) + 1)
+        for k, block in enumerate(art.blocks):
+            assert shared.block(k) == _folded(art.prose_text[block.start:block.end])
+            assert shared.size(k) == len(shared.block(k))
+        assert body_words(art) == _folded(art.prose_text[art.body_start:]), art.path
+
+
+def test_fold_pieces_agrees_with_word_re_on_awkward_text():
+    import random
+
+    from lint.checks.repetition import MARK, fold_pieces
+
+    rng = random.Random(11)
+    # ASCII letters and joiners, letters that casefold to ASCII or grow (K, ß, İ, ǰ), other
+    # scripts, the separators replaced as bytes, white space of every kind, a NUL
+    alphabet = list("aZ09'-’_ .,;\t\n\r\x0b\x1c") + list("éßİǰK\u212aжя的の€“”‘—–…\u00a0•«»\u2003\u3000\ufffd")
+    for rounds, nul in ((3000, False), (200, True)):
+        for _ in range(rounds):
+            pieces = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(15)))
+                      for _ in range(rng.randrange(1, 4))]
+            if not nul:
+                pieces = [p.replace("\x00", "") for p in pieces]
+            elif rng.random() < 0.5:
+                pieces[0] += "\x00"
+            expected = []
+            for piece in pieces:
+                expected += _folded(piece) + [MARK]
+            assert fold_pieces(pieces) == expected, pieces
+    # mostly ASCII with a few odd words (the fast path), and mostly not (WORD_RE's)
+    for share in (0.05, 0.9):
+        for _ in range(200):
+            text = " ".join(rng.choice(["word", "Don't", "e-mail", "café", "naïve", "жук", "’tis", "a--b"])
+                            if rng.random() < share else rng.choice(["the", "Ferry", "runs", "again"])
+                            for _ in range(rng.randrange(40)))
+            assert fold_pieces([text, text.upper()]) == _folded(text) + [MARK] + _folded(text.upper()) + [MARK]
 
 
 def test_body_words_when_a_word_runs_across_a_block_edge():
@@ -416,7 +450,7 @@ def test_body_words_when_a_word_runs_across_a_block_edge():
     art = article("# Title\n\nOne paragraph of words here.\n")
     blocks = art.blocks
     art.__dict__["blocks"] = [type(b)(b.start, b.end - 3, b.kind, b.text[:-3]) for b in blocks]
-    assert repetition.body_words(art) == ["title", "one", "paragraph", "of", "words", "here"]
+    assert repetition.body_words(art) == [b"title", b"one", b"paragraph", b"of", b"words", b"here"]
 
 
 def _near_duplicates_plainly(art: Article, params) -> list[tuple[int, int, str]]:
@@ -492,3 +526,154 @@ def test_repeat_starts_over_the_whole_article_agree_with_each_block():
         tokens = {(b.start, i): m.start() for b in art.blocks
                   for i, m in enumerate(WORD_RE.finditer(art.prose_text, b.start, b.end))}
         assert {h.start for h in hits} <= {tokens[k] for k in expected}
+
+
+def _signature_as_first_written(words: list[str], size: int) -> bytes:
+    """RP106's signature before the speed-ups: a set of shingle hashes, all of them sorted."""
+    import operator
+    import zlib
+    from array import array
+    from itertools import repeat
+
+    codes = list(map(zlib.crc32, map(str.encode, words)))
+    if len(codes) < size:
+        codes += [0] * (size - len(codes))
+    hashes = sorted(set(map(hash, zip(*(codes[j:] for j in range(size))))), reverse=True)
+    smallest = dict(zip(map(operator.and_, hashes, repeat(dup.BINS - 1)), hashes))
+    mins = [(smallest[b] >> 7) & 0xFFFFFFFF if b in smallest else 0xFFFFFFFF for b in range(dup.BINS)]
+    if len(smallest) < dup.BINS:
+        filled = list(mins)
+        for b in range(dup.BINS):
+            if b in smallest:
+                continue
+            t = 1
+            while (b + t) % dup.BINS not in smallest:
+                t += 1
+            filled[b] = (mins[(b + t) % dup.BINS] + t * 0x9E3779B9) & 0xFFFFFFFF
+        mins = filled
+    return array("I", mins).tobytes()
+
+
+@pytest.mark.parametrize("n", [0, 3, 5, 400, 2 * dup._KEEP + 1, 5000, 40000])
+def test_signature_values_do_not_change(n):
+    # stored in the index: a faster way must give the same bytes, for long texts (where only
+    # the smallest hashes are sorted) and for repetitive ones (where that falls back)
+    import random
+
+    rng = random.Random(n)
+    for vocabulary in (max(1, n), 3, 1):
+        text = [f"w{rng.randrange(vocabulary)}" for _ in range(n)]
+        assert dup.signature(text, 5) == _signature_as_first_written(text, 5)
+        assert dup.signature([w.encode() for w in text], 5) == _signature_as_first_written(text, 5)
+
+
+def test_repeat_starts_from_codes_agree_with_the_words():
+    import random
+    import zlib
+
+    from lint.checks.repetition import MARK, _coded_repeat_starts, _repeat_starts
+
+    rng = random.Random(5)
+    for _ in range(300):
+        words = [rng.choice([b"a", b"b", b"the", b"ferry", MARK]) for _ in range(rng.randrange(30))]
+        codes = list(map(zlib.crc32, words))
+        expected = _repeat_starts(words, 4, folded=True, boundary=MARK)
+        assert _coded_repeat_starts(codes, words, 4, MARK) == expected, words
+
+
+def _repeated_lines_as_first_written(art: Article, max_words: int = 7) -> list[tuple[int, int, int]]:
+    """RP103 as first written: every line of the body, in order."""
+    from lint.checks.repetition import _HAS_TEXT, _TABLE_OR_RULE, normalise
+    from lint.text import WORD_RE
+
+    text, prose = art.text, art.prose_text
+    code = [(s.start, s.end) for s in art.nonprose if s.kind in ("code", "frontmatter", "comment", "html")]
+    ci = 0
+    previous = None
+    found = []
+    for start, end in art.lines:
+        if start < art.body_start:
+            continue
+        while ci < len(code) and code[ci][1] <= start:
+            ci += 1
+        if ci < len(code) and code[ci][0] <= start < code[ci][1]:
+            previous = None
+            continue
+        line = text[start:end]
+        if not line.strip():
+            continue
+        key = normalise(line)
+        if (previous is not None and key == previous[2] and _HAS_TEXT.search(key)
+                and not _TABLE_OR_RULE.match(line) and len(WORD_RE.findall(prose, start, end)) <= max_words):
+            found.append((start + len(line) - len(line.lstrip()), end, previous[0]))
+            previous = None
+            continue
+        previous = (start, end, key)
+    return found
+
+
+def test_repeated_line_agrees_with_a_plain_scan_of_every_line():
+    import random
+
+    from lint.checks.repetition import repeated_line
+
+    rng = random.Random(3)
+    lines = ["Share", "share ", " SHARE", "Straße", "STRASSE", "“Quote” — here", "“quote” —  HERE", "",
+             "\u00a0", "\u3000", "| a | b |", "---", "```", "    code", "Ｋelvin", "\u212aelvin", "kelvin",
+             "https://example.com/x", "Read more…", "read MORE…", "\x1c", "éé", "ÉÉ"]
+    texts = ["\n".join(rng.choice(lines) for _ in range(rng.randrange(30))) for _ in range(400)]
+    texts += [t.replace("\n", rng.choice(["\r\n", "\r", "\n\n"])) for t in texts[:100]]
+    for art in [article(t) for t in texts] + list(_fixture_articles()):
+        found = [(h.start, h.end, h.related[0][0]) for h in repeated_line(art, {"max-words": 7})]
+        assert found == _repeated_lines_as_first_written(art), art.text
+
+
+def _runs_as_first_written(art: Article, params) -> list[tuple[int, int, int]]:
+    """repeated_runs as first written: every block keyed and counted."""
+    from collections import Counter
+
+    from lint.checks.repetition import _BLOCK_KINDS, _is_block, normalise
+    from lint.text import WORD_RE
+
+    blocks = [b for b in art.blocks if b.kind in _BLOCK_KINDS]
+    sizes = [len(WORD_RE.findall(art.prose_text, b.start, b.end)) for b in blocks]
+    keys = [normalise(b.text) for b in blocks]
+    counts = Counter(keys)
+    big = [counts[k] > 1 and _is_block(art, b, k, n, params) for b, k, n in zip(blocks, keys, sizes)]
+    first: dict = {}
+    runs = []
+    i = taken = 0
+    while i < len(blocks):
+        k = first.get(keys[i]) if big[i] else None
+        if k is None or k >= i:
+            first.setdefault(keys[i], i)
+            i += 1
+            continue
+        n = 1
+        while i + n < len(blocks) and k + n < i and keys[i + n] == keys[k + n]:
+            n += 1
+        back = 0
+        while i - back - 1 >= taken and k - back - 1 >= 0 and k - back - 1 < i - back - 1 \
+                and keys[i - back - 1] == keys[k - back - 1] and not big[i - back - 1]:
+            back += 1
+        if sum(sizes[i - back:i + n]) >= params["min-run-words"]:
+            runs.append((i - back, k - back, n + back))
+        for j in range(i, i + n):
+            first.setdefault(keys[j], j)
+        i += n
+        taken = i
+    return runs
+
+
+def test_repeated_runs_agree_with_keying_every_block():
+    import random
+
+    params = {"min-words": 8, "min-chars": 40, "min-run-words": 15}
+    rng = random.Random(9)
+    pool = PARAGRAPHS + [p.upper() for p in PARAGRAPHS] + ["# Share", "# SHARE", "Straße und Meer, sagte der Hafen heute früh am Morgen.",
+                                                          "STRASSE UND MEER, SAGTE DER HAFEN HEUTE FRÜH AM MORGEN.",
+                                                          "“Quoted” — a line of eight words or more here.",
+                                                          "“quoted” —  A line of eight words or more here."]
+    texts = ["\n\n".join(rng.choice(pool) for _ in range(rng.randrange(12))) + "\n" for _ in range(300)]
+    for art in [article(t) for t in texts] + list(_fixture_articles()):
+        assert repeated_runs(art, params) == _runs_as_first_written(art, params), art.text

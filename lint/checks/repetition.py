@@ -10,8 +10,11 @@ from __future__ import annotations
 import bisect
 import operator
 import re
+import zlib
+from array import array
 from collections import Counter
-from typing import Any, Iterator, Mapping
+from itertools import accumulate, compress, islice, repeat
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from lint.article import Article, Block
 from lint.checks import corpus_check, check
@@ -30,58 +33,236 @@ def normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def block_words(article: Article) -> tuple[list[list[str]], list[list[str]], list[list[str]]]:
-    """The prose words of each of article.blocks, found once for the whole family: as
-    written, casefolded, and casefolded with ’ read as '. Lists are shared: do not modify."""
-    return article.memo(("repetition", "block-words"), lambda: _block_words(article))
+# -- the family's one tokenisation ----------------------------------------------------------
+#
+# Every rule here compares words as WORD_RE finds them, casefolded, with ’ read as ' (both
+# join the parts of a word, so the reading does not move a word's edges). The words are
+# kept as UTF-8 bytes: RP106 hashes bytes, and equality is the same either way.
+#
+# WORD_RE over every character costs more than the rest of the family together, so the
+# text is tokenised as bytes: ASCII letters and digits stay, ' and - stay where they join
+# two of them, every other ASCII character becomes a space, and bytes.split() cuts the
+# tokens. An ASCII token is a word as it stands (lower() is casefold() in ASCII); the few
+# others (with a non-ASCII character: é, €, «) go through WORD_RE together. The result is
+# the same list, built at C speed.
+
+MARK = b"\x00"  # ends the words of each piece in a token list; never a word (not alphanumeric)
+
+_ASCII_TOKENS = bytes(c if c >= 0x80 or chr(c).isalnum() or c in b"'-\x00" else 0x20 for c in range(256))
+_RIGHT_QUOTE = "’".encode()
+_FALSE = re.compile(b"\x00")  # finds the False entries of bytes(map(predicate, items))
+_WORD_OR_MARK = re.compile(f"{WORD_RE.pattern}|\x00")
+_WORD_OR_BREAK = re.compile(f"{WORD_RE.pattern}|\x01")
 
 
-def _block_words(article: Article) -> tuple[list[list[str]], list[list[str]], list[list[str]]]:
+def fold_pieces(pieces: list[str]) -> list[bytes]:
+    """The words of each piece (WORD_RE, casefolded, ’ read as ', UTF-8), each piece's words
+    followed by MARK."""
+    if not pieces:
+        return []
+    text = " \x00 ".join(pieces) + " \x00"
+    if text.count("\x00") != len(pieces):  # a NUL in the text: MARK would be ambiguous
+        result: list[bytes] = []
+        for piece in pieces:
+            result.extend(_fold_exactly(WORD_RE.findall(piece.replace("’", "'"))))
+            result.append(MARK)
+        return result
+    return _fold_fast(text) or _fold_exactly(_WORD_OR_MARK.findall(text.replace("’", "'")))
+
+
+def _fold_exactly(words: list[str]) -> list[bytes]:
+    return list(map(str.encode, map(str.casefold, words)))
+
+
+def _fold_fast(text: str) -> list[bytes] | None:
+    """fold_pieces over text with MARKs in place (and no other NUL), at C speed; None when
+    much of the text is not ASCII (WORD_RE over the whole text is then cheaper)."""
+    data = text.encode("utf-8")
+    ascii_only = data.isascii()
+    if not ascii_only:
+        data = data.replace(_RIGHT_QUOTE, b"'")  # ’ joins like ': "don’t" stays ASCII
+        ascii_only = data.isascii()
+    data = _drop_loose_joiners(data.lower().translate(_ASCII_TOKENS))
+    if ascii_only:
+        return data.split()
+    high = data.translate(_HIGH_BYTES)
+    if 4 * high.count(1) > len(data):
+        return None
+    # The tokens that hold a non-ASCII byte (found with bytes.find: tokens are cut at
+    # spaces only), read with one WORD_RE pass over all of them, a \x01 after each one's
+    # words (the text holds no ASCII control character but the NULs of MARKs).
+    spans = []
+    at = high.find(1)
+    while at != -1:
+        start = data.rfind(b" ", 0, at) + 1
+        end = data.find(b" ", at)  # there is one: the text ends with " \x00"
+        spans.append((start, end))
+        at = high.find(1, end)
+    joined = "\x01".join([data[start:end].decode() for start, end in spans]) + "\x01"
+    words = _fold_exactly(_WORD_OR_BREAK.findall(joined))
+    result: list[bytes] = []
+    done = taken = 0
+    for start, end in spans:
+        result += data[done:start].split()
+        stop = words.index(b"\x01", taken)
+        result += words[taken:stop]
+        taken = stop + 1
+        done = end
+    result += data[done:].split()
+    return result
+
+
+_HIGH_BYTES = bytes(c >= 0x80 for c in range(256))
+
+
+# A ' or - joins only between two letters or digits. After the translation its neighbours
+# are letters, digits, bytes >= 0x80 (of non-ASCII tokens, which WORD_RE reads), joiners
+# or spaces: a joiner next to another joiner, then one next to a space, is a space too.
+# Then every ASCII token is a word as WORD_RE finds it. (bytes.replace is many times
+# faster than a regular expression here.)
+_JOINER_PAIRS = (b"''", b"--", b"'-", b"-'")
+_JOINER_AT_SPACE = (b" '", b"' ", b" -", b"- ")
+
+
+def _drop_loose_joiners(data: bytes) -> bytes:
+    if b"'" not in data and b"-" not in data:
+        return data
+    # no pair of joiners is left after its own pass (bytes.replace goes left to right and
+    # never overlaps), and a later pass only makes spaces, never a new pair
+    for pair in _JOINER_PAIRS:
+        data = data.replace(pair, b"  ")
+    data = b" " + data  # a joiner that opens the text (a MARK closes it)
+    for pair in _JOINER_AT_SPACE:
+        data = data.replace(pair, b"  ")
+    return data
+
+
+class Words(NamedTuple):
+    """The words of the body, found once for the whole family (see fold_pieces), pieces in
+    order, each piece's words followed by MARK in `flat`: the blocks, with the gaps
+    between them as pieces of their own when a gap holds a word."""
+
+    flat: list[bytes]
+    ends: list[int]  # the index of each MARK
+    firsts: list[int]  # block k's words are flat[firsts[k]:stops[k]]
+    stops: list[int]
+    # every word of the body in order, pieces alike: the layout is regular (blocks in order,
+    # from the body's start, no word across a block's edge); else body_words scans again
+    regular: bool
+
+    def block(self, k: int) -> list[bytes]:
+        return self.flat[self.firsts[k]:self.stops[k]]
+
+    def size(self, k: int) -> int:
+        return self.stops[k] - self.firsts[k]
+
+    def block_at(self, at: int) -> int | None:
+        """The block whose words hold flat[at], if any."""
+        k = bisect.bisect_left(self.stops, at)
+        return k if k < len(self.stops) and at >= self.firsts[k] else None
+
+
+def shared_words(article: Article) -> Words:
+    return article.memo(("repetition", "words"), lambda: _words(article))
+
+
+def _words(article: Article) -> Words:
     prose = article.prose_text
-    findall = WORD_RE.findall
-    raw = [findall(prose, b.start, b.end) for b in article.blocks]
-    folded = [list(map(str.casefold, words)) for words in raw]
-    if "’" not in prose:
-        return raw, folded, folded
-    # a word holds no space, and casefolding makes none: fold a block's words in one call
-    apostrophe = []
-    for words in folded:
-        joined = " ".join(words)
-        apostrophe.append(joined.replace("’", "'").split(" ") if "’" in joined else words)
-    return raw, folded, apostrophe
+    blocks = article.blocks
+    starts = list(map(_START, blocks))
+    ends_ = list(map(_END, blocks))
+    cuts = [article.body_start] * (2 * len(blocks) + 2)
+    cuts[1:-1:2] = starts
+    cuts[2:-1:2] = ends_
+    cuts[-1] = len(prose)
+    regular = cuts == sorted(cuts)
+    block_texts = list(map(prose.__getitem__, map(slice, starts, ends_)))
+    gaps = list(map(prose.__getitem__, map(slice, cuts[0::2], cuts[1::2]))) if regular else []
+    if regular and _HAS_TEXT.search("".join(gaps)):
+        pieces = [""] * (2 * len(blocks) + 1)  # gap, block, gap, ..., block, gap
+        pieces[0::2] = gaps
+        pieces[1::2] = block_texts
+    else:
+        pieces = block_texts  # no gap holds a word (or body_words will scan the body again)
+    flat = fold_pieces(pieces)
+    ends = []
+    at = -1
+    index = flat.index
+    for _ in range(len(pieces)):
+        at = index(MARK, at + 1)
+        ends.append(at)
+    stops = ends[1::2] if len(pieces) > len(blocks) else ends
+    before = ends[0::2] if len(pieces) > len(blocks) else [-1] + ends
+    firsts = list(map(operator.add, before[:len(blocks)], repeat(1)))
+    if regular and blocks:
+        regular = _no_word_across(prose, starts, ends_)
+    return Words(flat, ends, firsts, stops, regular)
 
 
-def body_words(article: Article) -> list[str]:
-    """The casefolded words (’ read as ') of all prose from the body's start, blocks and
-    the text between them alike: WORD_RE over prose_text[body_start:], casefolded."""
+_START = operator.attrgetter("start")
+_END = operator.attrgetter("end")
+
+
+def _no_word_across(prose: str, starts: list[int], ends: list[int]) -> bool:
+    """The words of a piece are the words of the text there only if no word crosses its
+    edges. Blocks are cut at line ends, so that holds, but it is checked, not assumed: at
+    each edge inside the text, one of the two characters around it is white space (first
+    the character before each start and the one after each end, all at once)."""
+    before = list(map(operator.sub, starts, repeat(1)))
+    if before[0] < 0:  # sorted: only the first ones can be
+        before = [c for c in before if c >= 0]
+    after = ends if ends[-1] < len(prose) else [c for c in ends if c < len(prose)]
+    edges = before + after
+    if not edges or "".join(map(prose.__getitem__, edges)).isspace():
+        return True
+    cuts = [c for pair in zip(starts, ends) for c in pair]
+    around = " ".join([prose[c - 1:c + 1] for c in cuts if 0 < c < len(prose)])
+    return _TWO_NON_SPACE.search(around) is None
+
+
+_TWO_NON_SPACE = re.compile(r"\S\S")
+
+
+def word_codes(article: Article) -> list[int]:
+    """The CRC-32 of each item of shared_words(article).flat (RP104 and RP106 compare
+    words by these)."""
+    return article.memo(("repetition", "codes"), lambda: list(map(zlib.crc32, shared_words(article).flat)))
+
+
+def body_codes(article: Article) -> list[int]:
+    """The CRC-32 of each of body_words(article)."""
+    return article.memo(("repetition", "body-codes"), lambda: _body_codes(article))
+
+
+def _body_codes(article: Article) -> list[int]:
+    found = shared_words(article)
+    if not found.regular:
+        return list(map(zlib.crc32, body_words(article)))
+    codes = word_codes(article)
+    body: list[int] = []
+    start = 0
+    for end in found.ends:
+        body += codes[start:end]
+        start = end + 1
+    return body
+
+
+def body_words(article: Article) -> list[bytes]:
+    """The words (see fold_pieces) of all prose from the body's start, blocks and the text
+    between them alike: WORD_RE over prose_text[body_start:]."""
     return article.memo(("repetition", "body-words"), lambda: _body_words(article))
 
 
-def _body_words(article: Article) -> list[str]:
-    prose = article.prose_text
-    blocks = article.blocks
-    pos = article.body_start
-    _, _, folded = block_words(article)
-    words: list[str] = []
-    for block, block_folded in zip(blocks, folded):
-        # The words of a block are the words of the text there only if no word crosses its
-        # edges; blocks are cut at line ends, so that holds, but it is checked, not assumed.
-        if block.start < pos or not (_edge(prose, block.start) and _edge(prose, block.end)):
-            return list(map(str.casefold, WORD_RE.findall(prose.replace("’", "'"), article.body_start)))
-        if block.start > pos:
-            words.extend(_fold(WORD_RE.findall(prose, pos, block.start)))
-        words.extend(block_folded)
-        pos = block.end
-    words.extend(_fold(WORD_RE.findall(prose, pos)))
-    return words
-
-
-def _edge(text: str, at: int) -> bool:
-    return at <= 0 or at >= len(text) or text[at - 1].isspace() or text[at].isspace()
-
-
-def _fold(words: list[str]) -> list[str]:
-    return [w.casefold().replace("’", "'") for w in words]
+def _body_words(article: Article) -> list[bytes]:
+    found = shared_words(article)
+    if not found.regular:
+        return fold_pieces([article.prose_text[article.body_start:]])[:-1]
+    body: list[bytes] = []
+    start = 0
+    for end in found.ends:
+        body += found.flat[start:end]
+        start = end + 1
+    return body
 
 
 def _lines(article: Article, start: int, end: int) -> str:
@@ -93,6 +274,28 @@ def _lines(article: Article, start: int, end: int) -> str:
 # -- RP101 repeated block -----------------------------------------------------------------
 
 
+def _squeezed(text: str) -> bytes:
+    """A key coarser than normalise(): case folded, every white space character dropped."""
+    return "".join(text.casefold().split()).encode("utf-8", "surrogatepass")
+
+
+def _squeezed_keys(texts: list[str]) -> list[bytes]:
+    """_squeezed() of each text. Casefolding an ASCII text is lower(), so the ASCII texts
+    are keyed all at once with bytes operations (joined at NULs, which no text holds);
+    only a text with other characters is keyed alone."""
+    if not texts:
+        return []
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:
+        return list(map(_squeezed, texts))
+    data = joined.encode("utf-8", "surrogatepass")
+    keys = data.lower().translate(None, _ASCII_SPACE + b"\r\n").split(b"\x00")
+    if not data.isascii():
+        for m in _FALSE.finditer(bytes(map(bytes.isascii, keys))):
+            keys[m.start()] = _squeezed(texts[m.start()])
+    return keys
+
+
 def _candidate_blocks(article: Article) -> list[Block]:
     return [b for b in article.blocks if b.kind in _BLOCK_KINDS]
 
@@ -100,10 +303,10 @@ def _candidate_blocks(article: Article) -> list[Block]:
 _ENDS_PARAGRAPH = re.compile(r"""[.!?:…]['"”’»)\]*_]*$""")
 
 
-def _is_block(article: Article, block: Block, key: str, words: int, params: Mapping[str, Any]) -> bool:
+def _is_block(article: Article, block: Block, key: str, size: int, params: Mapping[str, Any]) -> bool:
     if len(key) < int(params.get("min-chars", 40)):
         return False
-    if words < int(params.get("min-words", 8)):
+    if size < int(params.get("min-words", 8)):
         return False
     if block.kind == "paragraph" and not _ENDS_PARAGRAPH.search(key):
         # A line of hard-wrapped text is not a paragraph: it ends mid-sentence and the next
@@ -118,17 +321,29 @@ def repeated_runs(article: Article, params: Mapping[str, Any]) -> list[tuple[int
     """(later_start, earlier_start, length) in block indexes: maximal runs of consecutive
     blocks that repeat an earlier run block for block. A run must hold at least one block
     long enough to count (a lone repeated heading or "Share" is not a repeated block)."""
-    raw, _, _ = block_words(article)
-    blocks, sizes = [], []
-    for b, words in zip(article.blocks, raw):
-        if b.kind in _BLOCK_KINDS:
-            blocks.append(b)
-            sizes.append(len(words))
-    keys = [normalise(b.text) for b in blocks]
-    counts = Counter(keys)
-    # only a block that occurs twice can start a run: measure only those
-    big = [counts[k] > 1 and _is_block(article, b, k, n, params) for b, k, n in zip(blocks, keys, sizes)]
-    first: dict[str, int] = {}
+    blocks = _candidate_blocks(article)
+    # Blocks with equal keys have equal squeezed keys: those find the few blocks that may
+    # occur twice (most articles have none). Only those are keyed and counted; every other
+    # block gets a key of its own (its index), and no run can hold it.
+    squeezed = _squeezed_keys([b.text for b in blocks])
+    if len(set(squeezed)) == len(squeezed):
+        return []
+    twice = Counter(squeezed)
+    maybe = [i for i, key in enumerate(squeezed) if twice[key] > 1]
+    keys: list[Any] = list(range(len(blocks)))
+    for i in maybe:
+        keys[i] = normalise(blocks[i].text)
+    counts = Counter(keys[i] for i in maybe)
+    prose = article.prose_text
+    sizes = [0] * len(blocks)  # the words of a block that may repeat (no run holds another)
+    big = [False] * len(blocks)
+    for i in maybe:
+        sizes[i] = len(WORD_RE.findall(prose, blocks[i].start, blocks[i].end))
+        # only a block that occurs twice and is long enough can start a run
+        big[i] = counts[keys[i]] > 1 and _is_block(article, blocks[i], keys[i], sizes[i], params)
+    if not any(big):
+        return []
+    first: dict[Any, int] = {}
     runs: list[tuple[int, int, int]] = []
     i = 0
     taken = 0  # blocks before this index already belong to a reported run
@@ -188,10 +403,37 @@ def repeated_block(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
 # -- RP102 near-duplicate paragraph -------------------------------------------------------
 
 
-def _shingles(words: list[str], size: int) -> set[tuple[str, ...]]:
+def _shingles(words: list[bytes], size: int) -> set[tuple[bytes, ...]]:
+    return set(_each_shingle(words, size))
+
+
+def _each_shingle(words: list[bytes], size: int) -> Iterable[tuple[bytes, ...]]:
     if len(words) < size:
-        return {tuple(words)}
-    return set(zip(*(words[j:] for j in range(size))))
+        return (tuple(words),)
+    return zip(*(words[j:] for j in range(size)))
+
+
+def _may_nearly_repeat(paragraphs: list[list[bytes]], size: int, threshold: float) -> list[int]:
+    """The paragraphs (indexes into `paragraphs`) that may share `threshold` of their
+    shingles with an earlier one; the others cannot.
+
+    A similarity c / (|A| + |B| - c) >= t needs c >= t * |A|: paragraph A must share that
+    many shingles with the earlier paragraphs taken together. One set of all the shingles
+    so far tells, by how much it grows, how many of A's are new; A has at most
+    len(A) - size + 1. In most articles no paragraph passes, and this costs a fraction of
+    the posting lists below."""
+    if threshold <= 0:
+        return list(range(len(paragraphs)))
+    union: set[tuple[bytes, ...]] = set()
+    possible = []
+    for i, words in enumerate(paragraphs):
+        before = len(union)
+        union.update(_each_shingle(words, size))
+        new = len(union) - before
+        # new <= (1 - t) * |A| is needed; the 1 covers rounding
+        if new <= (1 - threshold) * max(1, len(words) - size + 1) + 1:
+            possible.append(i)
+    return possible
 
 
 @check("repetition.near-duplicate-paragraph")
@@ -202,21 +444,41 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
     # A shingle shared by many paragraphs is a stock phrase, not evidence: skipping long
     # posting lists keeps this linear on long documents.
     max_postings = int(params.get("max-postings", 16))
+    if max_postings <= 0:
+        return  # no posting lists: no paragraph is compared
     prose = article.prose_text
-    _, _, folded = block_words(article)
+    found = shared_words(article)
+    blocks = article.blocks
+    paragraphs = [k for k, block in enumerate(blocks) if block.is_prose and found.size(k) >= min_words]
+    possible = _may_nearly_repeat(list(map(found.block, paragraphs)), size, threshold)
+    if not possible:
+        return
+    # the posting lists are built as far as the last paragraph that may match, and only
+    # those paragraphs are scored
+    paragraphs = paragraphs[:possible[-1] + 1]
+    scored = set(possible)
     # A shingle's posting list is its first paragraph (`first`), then up to max-postings - 1
     # more (`more`): most shingles occur once, and are stored with C-level dict updates.
     first: dict[tuple[str, ...], int] = {}
     more: dict[tuple[str, ...], list[int]] = {}
     seen: list[tuple[Block, int, list[str]]] = []
-    for block, words in zip(article.blocks, folded):
-        if not block.is_prose or len(words) < min_words:
-            continue
+    for k in paragraphs:
+        block = blocks[k]
+        words = found.block(k)
         shingles = _shingles(words, size)
         index = len(seen)
         best = None
-        shared = first.keys() & shingles if max_postings > 0 else ()
-        if shared:
+        shared = first.keys() & shingles
+        if shared and index not in scored:
+            if max_postings > 1:  # the posting lists only
+                again = more.keys() & shared
+                for s in again:
+                    extra = more[s]
+                    if len(extra) + 1 < max_postings:
+                        extra.append(index)
+                for s in shared - again if again else shared:
+                    more[s] = [index]
+        elif shared:
             postings = list(map(first.__getitem__, shared))
             if max_postings > 1:
                 again = more.keys() & shared
@@ -238,8 +500,7 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
                         and not _template(prose, block, other):  # an exact repeat is RP101's
                     best = (similarity, other)
         seen.append((block, len(shingles), words))
-        if max_postings > 0:
-            first.update(dict.fromkeys(shingles - shared if shared else shingles, index))
+        first.update(dict.fromkeys(shingles - shared if shared else shingles, index))
         if best is not None:
             similarity, other = best
             lines = _lines(article, block.start, block.end)
@@ -268,32 +529,66 @@ def repeated_line(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     it, blank lines aside. Long lines that are blocks of their own are RP101's."""
     max_words = int(params.get("max-words", 7))
     text, prose = article.text, article.prose_text
-    code = [(s.start, s.end) for s in article.nonprose if s.kind in ("code", "frontmatter", "comment", "html")]
-    ci = 0
-    previous: tuple[int, int, str] | None = None
-    for start, end in article.lines:
-        if start < article.body_start:
+    lines = article.lines
+    in_code = _code_test(article)
+    reported = -1  # the line of the last finding: it starts no pair (three in a row give one)
+    for earlier, line_index in _twin_lines(article):
+        if earlier == reported or lines[earlier][0] < article.body_start:
             continue
-        while ci < len(code) and code[ci][1] <= start:
-            ci += 1
-        if ci < len(code) and code[ci][0] <= start < code[ci][1]:
-            previous = None
+        # a line in code (or a blank line there) breaks the pair
+        if any(in_code(lines[q][0]) for q in range(earlier, line_index + 1)):
             continue
+        start, end = lines[line_index]
+        first_start, first_end = lines[earlier]
         line = text[start:end]
-        if not line.strip():
-            continue
         key = normalise(line)
-        if (previous is not None and key == previous[2] and _HAS_TEXT.search(key)
+        if (key == normalise(text[first_start:first_end]) and _HAS_TEXT.search(key)
                 and not _TABLE_OR_RULE.match(line)
                 and len(WORD_RE.findall(prose, start, end)) <= max_words):
             lead = len(line) - len(line.lstrip())
             yield Hit(start + lead, end, {"lines": _lines(article, start, end),
-                                          "first": _lines(article, previous[0], previous[1]),
+                                          "first": _lines(article, first_start, first_end),
                                           "found": line.strip()},
-                      related=((previous[0], previous[1], "first occurrence"),))
-            previous = None  # three in a row: one finding per pair
-            continue
-        previous = (start, end, key)
+                      related=((first_start, first_end, "first occurrence"),))
+            reported = line_index
+
+
+_ASCII_SPACE = b" \t\x0b\x0c\x1c\x1d\x1e\x1f"  # str.isspace() in ASCII, line breaks aside
+
+
+def _twin_lines(article: Article) -> list[tuple[int, int]]:
+    """(earlier, later) indexes into article.lines of each two non-blank lines with only
+    blank lines between them that could be the same line: equal once case is folded and
+    all white space dropped (a coarser key than normalise()), as UTF-8. An ASCII line's
+    key comes from bytes operations over the whole text; other lines are keyed one by one."""
+    text = article.text
+    data = text.encode("utf-8", "surrogatepass")
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # Article.lines' line ends
+    keys = data.lower().translate(None, _ASCII_SPACE).split(b"\n")
+    if not data.isascii():
+        lines = article.lines
+        for m in _FALSE.finditer(bytes(map(bytes.isascii, keys))):
+            start, end = lines[m.start()]
+            keys[m.start()] = _squeezed(text[start:end])
+    nonblank = list(compress(range(len(keys)), keys))
+    texts = list(filter(None, keys))
+    same = compress(range(len(texts) - 1), map(operator.eq, texts, texts[1:]))
+    return [(nonblank[j], nonblank[j + 1]) for j in same]
+
+
+def _code_test(article: Article):
+    """offset -> whether it lies in code, front matter, a comment or raw HTML."""
+    spans = sorted((s.start, s.end) for s in article.nonprose
+                   if s.kind in ("code", "frontmatter", "comment", "html"))
+    starts = [s for s, _ in spans]
+    reach = list(accumulate((e for _, e in spans), max))  # the furthest end so far
+
+    def in_code(offset: int) -> bool:
+        i = bisect.bisect_right(starts, offset)
+        return i > 0 and reach[i - 1] > offset
+
+    return in_code
 
 
 # -- RP104 repeated word or phrase --------------------------------------------------------
@@ -312,56 +607,85 @@ def repeated_word(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
         return  # reduplication is grammar there (Vietnamese "luôn luôn", Indonesian "anak anak")
     text, prose = article.text, article.prose_text
     blocks = article.blocks
-    _, _, folded = block_words(article)
-    # One search over all the blocks' words, a marker between blocks (equal to nothing, so no
-    # repeat crosses it); ’ read as ' only adds candidates, which _doubled_at then checks.
-    words: list[Any] = []
-    offsets: list[int] = []
-    owners: list[int] = []
-    for b, block in enumerate(blocks):
-        if block.is_prose or block.kind == "heading":
-            offsets.append(len(words))
-            owners.append(b)
-            words.extend(folded[b])
-            words.append(object())
-    starts = _repeat_starts(words, max_n, folded=True)
+    # One search over the words of the whole body (see Words), no repeat across a MARK;
+    # candidates outside prose blocks and headings are not looked at.
+    shared = shared_words(article)
+    starts = _coded_repeat_starts(word_codes(article), shared.flat, max_n, MARK)
     if not starts:
         return
-    allow = _allowed(params)
+    allow = None
     grouped: dict[int, list[int]] = {}
     for at in starts:
-        k = bisect.bisect_right(offsets, at) - 1
-        grouped.setdefault(owners[k], []).append(at - offsets[k])
+        b = shared.block_at(at)
+        if b is not None and (blocks[b].is_prose or blocks[b].kind == "heading"):
+            grouped.setdefault(b, []).append(at - shared.firsts[b])
     for b, starts in grouped.items():
         block = blocks[b]
-        tokens = [(m.start(), m.end(), m.group().casefold())
-                  for m in WORD_RE.finditer(prose, block.start, block.end)]
+        # the block's words up to the last candidate's longest repeat and the word after it
+        matches = list(islice(WORD_RE.finditer(prose, block.start, block.end), starts[-1] + 2 * max_n + 1))
         i = -1
         for candidate in starts:
             if candidate < i:
                 continue
             i = candidate
-            found = _doubled_at(tokens, i, max_n, text)
+            # the block's words around the candidate only: from the one before it to the
+            # one after the longest repeat (j is i's index among them)
+            skip = max(0, i - 1)
+            j = i - skip
+            tokens = [(m.start(), m.end(), m.group().casefold()) for m in matches[skip:i + 2 * max_n + 1]]
+            found = _doubled_at(tokens, j, max_n, text)
             if found is None:
                 continue
             n = found
-            first = [t[2] for t in tokens[i:i + n]]
-            phrase = text[tokens[i][0]:tokens[i + 2 * n - 1][1]]
-            if normalise(phrase) in allow or _deliberate(tokens, i, n, text, block.start):
+            first = [t[2] for t in tokens[j:j + n]]
+            phrase = text[tokens[j][0]:tokens[j + 2 * n - 1][1]]
+            if allow is None:
+                allow = _allowed(params)
+            if normalise(phrase) in allow or _deliberate(tokens, j, n, text, block.start):
                 i += 2 * n
                 continue
-            start, end = tokens[i][0], tokens[i + 2 * n - 1][1]
+            start, end = tokens[j][0], tokens[j + 2 * n - 1][1]
             yield Hit(start, end,
                       {"found": phrase, "what": "word" if n == 1 else "phrase",
                        "single": " ".join(first)},
-                      fix=Fix((Edit(tokens[i + n - 1][1], end, ""),)))
+                      fix=Fix((Edit(tokens[j + n - 1][1], end, ""),)))
             i += 2 * n
 
 
-def _repeat_starts(words: list[Any], max_n: int, folded: bool = False) -> list[int]:
+def _coded_repeat_starts(codes: list[int], words: list[bytes], max_n: int, boundary: bytes) -> list[int]:
+    """_repeat_starts over words, with no repeat holding `boundary`, from the words' CRC-32
+    codes: the codes packed as 32-bit limbs of one integer, XORed with itself shifted by n
+    limbs, have a zero limb where word i equals word i+n, and n zero limbs in a row where
+    a run of n words repeats. Equal words have equal codes; two words whose codes happen to
+    agree give a candidate more, which the caller checks against the words."""
+    packed = array("I", codes).tobytes()
+    if len(packed) != 4 * len(codes):  # a platform whose C int is not 32 bits
+        return _repeat_starts(words, max_n, folded=True, boundary=boundary)
+    whole = int.from_bytes(packed, "little")
+    found: set[int] = set()
+    for n in range(1, max_n + 1):
+        limit = len(packed) - 4 * n  # limbs beyond hold a code XOR nothing
+        if limit <= 0:
+            break
+        xored = ((whole >> (32 * n)) ^ whole).to_bytes(len(packed), "little")
+        zeros = bytes(4 * n)
+        at = xored.find(zeros, 0, limit)
+        while at != -1:
+            if at % 4:  # zero bytes across limbs: not a run of equal codes
+                at = xored.find(zeros, at + 1, limit)
+                continue
+            i = at // 4
+            if boundary not in words[i:i + 2 * n]:
+                found.add(i)
+            at = xored.find(zeros, at + 4, limit)
+    return sorted(found)
+
+
+def _repeat_starts(words: list[Any], max_n: int, folded: bool = False,
+                   boundary: Any = None) -> list[int]:
     """Indexes i where words[i:i+n] == words[i+n:i+2n] for some n <= max_n (casefolded
     unless they are already), found with C-level comparisons: most blocks have none, and
-    the slow checks run only on these."""
+    the slow checks run only on these. No repeat holds a `boundary` item, if one is given."""
     if not folded:
         words = list(map(str.casefold, words))
     found: set[int] = set()
@@ -370,7 +694,8 @@ def _repeat_starts(words: list[Any], max_n: int, folded: bool = False) -> list[i
         run = b"\x01" * n
         at = equal.find(run)
         while at != -1:
-            found.add(at)
+            if boundary is None or boundary not in words[at:at + 2 * n]:
+                found.add(at)
             at = equal.find(run, at + 1)
     return sorted(found)
 
