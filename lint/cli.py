@@ -170,10 +170,13 @@ def run_rules(args: argparse.Namespace) -> int:
 @dataclass
 class _Run:
     """What the run has seen. Findings are kept only when the format needs them all at the
-    end (sorted reports); streamed formats keep counts."""
+    end (sorted reports), one entry a file (`per_file`); streamed formats keep counts."""
 
     keep: bool = True
-    findings: list = field(default_factory=list)
+    # per file, in discovery order: its sorted findings, or a cache.CachedResult, whose
+    # Finding objects are built only if the report needs more than one-line text
+    per_file: list = field(default_factory=list)
+    corpus: list = field(default_factory=list)  # cross-file findings, sorted
     files: list[str] = field(default_factory=list)
     file_count: int = 0
     results: list = field(default_factory=list)
@@ -190,13 +193,22 @@ class _Run:
     baselined: list = field(default_factory=list)
 
     def collect(self, outcome) -> None:
+        from lint.finding import Finding
+
         result = outcome.result
         self.file_count += 1
         if self.keep:
             self.files.append(outcome.shown)
         if self.baseline is not None:
             self.baseline.file_checked(outcome.shown)
-        self.add(sorted(result.findings, key=lambda f: f.sort_key()))
+        if getattr(result, "rows", None) is not None and self.baseline is None and self.stream is None:
+            # from the cache: counted from its per-file stats, kept as rows
+            self._count(result.stats)
+            if self.keep and result.rows:
+                self.per_file.append(result)
+        else:
+            findings = sorted(result.findings, key=Finding.sort_key)
+            self.per_file.append(self._add(findings)) if self.keep else self._add(findings)
         self.internal_error |= result.internal_error
         self.fixed += outcome.fixed
         if outcome.diff:
@@ -204,7 +216,11 @@ class _Run:
         if result.summaries:  # only what the corpus step needs travels on
             self.results.append(FileSummaries(result.path, result.summaries, result.suppressions))
 
-    def add(self, findings: list) -> None:
+    def add_corpus(self, findings: list) -> None:
+        self.corpus.extend(self._add(findings))
+
+    def _add(self, findings: list) -> list:
+        """Counts (and streams) findings; returns those the baseline does not set aside."""
         if self.baseline is not None:
             findings, old = self.baseline.split(findings)
             if self.keep:
@@ -218,8 +234,51 @@ class _Run:
                 self.fixable += 1
         if self.stream is not None:
             self.stream.write(findings)
-        elif self.keep:
-            self.findings.extend(findings)
+        return findings
+
+    def _count(self, stats) -> None:
+        from lint.finding import Severity
+
+        for code, name, severity, n, safe in stats:
+            severity = Severity(severity)
+            self.by_severity[severity] = self.by_severity.get(severity, 0) + n
+            entry = self.by_code.setdefault(code, [0, name, False])
+            entry[0] += n
+            if safe:
+                entry[2] = True
+                self.fixable += safe
+
+    def by_file(self) -> list[tuple[str, list]]:
+        """(path, parts) in report order: paths sorted, and within a path its findings in the
+        order a stable sort of every finding by Finding.sort_key gives. A part is a
+        CachedResult (already in order, alone) or a sorted list of Findings."""
+        from lint.finding import Finding
+
+        groups: dict[str, list] = {}
+        for item in self.per_file:
+            if isinstance(item, list):
+                for f in item:  # a file's findings normally share its path
+                    groups.setdefault(f.path, []).append(f)
+            else:
+                groups.setdefault(item.path, []).append(item)
+        for f in self.corpus:
+            groups.setdefault(f.path, []).append(f)
+        ordered = []
+        for path in sorted(groups):
+            items = groups[path]
+            if len(items) == 1 and not isinstance(items[0], Finding):
+                ordered.append((path, items))
+                continue
+            findings = []
+            for item in items:
+                findings.extend((item,) if isinstance(item, Finding) else item.findings)
+            findings.sort(key=Finding.sort_key)
+            ordered.append((path, [findings]))
+        return ordered
+
+    def sorted_findings(self) -> list:
+        return [f for _, parts in self.by_file() for part in parts
+                for f in (part if isinstance(part, list) else part.findings)]
 
     @property
     def total(self) -> int:
@@ -291,11 +350,10 @@ def run_check(args: argparse.Namespace) -> int:
                 cache.save()
         corpus = corpus_findings(run.results, resolver.active_rules(None, project), project.ruleset,
                                  context=_corpus_context(args, project))
-        run.add(sorted(corpus, key=lambda f: f.sort_key()))
+        run.add_corpus(sorted(corpus, key=lambda f: f.sort_key()))
     finally:
         if run.stream is not None:
             run.stream.close()
-    run.findings.sort(key=lambda f: f.sort_key())
     notes = run.baseline.finish() if run.baseline is not None else []
     _emit(args, output_format, project.ruleset, run)
     if not args.quiet:
@@ -397,8 +455,12 @@ def _emit(args, output_format: str, rules, run: _Run) -> None:
     elif args.statistics:
         sys.stdout.write(_statistics(run.by_code))
     elif run.stream is None:
-        text = renderer(output_format)(Report(run.findings, rules, run.files, run.fixed, baselined=run.baselined,
-                                              baseline=run.baseline.path if run.baseline else None))
+        if output_format == "concise" and run.baseline is None:
+            text = _concise(run, rules)
+        else:
+            text = renderer(output_format)(Report(
+                run.sorted_findings(), rules, run.files, run.fixed, baselined=run.baselined,
+                baseline=run.baseline.path if run.baseline else None))
         if args.output_file is not None:
             try:
                 args.output_file.parent.mkdir(parents=True, exist_ok=True)
@@ -412,6 +474,19 @@ def _emit(args, output_format: str, rules, run: _Run) -> None:
     sys.stdout.flush()
     if not args.quiet:
         print(_summary(args, run), file=sys.stderr)
+
+
+def _concise(run: _Run, rules) -> str:
+    """The default format, written from the cache's rows where a file's findings came from
+    the cache unchanged (no Finding objects built): one line a finding, as text.concise."""
+    from lint.report import Report
+    from lint.report.text import concise, concise_rows
+
+    out = []
+    for path, parts in run.by_file():
+        for part in parts:
+            out.append(concise(Report(part, rules)) if isinstance(part, list) else concise_rows(path, part.rows))
+    return "".join(out)
 
 
 def _statistics(by_code: dict) -> str:

@@ -261,10 +261,5 @@ def _from_cache(cache, candidate: Candidate, shown: str) -> Outcome | None:
         stat = os.stat(candidate.path)
     except OSError:
         return None
-    entry = cache.lookup(shown, stat)
-    if entry is None and shown in cache.entries:
-        try:
-            entry = cache.lookup_content(shown, cache_mod.digest(Path(candidate.path).read_bytes()), stat)
-        except OSError:
-            return None
-    return Outcome(shown, entry.result) if entry is not None else None
+    result = cache.find(shown, stat, lambda: cache_mod.digest(Path(candidate.path).read_bytes()))
+    return Outcome(shown, result) if result is not None else None

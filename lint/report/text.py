@@ -26,6 +26,12 @@ def concise(report: Report) -> str:
         f"{f.path}:{f.line}:{f.column}: {f.code}{_marker(f)} {one_line(f.message)}\n" for f in report.findings)
 
 
+def concise_rows(path: str, rows) -> str:
+    """`concise` for one file's findings in the result cache's brief form
+    (lint.finding.finding_to_rows), without building Finding objects."""
+    return "".join(f"{path}:{r[0]}:{r[1]}: {r[4]}{' [*]' if r[8] else ''} {one_line(r[7])}\n" for r in rows)
+
+
 def full(report: Report) -> str:
     return "\n".join(_frame(f) for f in report.findings) + ("\n" if report.findings else "")
 
