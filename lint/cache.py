@@ -32,11 +32,6 @@ _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# For information about cache directory tags see https://bford.info/cachedir/\n")
 # Written rows are flushed in transactions of this many, so a cold run holds few of them.
 _FLUSH_EVERY = 256
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS results (
-    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-    digest TEXT NOT NULL, brief BLOB NOT NULL, detail BLOB NOT NULL, corpus BLOB NOT NULL);
-"""
 
 
 def digest(data: bytes) -> str:
@@ -81,7 +76,7 @@ class CachedResult:
     internal_error = False
     fixed_data = None
 
-    def __init__(self, path: str, rows: list[tuple], stats: tuple, detail: bytes,
+    def __init__(self, path: str, rows: list[tuple], stats: tuple, detail: bytes | None,
                  summaries: dict, suppressions):
         self.path, self.rows, self.stats = path, rows, stats
         self._detail, self.summaries, self.suppressions = detail, summaries, suppressions
@@ -90,6 +85,8 @@ class CachedResult:
     @property
     def findings(self) -> list[Finding]:
         if self._findings is None:
+            if self._detail is None:
+                raise RuntimeError("a result read without details has no Finding objects")
             details = marshal.loads(self._detail)
             self._findings = [finding_from_rows(self.path, brief, detail)
                               for brief, detail in zip(self.rows, details)]
@@ -123,7 +120,7 @@ def encode(result) -> tuple[bytes, bytes, bytes] | None:
     return brief, detail, corpus
 
 
-def decode(path: str, brief: bytes, detail: bytes, corpus: bytes) -> CachedResult:
+def decode(path: str, brief: bytes, detail: bytes | None, corpus: bytes) -> CachedResult:
     rows, stats = marshal.loads(brief)
     summaries, suppressions = marshal.loads(corpus)
     return CachedResult(path, rows, stats, detail,
@@ -162,8 +159,8 @@ def _decode_value(encoded):
 
 
 def _encode_suppressions(sup):
-    if sup is None:
-        return None
+    if sup is None or not (sup.directives or sup.invalid):
+        return None  # none at all: to the corpus step the same as an empty set
     return (tuple((d.kind, tuple(d.codes), d.start, d.end, d.line, d.first_line, d.last_line)
                   for d in sup.directives), [tuple(item) for item in sup.invalid])
 
@@ -179,14 +176,37 @@ def _decode_suppressions(encoded):
 
 # -- the store -----------------------------------------------------------------------------
 
+# A result row is read with the other files of its directory (a walk asks for them in
+# turn), in one query, from 16 KiB pages that hold a whole row. The detail blob comes last:
+# it is not read unless the report needs Finding objects.
+_PAGE_SIZE = 16384
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (
+    path TEXT PRIMARY KEY, dir TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    digest TEXT NOT NULL, brief BLOB NOT NULL, corpus BLOB NOT NULL, detail BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS results_dir ON results (dir);
+"""
+
+
 class Cache:
-    def __init__(self, directory: Path, key: str):
+    """The result cache of one configuration. `details=False`: the run writes one-line
+    reports or counts only, and results come back without their Finding objects' details."""
+
+    def __init__(self, directory: Path, key: str, *, details: bool = True):
         self.directory = directory
         self.file = directory / __version__ / f"{key}.sqlite3"
+        self.details = details
         self._con: sqlite3.Connection | None = None
         self._opened = False
         self._writes: list[tuple] = []
         self._touches: list[tuple] = []
+        # the rows of the directory being walked; a directory's rows are read at once from
+        # its second lookup on (a run over a few named files reads only their own rows)
+        self._dir: str | None = None
+        self._dir_rows: dict[str, tuple] | None = None
+        columns = "path, size, mtime_ns, digest, brief, corpus" + (", detail" if details else "")
+        self._select_one = f"SELECT {columns} FROM results WHERE path = ?"
+        self._select_dir = f"SELECT {columns} FROM results WHERE dir = ?"
 
     # reading
 
@@ -207,6 +227,7 @@ class Cache:
             self._mark_directory()
         con = sqlite3.connect(self.file, timeout=5, isolation_level=None)
         try:
+            con.execute(f"PRAGMA page_size = {_PAGE_SIZE}")  # only takes effect on a new file
             try:
                 con.execute("PRAGMA journal_mode=WAL")
             except sqlite3.OperationalError:
@@ -227,29 +248,39 @@ class Cache:
                 raise
             return self._connect(create)
 
-    def find(self, path: str, stat: os.stat_result, read_digest: Callable[[], str]) -> CachedResult | None:
-        """The cached result of `path` if its size and mtime still match, or else if its bytes
-        (`read_digest()`) still hash the same; None for a miss."""
+    def _row(self, path: str) -> tuple | None:
+        directory = path.rpartition("/")[0]
+        if directory == self._dir:
+            if self._dir_rows is None:  # the second file of this directory: read them all
+                con = self._connection()
+                if con is None:
+                    return None
+                self._dir_rows = {row[0]: row for row in con.execute(self._select_dir, (directory,))}
+            return self._dir_rows.get(path)
+        self._dir, self._dir_rows = directory, None
         con = self._connection()
         if con is None:
             return None
+        return con.execute(self._select_one, (path,)).fetchone()
+
+    def find(self, path: str, stat: os.stat_result, read_digest: Callable[[], str]) -> CachedResult | None:
+        """The cached result of `path` if its size and mtime still match, or else if its bytes
+        (`read_digest()`) still hash the same; None for a miss."""
         try:
-            row = con.execute("SELECT size, mtime_ns, digest, brief, detail, corpus FROM results "
-                              "WHERE path = ?", (path,)).fetchone()
+            row = self._row(path)
         except sqlite3.Error:
             return None
         if row is None:
             return None
-        size, mtime_ns, known_digest, brief, detail, corpus = row
-        if size != stat.st_size or mtime_ns != stat.st_mtime_ns:
+        if row[1] != stat.st_size or row[2] != stat.st_mtime_ns:
             try:
-                if read_digest() != known_digest:
+                if read_digest() != row[3]:
                     return None
             except OSError:
                 return None
             self._touches.append((stat.st_size, stat.st_mtime_ns, path))
         try:
-            return decode(path, brief, detail, corpus)
+            return decode(path, row[4], row[6] if self.details else None, row[5])
         except Exception:  # a damaged or foreign row is a miss; the file is linted again
             return None
 
@@ -259,7 +290,9 @@ class Cache:
         blobs = encode(result)
         if blobs is None:
             return
-        self._writes.append((path, stat.st_size, stat.st_mtime_ns, data_digest, *blobs))
+        brief, detail, corpus = blobs
+        self._writes.append((path, path.rpartition("/")[0], stat.st_size, stat.st_mtime_ns, data_digest,
+                             brief, corpus, detail))
         if len(self._writes) >= _FLUSH_EVERY:
             self._flush()
 
@@ -274,7 +307,7 @@ class Cache:
         try:
             con.execute("BEGIN IMMEDIATE")
             try:
-                con.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", writes)
+                con.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)", writes)
                 con.executemany("UPDATE results SET size = ?, mtime_ns = ? WHERE path = ?", touches)
                 con.execute("COMMIT")
             except BaseException:
@@ -285,6 +318,7 @@ class Cache:
 
     def save(self) -> None:
         self._flush()
+        self._dir = self._dir_rows = None
         if self._con is not None:
             self._con.close()
             self._con = None

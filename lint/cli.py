@@ -237,10 +237,10 @@ class _Run:
         return findings
 
     def _count(self, stats) -> None:
-        from lint.finding import Severity
+        from lint.finding import SEVERITIES
 
         for code, name, severity, n, safe in stats:
-            severity = Severity(severity)
+            severity = SEVERITIES[severity]
             self.by_severity[severity] = self.by_severity.get(severity, 0) + n
             entry = self.by_code.setdefault(code, [0, name, False])
             entry[0] += n
@@ -336,7 +336,10 @@ def run_check(args: argparse.Namespace) -> int:
             if "-" in paths:
                 raise UsageError("'-' (stdin) cannot be combined with other paths")
             candidates = _candidates(paths, resolver, args.force_exclude)
-            cache = _open_cache(args, resolver, project, cli, options)
+            # Finding objects are built only for reports that need more than one-line text
+            details = (run.baseline is not None or run.stream is not None
+                       or not (args.statistics or output_format == "concise"))
+            cache = _open_cache(args, resolver, project, cli, options, details)
             jobs = args.jobs or os.cpu_count() or 1
             executor = runner.executor_for(resolver, spec, options, jobs=jobs, executor=args.executor,
                                            scheduler=args.dask_scheduler)
@@ -371,8 +374,8 @@ def _candidates(paths: list[str], resolver, force_exclude: bool) -> list:
 
     cwd = os.getcwd()
     local = [p for p in paths if not is_url(p)]
-    found = [(c, display_path(c.path.absolute(), cwd))
-             for c in discover(local, resolver, force_exclude=force_exclude)] if local else []
+    found = [(c, c.shown if c.shown is not None else display_path(c.path.absolute(), cwd))
+             for c in discover(local, resolver, force_exclude=force_exclude, cwd=cwd)] if local else []
     project = resolver.project
     for url in (p for p in paths if is_url(p)):
         found += [(Candidate(u, project), u) for u in discover_urls(url, project.include_spec.match_file)]
@@ -406,7 +409,7 @@ def _corpus_context(args, project):
     return CorpusContext(cache_dir=cache_dir, base_dir=os.getcwd())
 
 
-def _open_cache(args, resolver, project, cli, options):
+def _open_cache(args, resolver, project, cli, options, details: bool = True):
     """The result cache, unless disabled; fixing always lints afresh."""
     from lint import cache
 
@@ -414,7 +417,8 @@ def _open_cache(args, resolver, project, cli, options):
         return None
     if _uses_external_checks(resolver, project):
         return None  # a service's answers are not a function of the file: never reuse them
-    return cache.Cache(_cache_dir(args, project), cache.fingerprint(project, (cli, args.config, args.isolated)))
+    return cache.Cache(_cache_dir(args, project), cache.fingerprint(project, (cli, args.config, args.isolated)),
+                       details=details)
 
 
 def _uses_external_checks(resolver, project) -> bool:

@@ -159,7 +159,7 @@ def edit_to_dict(edit: Edit) -> dict[str, Any]:
 # one-line formats need; the `detail` part (fix, related places, the flagged text) is read
 # only when a Finding object is wanted.
 
-_SEVERITIES = {int(s): s for s in Severity}
+SEVERITIES = {int(s): s for s in Severity}
 _LOCATION_FIELDS = ("line", "column", "end_line", "end_column")
 _FINDING_FIELDS = ("path", "location", "code", "name", "severity", "message", "fix", "related",
                    "snippet", "span", "line_text")
@@ -210,5 +210,5 @@ def finding_from_rows(path: str, brief: tuple, detail: tuple) -> Finding:
                   None if applicability is None else Applicability(applicability), remove_bom, encoding)
     related = tuple(Related(_location(loc), message) for loc, message in related_rows)
     return _frozen(Finding, _FINDING_FIELDS,
-                   (path, _location(brief[:4]), brief[4], brief[5], _SEVERITIES[brief[6]], brief[7],
+                   (path, _location(brief[:4]), brief[4], brief[5], SEVERITIES[brief[6]], brief[7],
                     fix, related, snippet, span, line_text))

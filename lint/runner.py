@@ -240,7 +240,7 @@ def _run_window(window, executor, cache) -> Iterator[Outcome]:
         if hit is not None:
             ready[index] = hit
         else:
-            pending.append((index, (str(candidate.path), shown, candidate.problem)))
+            pending.append((index, (str(candidate.location), shown, candidate.problem)))
     next_index = 0
     for (index, _), outcome in zip(pending, executor.map([task for _, task in pending])):
         if cache is not None and outcome.stat is not None and not outcome.result.internal_error:
@@ -255,11 +255,14 @@ def _run_window(window, executor, cache) -> Iterator[Outcome]:
 
 
 def _from_cache(cache, candidate: Candidate, shown: str) -> Outcome | None:
-    if cache is None or candidate.problem or is_url(str(candidate.path)):
+    if cache is None or candidate.problem:
+        return None
+    location = str(candidate.location)
+    if is_url(location):
         return None
     try:
-        stat = os.stat(candidate.path)
+        stat = os.stat(location)
     except OSError:
         return None
-    result = cache.find(shown, stat, lambda: cache_mod.digest(Path(candidate.path).read_bytes()))
+    result = cache.find(shown, stat, lambda: cache_mod.digest(Path(location).read_bytes()))
     return Outcome(shown, result) if result is not None else None

@@ -281,7 +281,7 @@ def run(tmp_path: Path, capsys, *paths: str) -> tuple[int, str]:
 def cache(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("COPYDESK_CACHE_DIR", str(folder))
-    return folder / "duplicate-articles-v2.sqlite3"
+    return folder / "duplicate-articles-v3.sqlite3"
 
 
 def test_pre_commit_run_of_one_file_finds_the_indexed_older_post(tmp_path, capsys, cache):
