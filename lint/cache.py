@@ -113,7 +113,7 @@ def encode(result) -> tuple[bytes, bytes, bytes] | None:
         briefs = [brief for brief, _ in rows]
         brief = marshal.dumps((briefs, file_stats(briefs)))
         detail = marshal.dumps([d for _, d in rows])
-        summaries = {code: _encode_value(value) for code, value in result.summaries.items()}
+        summaries = {code: encode_value(value) for code, value in result.summaries.items()}
         corpus = marshal.dumps((summaries, _encode_suppressions(result.suppressions)))
     except (ValueError, TypeError):
         return None
@@ -124,13 +124,13 @@ def decode(path: str, brief: bytes, detail: bytes | None, corpus: bytes) -> Cach
     rows, stats = marshal.loads(brief)
     summaries, suppressions = marshal.loads(corpus)
     return CachedResult(path, rows, stats, detail,
-                        {code: _decode_value(value) for code, value in summaries.items()},
+                        {code: decode_value(value) for code, value in summaries.items()},
                         _decode_suppressions(suppressions))
 
 
 # A corpus rule's summary is plain data, or a NamedTuple of copydesk's (RP106's Signature):
 # stored as (0, value) or (1, module, class name, fields).
-def _encode_value(value):
+def encode_value(value):
     if isinstance(value, tuple) and hasattr(type(value), "_fields"):
         cls = type(value)
         return (1, cls.__module__, cls.__qualname__, tuple(value))
@@ -141,7 +141,7 @@ def _encode_value(value):
 _classes: dict[tuple[str, str], type] = {}
 
 
-def _decode_value(encoded):
+def decode_value(encoded):
     if encoded[0] == 0:
         return encoded[1]
     _, module, name, fields = encoded

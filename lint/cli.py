@@ -179,7 +179,8 @@ class _Run:
     corpus: list = field(default_factory=list)  # cross-file findings, sorted
     files: list[str] = field(default_factory=list)
     file_count: int = 0
-    results: list = field(default_factory=list)
+    # corpus rules' per-file summaries (runner.SummarySpill: on disk, not in memory)
+    summaries: object = None
     fixed: int = 0
     diffs: list[str] = field(default_factory=list)
     internal_error: bool = False
@@ -214,7 +215,11 @@ class _Run:
         if outcome.diff:
             self.diffs.append(outcome.diff)
         if result.summaries:  # only what the corpus step needs travels on
-            self.results.append(FileSummaries(result.path, result.summaries, result.suppressions))
+            if self.summaries is None:
+                from lint.runner import SummarySpill
+
+                self.summaries = SummarySpill()
+            self.summaries.add(result.path, result.summaries, result.suppressions)
 
     def add_corpus(self, findings: list) -> None:
         self.corpus.extend(self._add(findings))
@@ -248,11 +253,12 @@ class _Run:
                 entry[2] = True
                 self.fixable += safe
 
-    def by_file(self) -> list[tuple[str, list]]:
-        """(path, parts) in report order: paths sorted, and within a path its findings in the
-        order a stable sort of every finding by Finding.sort_key gives. A part is a
-        CachedResult (already in order, alone) or a sorted list of Findings."""
-        from lint.finding import Finding
+    def by_file(self, rows: bool = False) -> list[tuple[str, list]]:
+        """(path, its findings) in report order: paths sorted, and within a path the order a
+        stable sort of every finding by Finding.sort_key gives. The findings are Finding
+        objects, or with `rows`, the brief rows of lint.finding.finding_to_rows (enough for
+        one-line formats; no Finding objects are built for results from the cache)."""
+        from lint.finding import Finding, finding_to_rows
 
         groups: dict[str, list] = {}
         for item in self.per_file:
@@ -267,18 +273,22 @@ class _Run:
         for path in sorted(groups):
             items = groups[path]
             if len(items) == 1 and not isinstance(items[0], Finding):
-                ordered.append((path, items))
+                ordered.append((path, items[0].rows if rows else items[0].findings))
                 continue
-            findings = []
-            for item in items:
-                findings.extend((item,) if isinstance(item, Finding) else item.findings)
-            findings.sort(key=Finding.sort_key)
-            ordered.append((path, [findings]))
+            found = []
+            if rows:
+                for item in items:
+                    found.extend((finding_to_rows(item)[0],) if isinstance(item, Finding) else item.rows)
+                found.sort(key=lambda r: (r[0], r[1], r[4]))  # Finding.sort_key within one path
+            else:
+                for item in items:
+                    found.extend((item,) if isinstance(item, Finding) else item.findings)
+                found.sort(key=Finding.sort_key)
+            ordered.append((path, found))
         return ordered
 
     def sorted_findings(self) -> list:
-        return [f for _, parts in self.by_file() for part in parts
-                for f in (part if isinstance(part, list) else part.findings)]
+        return [f for _, findings in self.by_file() for f in findings]
 
     @property
     def total(self) -> int:
@@ -287,13 +297,6 @@ class _Run:
 
 def _safe_fix(finding) -> bool:
     return finding.fix is not None and str(finding.fix.applicability) == "safe"
-
-
-@dataclass
-class FileSummaries:
-    path: str
-    summaries: dict
-    suppressions: object
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -335,7 +338,12 @@ def run_check(args: argparse.Namespace) -> int:
         else:
             if "-" in paths:
                 raise UsageError("'-' (stdin) cannot be combined with other paths")
+            # streamed from the walk; listed only to show a progress bar with a total
             candidates = _candidates(paths, resolver, args.force_exclude)
+            total = None
+            if _progress_wanted(args.quiet):
+                candidates = list(candidates)
+                total = len(candidates)
             # Finding objects are built only for reports that need more than one-line text
             details = (run.baseline is not None or run.stream is not None
                        or not (args.statistics or output_format == "concise"))
@@ -345,18 +353,21 @@ def run_check(args: argparse.Namespace) -> int:
                                            scheduler=args.dask_scheduler)
             try:
                 for outcome in _with_progress(runner.run(candidates, executor, cache=cache),
-                                              len(candidates), args.quiet):
+                                              total, args.quiet):
                     run.collect(outcome)
             finally:
                 executor.close()
             if cache is not None:
                 cache.save()
-        corpus = corpus_findings(run.results, resolver.active_rules(None, project), project.ruleset,
+        corpus = corpus_findings(run.summaries if run.summaries is not None else [],
+                                 resolver.active_rules(None, project), project.ruleset,
                                  context=_corpus_context(args, project))
         run.add_corpus(sorted(corpus, key=lambda f: f.sort_key()))
     finally:
         if run.stream is not None:
             run.stream.close()
+        if run.summaries is not None:
+            run.summaries.close()
     notes = run.baseline.finish() if run.baseline is not None else []
     _emit(args, output_format, project.ruleset, run)
     if not args.quiet:
@@ -365,26 +376,38 @@ def run_check(args: argparse.Namespace) -> int:
     return _exit_code(args, run, fail_on)
 
 
-def _candidates(paths: list[str], resolver, force_exclude: bool) -> list:
-    """Every file to check with its display path: local paths walked, URLs listed."""
-    from lint.engine import display_path
-    from lint.files import Candidate, discover
+def _candidates(paths: list[str], resolver, force_exclude: bool):
+    """Every file to check with its display path: local paths walked as the run goes (the
+    list of files is never held), then URLs, listed before the run starts."""
+    import itertools
+
+    from lint.files import Candidate
     from lint.remote import discover as discover_urls
     from lint.remote import is_url
 
-    cwd = os.getcwd()
-    local = [p for p in paths if not is_url(p)]
-    found = [(c, c.shown if c.shown is not None else display_path(c.path.absolute(), cwd))
-             for c in discover(local, resolver, force_exclude=force_exclude, cwd=cwd)] if local else []
     project = resolver.project
-    for url in (p for p in paths if is_url(p)):
-        found += [(Candidate(u, project), u) for u in discover_urls(url, project.include_spec.match_file)]
-    return found
+    urls = [(Candidate(u, project), u) for url in paths if is_url(url)
+            for u in discover_urls(url, project.include_spec.match_file)]
+    local = [p for p in paths if not is_url(p)]
+    return itertools.chain(_local_candidates(local, resolver, force_exclude) if local else (), urls)
 
 
-def _with_progress(outcomes, total: int, quiet: bool):
+def _local_candidates(paths: list[str], resolver, force_exclude: bool):
+    from lint.engine import display_path
+    from lint.files import discover
+
+    cwd = os.getcwd()
+    for c in discover(paths, resolver, force_exclude=force_exclude, cwd=cwd):
+        yield c, c.shown if c.shown is not None else display_path(c.path.absolute(), cwd)
+
+
+def _progress_wanted(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+def _with_progress(outcomes, total: int | None, quiet: bool):
     """A progress bar on stderr for runs long enough to want one, only on a terminal."""
-    if quiet or total < 2 or not sys.stderr.isatty():
+    if not _progress_wanted(quiet) or total is None or total < 2:
         return outcomes
     try:
         from tqdm import tqdm
@@ -481,16 +504,11 @@ def _emit(args, output_format: str, rules, run: _Run) -> None:
 
 
 def _concise(run: _Run, rules) -> str:
-    """The default format, written from the cache's rows where a file's findings came from
-    the cache unchanged (no Finding objects built): one line a finding, as text.concise."""
-    from lint.report import Report
-    from lint.report.text import concise, concise_rows
+    """The default format, written from brief rows: a result from the cache is printed
+    without building its Finding objects."""
+    from lint.report.text import concise_rows
 
-    out = []
-    for path, parts in run.by_file():
-        for part in parts:
-            out.append(concise(Report(part, rules)) if isinstance(part, list) else concise_rows(path, part.rows))
-    return "".join(out)
+    return "".join(concise_rows(path, rows) for path, rows in run.by_file(rows=True))
 
 
 def _statistics(by_code: dict) -> str:

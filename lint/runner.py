@@ -266,3 +266,51 @@ def _from_cache(cache, candidate: Candidate, shown: str) -> Outcome | None:
         return None
     result = cache.find(shown, stat, lambda: cache_mod.digest(Path(location).read_bytes()))
     return Outcome(shown, result) if result is not None else None
+
+
+class SummarySpill:
+    """The corpus rules' per-file summaries of a run, written to a temporary file as they
+    arrive (plain data, marshal), so that a run's memory does not grow with its files; read
+    back, in order, by every corpus rule's compare step. Suppressions are few: only the
+    files that have some keep theirs in memory."""
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self._file = tempfile.TemporaryFile()
+        self._count = 0
+        self._suppressions: dict[str, object] = {}
+
+    def add(self, path: str, summaries: dict, suppressions) -> None:
+        import marshal
+
+        encoded = {code: cache_mod.encode_value(value) for code, value in summaries.items()}
+        self._file.write(marshal.dumps((path, encoded)))
+        self._count += 1
+        if suppressions is not None and (suppressions.directives or suppressions.invalid):
+            self._suppressions[path] = suppressions
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator["SpilledSummaries"]:
+        """The summaries in the order they were added (one reader at a time)."""
+        import marshal
+
+        self._file.seek(0)
+        for _ in range(self._count):
+            path, encoded = marshal.load(self._file)
+            yield SpilledSummaries(path, {code: cache_mod.decode_value(value)
+                                          for code, value in encoded.items()})
+
+    def suppressions_of(self, path: str):
+        return self._suppressions.get(path)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@dataclass
+class SpilledSummaries:
+    path: str
+    summaries: dict

@@ -28,7 +28,7 @@ import sys
 import zlib
 from array import array
 from itertools import repeat
-from typing import Any, Iterator, Mapping, NamedTuple
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from lint.checks import CorpusContext, CorpusHit
 from lint.finding import Location
@@ -122,23 +122,32 @@ def _hit(path: str, other: str, score: float, exact: bool) -> CorpusHit:
                      related=((other, _FILE_START, "the other copy"),))
 
 
-def compare(summaries: list[tuple[str, Any]], params: Mapping[str, Any], *,
+def compare(summaries: Iterable[tuple[str, Any]], params: Mapping[str, Any], *,
             context: CorpusContext | None = None) -> Iterator[CorpusHit]:
     threshold = float(params.get("threshold", 0.8))
     rows = int(params.get("band-rows", 4))
-    docs = [_Doc(p, s) for p, s in summaries if isinstance(s, Signature)]
-    indexed = bool(docs and params.get("index", True) and context is not None and context.cache_dir)
-    run_key = _run_key(docs, threshold, rows, context) if indexed else None
+    if iter(summaries) is summaries:
+        summaries = list(summaries)  # read twice below
+
+    def docs() -> Iterator[_Doc]:
+        return (_Doc(p, s) for p, s in summaries if isinstance(s, Signature))
+
+    indexed = bool(params.get("index", True) and context is not None and context.cache_dir)
     if indexed:
         # A re-run over the same signatures, with the index as the last such run left it,
-        # finds what that run found: its verdicts are read back instead of recomputed.
+        # finds what that run found: its verdicts are read back instead of recomputed,
+        # reading the signatures once without keeping them.
+        run_key, count = _run_key(docs(), threshold, rows, context)
+        if not count:
+            return
         known = _known_verdicts(os.path.join(context.cache_dir, _DB_NAME), run_key)
         if known is not None:
             yield from (_hit(*verdict) for verdict in known)
             return
-    verdicts = _compare_in_memory(docs, threshold, rows)
+    all_docs = list(docs())
+    verdicts = _compare_in_memory(all_docs, threshold, rows)
     if indexed:
-        for verdict in _with_index(docs, params, context, threshold, rows, run_key, verdicts):
+        for verdict in _with_index(all_docs, params, context, threshold, rows, run_key, verdicts):
             verdicts.setdefault(verdict[0], verdict)
     yield from (_hit(*verdict) for verdict in verdicts.values())
 
@@ -186,15 +195,19 @@ def _verdict_of(doc: _Doc, best: tuple[float, _Doc]) -> tuple[str, str, float, b
     return (doc.path, other.path, score, score == 1.0 and other.summary.digest == doc.summary.digest)
 
 
-def _run_key(docs: list[_Doc], threshold: float, rows: int, context: CorpusContext) -> bytes:
+def _run_key(docs: Iterable[_Doc], threshold: float, rows: int,
+             context: CorpusContext) -> tuple[bytes, int]:
     """A digest of everything the verdicts of a run depend on besides the index: the
-    signatures in run order, the parameters, where display paths are relative to."""
+    signatures in run order, the parameters, where display paths are relative to; and the
+    number of signatures."""
     h = hashlib.blake2b(f"{threshold!r} {rows} {context.base_dir!r}".encode(), digest_size=16)
+    count = 0
     for doc in docs:
         s = doc.summary
         h.update(f"\0{doc.path}\0{s.scheme}\0{s.digest}\0{s.words}\0".encode())
         h.update(s.sig)
-    return h.digest()
+        count += 1
+    return h.digest(), count
 
 
 def _best(candidates, doc: _Doc, threshold: float) -> tuple[float, _Doc] | None:
