@@ -69,18 +69,29 @@ def default_dir(project_root: Path) -> Path:
 # -- a file's result as plain data ------------------------------------------------------------
 
 class CachedResult:
-    """An engine.FileResult read back from the cache. `rows` (the brief part of each finding)
-    and `stats` are enough to count and to write one-line reports; `findings` builds the
-    Finding objects on first use."""
+    """An engine.FileResult read back from the cache. `stats` (counts per rule) and `tails`
+    (the default format's lines, without the leading path) are all that counting and a
+    concise report need; `rows` (the brief part of each finding) and `findings` (Finding
+    objects) are decoded on first use."""
 
     internal_error = False
     fixed_data = None
 
-    def __init__(self, path: str, rows: list[tuple], stats: tuple, detail: bytes | None,
-                 summaries: dict, suppressions):
-        self.path, self.rows, self.stats = path, rows, stats
-        self._detail, self.summaries, self.suppressions = detail, summaries, suppressions
+    def __init__(self, path: str, stats: tuple, tails: list[str], rows: bytes, detail: bytes | None,
+                 corpus: bytes):
+        self.path, self.stats, self.tails = path, stats, tails
+        self._rows, self._detail = rows, detail
+        # decoded here, so that a damaged or hostile row is a miss; the stored form goes on
+        # to the corpus step as it is (runner.SummarySpill.add_cached)
+        self.corpus = corpus
+        self.summaries, self.suppressions = decode_corpus(corpus)
         self._findings: list[Finding] | None = None
+
+    @property
+    def rows(self) -> list[tuple]:
+        if isinstance(self._rows, bytes):
+            self._rows = marshal.loads(self._rows)
+        return self._rows
 
     @property
     def findings(self) -> list[Finding]:
@@ -105,27 +116,35 @@ def file_stats(rows) -> tuple:
     return tuple((code, name, severity, n, safe) for (code, name, severity), (n, safe) in counts.items())
 
 
-def encode(result) -> tuple[bytes, bytes, bytes] | None:
-    """(brief, detail, corpus) blobs of a FileResult; None if it holds something that has
-    no plain form (it is then simply not cached)."""
+def encode(result) -> tuple[bytes, bytes, bytes, bytes] | None:
+    """(brief, corpus, rows, detail) blobs of a FileResult; None if it holds something that
+    has no plain form (it is then simply not cached). brief: the file's counts per rule and
+    its concise lines (a warm run decodes nothing else to count and print them)."""
+    from lint.report.text import concise_tails
+
     try:
         rows = [finding_to_rows(f) for f in result.findings]
         briefs = [brief for brief, _ in rows]
-        brief = marshal.dumps((briefs, file_stats(briefs)))
         detail = marshal.dumps([d for _, d in rows])
         summaries = {code: encode_value(value) for code, value in result.summaries.items()}
-        corpus = marshal.dumps((summaries, _encode_suppressions(result.suppressions)))
+        suppressions = _encode_suppressions(result.suppressions)
+        corpus = marshal.dumps((summaries, suppressions))
+        brief = marshal.dumps((file_stats(briefs), concise_tails(briefs)))
+        return brief, corpus, marshal.dumps(briefs), detail
     except (ValueError, TypeError):
         return None
-    return brief, detail, corpus
 
 
-def decode(path: str, brief: bytes, detail: bytes | None, corpus: bytes) -> CachedResult:
-    rows, stats = marshal.loads(brief)
+def decode(path: str, brief: bytes, corpus: bytes, rows: bytes, detail: bytes | None) -> CachedResult:
+    stats, tails = marshal.loads(brief)
+    return CachedResult(path, stats, tails, rows, detail, corpus)
+
+
+def decode_corpus(corpus: bytes) -> tuple[dict, Any]:
+    """(summaries by rule code, suppressions) from a stored corpus blob."""
     summaries, suppressions = marshal.loads(corpus)
-    return CachedResult(path, rows, stats, detail,
-                        {code: decode_value(value) for code, value in summaries.items()},
-                        _decode_suppressions(suppressions))
+    return ({code: decode_value(value) for code, value in summaries.items()},
+            _decode_suppressions(suppressions))
 
 
 # A corpus rule's summary is plain data, or a NamedTuple of copydesk's (RP106's Signature):
@@ -178,12 +197,14 @@ def _decode_suppressions(encoded):
 
 # A result row is read with the other files of its directory (a walk asks for them in
 # turn), in one query, from 16 KiB pages that hold a whole row. The detail blob comes last:
-# it is not read unless the report needs Finding objects.
+# it is not read unless the report needs Finding objects. (The schema is part of the file
+# name's key: a cache of another layout is another file.)
 _PAGE_SIZE = 16384
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
     path TEXT PRIMARY KEY, dir TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-    digest TEXT NOT NULL, brief BLOB NOT NULL, corpus BLOB NOT NULL, detail BLOB NOT NULL);
+    digest TEXT NOT NULL, brief BLOB NOT NULL, corpus BLOB NOT NULL, rows BLOB NOT NULL,
+    detail BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS results_dir ON results (dir);
 """
 
@@ -204,7 +225,7 @@ class Cache:
         # its second lookup on (a run over a few named files reads only their own rows)
         self._dir: str | None = None
         self._dir_rows: dict[str, tuple] | None = None
-        columns = "path, size, mtime_ns, digest, brief, corpus" + (", detail" if details else "")
+        columns = "path, size, mtime_ns, digest, brief, corpus, rows" + (", detail" if details else "")
         self._select_one = f"SELECT {columns} FROM results WHERE path = ?"
         self._select_dir = f"SELECT {columns} FROM results WHERE dir = ?"
 
@@ -280,7 +301,7 @@ class Cache:
                 return None
             self._touches.append((stat.st_size, stat.st_mtime_ns, path))
         try:
-            return decode(path, row[4], row[6] if self.details else None, row[5])
+            return decode(path, row[4], row[5], row[6], row[7] if self.details else None)
         except Exception:  # a damaged or foreign row is a miss; the file is linted again
             return None
 
@@ -290,9 +311,8 @@ class Cache:
         blobs = encode(result)
         if blobs is None:
             return
-        brief, detail, corpus = blobs
         self._writes.append((path, path.rpartition("/")[0], stat.st_size, stat.st_mtime_ns, data_digest,
-                             brief, corpus, detail))
+                             *blobs))
         if len(self._writes) >= _FLUSH_EVERY:
             self._flush()
 
@@ -307,7 +327,7 @@ class Cache:
         try:
             con.execute("BEGIN IMMEDIATE")
             try:
-                con.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)", writes)
+                con.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", writes)
                 con.executemany("UPDATE results SET size = ?, mtime_ns = ? WHERE path = ?", touches)
                 con.execute("COMMIT")
             except BaseException:

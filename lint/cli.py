@@ -194,32 +194,37 @@ class _Run:
     baselined: list = field(default_factory=list)
 
     def collect(self, outcome) -> None:
-        from lint.finding import Finding
-
         result = outcome.result
         self.file_count += 1
         if self.keep:
             self.files.append(outcome.shown)
         if self.baseline is not None:
             self.baseline.file_checked(outcome.shown)
-        if getattr(result, "rows", None) is not None and self.baseline is None and self.stream is None:
+        if getattr(result, "tails", None) is not None and self.baseline is None and self.stream is None:
             # from the cache: counted from its per-file stats, kept as rows
             self._count(result.stats)
-            if self.keep and result.rows:
+            if self.keep and result.tails:
                 self.per_file.append(result)
         else:
+            from lint.finding import Finding
+
             findings = sorted(result.findings, key=Finding.sort_key)
             self.per_file.append(self._add(findings)) if self.keep else self._add(findings)
         self.internal_error |= result.internal_error
         self.fixed += outcome.fixed
         if outcome.diff:
             self.diffs.append(outcome.diff)
-        if result.summaries:  # only what the corpus step needs travels on
+        # only what the corpus step needs travels on; a cached result's as it was stored
+        cached = getattr(result, "corpus", None) is not None
+        if cached or result.summaries:
             if self.summaries is None:
                 from lint.runner import SummarySpill
 
                 self.summaries = SummarySpill()
-            self.summaries.add(result.path, result.summaries, result.suppressions)
+            if cached:
+                self.summaries.add_cached(result)
+            else:
+                self.summaries.add(result.path, result.summaries, result.suppressions)
 
     def add_corpus(self, findings: list) -> None:
         self.corpus.extend(self._add(findings))
@@ -253,12 +258,12 @@ class _Run:
                 entry[2] = True
                 self.fixable += safe
 
-    def by_file(self, rows: bool = False) -> list[tuple[str, list]]:
-        """(path, its findings) in report order: paths sorted, and within a path the order a
-        stable sort of every finding by Finding.sort_key gives. The findings are Finding
-        objects, or with `rows`, the brief rows of lint.finding.finding_to_rows (enough for
-        one-line formats; no Finding objects are built for results from the cache)."""
-        from lint.finding import Finding, finding_to_rows
+    def by_file(self) -> list[tuple[str, list]]:
+        """(path, what it reported) in report order: paths sorted; a path's part is a lone
+        result from the cache (a cache.CachedResult, in order), or a list of Finding objects
+        and cached results to merge in the order a stable sort of every finding by
+        Finding.sort_key gives (merged_rows, merged_findings)."""
+        from lint.finding import Finding
 
         groups: dict[str, list] = {}
         for item in self.per_file:
@@ -269,26 +274,11 @@ class _Run:
                 groups.setdefault(item.path, []).append(item)
         for f in self.corpus:
             groups.setdefault(f.path, []).append(f)
-        ordered = []
-        for path in sorted(groups):
-            items = groups[path]
-            if len(items) == 1 and not isinstance(items[0], Finding):
-                ordered.append((path, items[0].rows if rows else items[0].findings))
-                continue
-            found = []
-            if rows:
-                for item in items:
-                    found.extend((finding_to_rows(item)[0],) if isinstance(item, Finding) else item.rows)
-                found.sort(key=lambda r: (r[0], r[1], r[4]))  # Finding.sort_key within one path
-            else:
-                for item in items:
-                    found.extend((item,) if isinstance(item, Finding) else item.findings)
-                found.sort(key=Finding.sort_key)
-            ordered.append((path, found))
-        return ordered
+        return [(path, groups[path][0] if len(groups[path]) == 1 and not isinstance(groups[path][0], Finding)
+                 else groups[path]) for path in sorted(groups)]
 
     def sorted_findings(self) -> list:
-        return [f for _, findings in self.by_file() for f in findings]
+        return [f for _, part in self.by_file() for f in _merged_findings(part)]
 
     @property
     def total(self) -> int:
@@ -297,6 +287,30 @@ class _Run:
 
 def _safe_fix(finding) -> bool:
     return finding.fix is not None and str(finding.fix.applicability) == "safe"
+
+
+def _merged_findings(part) -> list:
+    """A path's findings as Finding objects, in report order (see _Run.by_file)."""
+    from lint.finding import Finding
+
+    if not isinstance(part, list):
+        return part.findings
+    found = []
+    for item in part:
+        found.extend((item,) if isinstance(item, Finding) else item.findings)
+    return sorted(found, key=Finding.sort_key)
+
+
+def _merged_rows(part) -> list:
+    """The same as brief rows (lint.finding.finding_to_rows): no Finding objects built."""
+    from lint.finding import Finding, finding_to_rows
+
+    if not isinstance(part, list):
+        return part.rows
+    found = []
+    for item in part:
+        found.extend((finding_to_rows(item)[0],) if isinstance(item, Finding) else item.rows)
+    return sorted(found, key=lambda r: (r[0], r[1], r[4]))  # Finding.sort_key within one path
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -504,11 +518,13 @@ def _emit(args, output_format: str, rules, run: _Run) -> None:
 
 
 def _concise(run: _Run, rules) -> str:
-    """The default format, written from brief rows: a result from the cache is printed
-    without building its Finding objects."""
-    from lint.report.text import concise_rows
+    """The default format. A result from the cache brings its lines ready (the path goes in
+    front); others are written from brief rows: no Finding objects are built."""
+    from lint.report.text import concise_lines, concise_tails
 
-    return "".join(concise_rows(path, rows) for path, rows in run.by_file(rows=True))
+    return "".join(concise_lines(path, part.tails if not isinstance(part, list)
+                                 else concise_tails(_merged_rows(part)))
+                   for path, part in run.by_file())
 
 
 def _statistics(by_code: dict) -> str:

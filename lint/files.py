@@ -95,10 +95,19 @@ class _GitIgnores:
     def ignored(self, directory: Path, name: str, is_dir: bool, top: Path) -> bool:
         """Whether `name` in the resolved `directory` is ignored by a .gitignore between the
         directory and `top`."""
-        for ancestor, prefix in self._chain(directory, top):
-            if self._specs[ancestor].match_file(prefix + name + ("/" if is_dir else "")):
-                return True
-        return False
+        return self.matcher(directory, top)(name, is_dir)
+
+    def matcher(self, directory: Path, top: Path):
+        """ignored() for the names in one directory: fn(name, is_dir) -> bool."""
+        chain = [(matcher(self._specs[ancestor]), prefix) for ancestor, prefix in self._chain(directory, top)]
+        if not chain:
+            return _never
+
+        def ignored(name: str, is_dir: bool) -> bool:
+            tail = name + ("/" if is_dir else "")
+            return any(match(prefix + tail) for match, prefix in chain)
+
+        return ignored
 
     @functools.lru_cache(maxsize=4096)
     def _chain(self, directory: Path, top: Path) -> tuple[tuple[Path, str], ...]:
@@ -110,6 +119,10 @@ class _GitIgnores:
                 rel = directory.relative_to(ancestor).as_posix()
                 chain.append((ancestor, "" if rel == "." else rel + "/"))
         return tuple(chain)
+
+
+def _never(name: str, is_dir: bool) -> bool:
+    return False
 
 
 def _ancestors(directory: Path, top: Path) -> Iterator[Path]:
@@ -164,13 +177,12 @@ def _walk(top: Path, resolver: Resolver, gitignores: _GitIgnores,
         absolute = os.path.abspath(dirpath)
         settings = resolver.for_directory(resolved)
         relative = settings.relative(resolved)
-        use_gitignore = settings.respect_gitignore
+        ignored = gitignores.matcher(resolved, git_top) if settings.respect_gitignore else _never
         included, excluded = matcher(settings.include_spec), matcher(settings.exclude_spec)
         prefix = "" if relative in (None, ".") else relative + "/"
         dirnames[:] = [
             name for name in sorted(dirnames)
-            if not excluded(prefix + name)
-            and not (use_gitignore and gitignores.ignored(resolved, name, True, git_top))
+            if not excluded(prefix + name) and not ignored(name, True)
         ]
         # display paths: the directory's once, then its files' by appending the name
         shown_dir = None if cwd is None else display_path(directory.absolute(), cwd)
@@ -178,7 +190,7 @@ def _walk(top: Path, resolver: Resolver, gitignores: _GitIgnores,
         for name in sorted(filenames):
             if not included(name) or excluded(prefix + name):
                 continue
-            if use_gitignore and gitignores.ignored(resolved, name, False, git_top):
+            if ignored(name, False):
                 continue
             if seen is not None:
                 key = os.path.join(absolute, name)

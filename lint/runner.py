@@ -274,6 +274,9 @@ class SummarySpill:
     back, in order, by every corpus rule's compare step. Suppressions are few: only the
     files that have some keep theirs in memory."""
 
+    # how a record holds the summaries
+    _PLAIN, _PICKLED, _CACHED = 0, 1, 2
+
     def __init__(self) -> None:
         import tempfile
 
@@ -282,13 +285,26 @@ class SummarySpill:
         self._suppressions: dict[str, object] = {}
 
     def add(self, path: str, summaries: dict, suppressions) -> None:
+        try:
+            record = (path, self._PLAIN, {code: cache_mod.encode_value(value)
+                                          for code, value in summaries.items()})
+        except ValueError:  # a summary with no plain form: this file of our own may hold a pickle
+            import pickle
+
+            record = (path, self._PICKLED, pickle.dumps(summaries, protocol=pickle.HIGHEST_PROTOCOL))
+        self._write(record, suppressions)
+
+    def add_cached(self, result: "cache_mod.CachedResult") -> None:
+        """A result from the cache: its stored summaries go on as they are."""
+        self._write((result.path, self._CACHED, result.corpus), result.suppressions)
+
+    def _write(self, record: tuple, suppressions) -> None:
         import marshal
 
-        encoded = {code: cache_mod.encode_value(value) for code, value in summaries.items()}
-        self._file.write(marshal.dumps((path, encoded)))
+        self._file.write(marshal.dumps(record))
         self._count += 1
         if suppressions is not None and (suppressions.directives or suppressions.invalid):
-            self._suppressions[path] = suppressions
+            self._suppressions[record[0]] = suppressions
 
     def __len__(self) -> int:
         return self._count
@@ -299,9 +315,17 @@ class SummarySpill:
 
         self._file.seek(0)
         for _ in range(self._count):
-            path, encoded = marshal.load(self._file)
-            yield SpilledSummaries(path, {code: cache_mod.decode_value(value)
-                                          for code, value in encoded.items()})
+            path, kind, payload = marshal.load(self._file)
+            if kind == self._CACHED:
+                summaries = cache_mod.decode_corpus(payload)[0]
+            elif kind == self._PLAIN:
+                summaries = {code: cache_mod.decode_value(value) for code, value in payload.items()}
+            else:
+                import pickle
+
+                summaries = pickle.loads(payload)
+            if summaries:
+                yield SpilledSummaries(path, summaries)
 
     def suppressions_of(self, path: str):
         return self._suppressions.get(path)
