@@ -170,13 +170,17 @@ def run_rules(args: argparse.Namespace) -> int:
 @dataclass
 class _Run:
     """What the run has seen. Findings are kept only when the format needs them all at the
-    end (sorted reports); streamed formats keep counts."""
+    end (sorted reports), one entry a file (`per_file`); streamed formats keep counts."""
 
     keep: bool = True
-    findings: list = field(default_factory=list)
+    # per file, in discovery order: its sorted findings, or a cache.CachedResult, whose
+    # Finding objects are built only if the report needs more than one-line text
+    per_file: list = field(default_factory=list)
+    corpus: list = field(default_factory=list)  # cross-file findings, sorted
     files: list[str] = field(default_factory=list)
     file_count: int = 0
-    results: list = field(default_factory=list)
+    # corpus rules' per-file summaries (runner.SummarySpill: on disk, not in memory)
+    summaries: object = None
     fixed: int = 0
     diffs: list[str] = field(default_factory=list)
     internal_error: bool = False
@@ -196,15 +200,37 @@ class _Run:
             self.files.append(outcome.shown)
         if self.baseline is not None:
             self.baseline.file_checked(outcome.shown)
-        self.add(sorted(result.findings, key=lambda f: f.sort_key()))
+        if getattr(result, "tails", None) is not None and self.baseline is None and self.stream is None:
+            # from the cache: counted from its per-file stats, kept as rows
+            self._count(result.stats)
+            if self.keep and result.tails:
+                self.per_file.append(result)
+        else:
+            from lint.finding import Finding
+
+            findings = sorted(result.findings, key=Finding.sort_key)
+            self.per_file.append(self._add(findings)) if self.keep else self._add(findings)
         self.internal_error |= result.internal_error
         self.fixed += outcome.fixed
         if outcome.diff:
             self.diffs.append(outcome.diff)
-        if result.summaries:  # only what the corpus step needs travels on
-            self.results.append(FileSummaries(result.path, result.summaries, result.suppressions))
+        # only what the corpus step needs travels on; a cached result's as it was stored
+        cached = getattr(result, "corpus", None) is not None
+        if cached or result.summaries:
+            if self.summaries is None:
+                from lint.runner import SummarySpill
 
-    def add(self, findings: list) -> None:
+                self.summaries = SummarySpill()
+            if cached:
+                self.summaries.add_cached(result)
+            else:
+                self.summaries.add(result.path, result.summaries, result.suppressions)
+
+    def add_corpus(self, findings: list) -> None:
+        self.corpus.extend(self._add(findings))
+
+    def _add(self, findings: list) -> list:
+        """Counts (and streams) findings; returns those the baseline does not set aside."""
         if self.baseline is not None:
             findings, old = self.baseline.split(findings)
             if self.keep:
@@ -218,8 +244,41 @@ class _Run:
                 self.fixable += 1
         if self.stream is not None:
             self.stream.write(findings)
-        elif self.keep:
-            self.findings.extend(findings)
+        return findings
+
+    def _count(self, stats) -> None:
+        from lint.finding import SEVERITIES
+
+        for code, name, severity, n, safe in stats:
+            severity = SEVERITIES[severity]
+            self.by_severity[severity] = self.by_severity.get(severity, 0) + n
+            entry = self.by_code.setdefault(code, [0, name, False])
+            entry[0] += n
+            if safe:
+                entry[2] = True
+                self.fixable += safe
+
+    def by_file(self) -> list[tuple[str, list]]:
+        """(path, what it reported) in report order: paths sorted; a path's part is a lone
+        result from the cache (a cache.CachedResult, in order), or a list of Finding objects
+        and cached results to merge in the order a stable sort of every finding by
+        Finding.sort_key gives (merged_rows, merged_findings)."""
+        from lint.finding import Finding
+
+        groups: dict[str, list] = {}
+        for item in self.per_file:
+            if isinstance(item, list):
+                for f in item:  # a file's findings normally share its path
+                    groups.setdefault(f.path, []).append(f)
+            else:
+                groups.setdefault(item.path, []).append(item)
+        for f in self.corpus:
+            groups.setdefault(f.path, []).append(f)
+        return [(path, groups[path][0] if len(groups[path]) == 1 and not isinstance(groups[path][0], Finding)
+                 else groups[path]) for path in sorted(groups)]
+
+    def sorted_findings(self) -> list:
+        return [f for _, part in self.by_file() for f in _merged_findings(part)]
 
     @property
     def total(self) -> int:
@@ -230,11 +289,28 @@ def _safe_fix(finding) -> bool:
     return finding.fix is not None and str(finding.fix.applicability) == "safe"
 
 
-@dataclass
-class FileSummaries:
-    path: str
-    summaries: dict
-    suppressions: object
+def _merged_findings(part) -> list:
+    """A path's findings as Finding objects, in report order (see _Run.by_file)."""
+    from lint.finding import Finding
+
+    if not isinstance(part, list):
+        return part.findings
+    found = []
+    for item in part:
+        found.extend((item,) if isinstance(item, Finding) else item.findings)
+    return sorted(found, key=Finding.sort_key)
+
+
+def _merged_rows(part) -> list:
+    """The same as brief rows (lint.finding.finding_to_rows): no Finding objects built."""
+    from lint.finding import Finding, finding_to_rows
+
+    if not isinstance(part, list):
+        return part.rows
+    found = []
+    for item in part:
+        found.extend((finding_to_rows(item)[0],) if isinstance(item, Finding) else item.rows)
+    return sorted(found, key=lambda r: (r[0], r[1], r[4]))  # Finding.sort_key within one path
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -276,26 +352,36 @@ def run_check(args: argparse.Namespace) -> int:
         else:
             if "-" in paths:
                 raise UsageError("'-' (stdin) cannot be combined with other paths")
+            # streamed from the walk; listed only to show a progress bar with a total
             candidates = _candidates(paths, resolver, args.force_exclude)
-            cache = _open_cache(args, resolver, project, cli, options)
+            total = None
+            if _progress_wanted(args.quiet):
+                candidates = list(candidates)
+                total = len(candidates)
+            # Finding objects are built only for reports that need more than one-line text
+            details = (run.baseline is not None or run.stream is not None
+                       or not (args.statistics or output_format == "concise"))
+            cache = _open_cache(args, resolver, project, cli, options, details)
             jobs = args.jobs or os.cpu_count() or 1
             executor = runner.executor_for(resolver, spec, options, jobs=jobs, executor=args.executor,
                                            scheduler=args.dask_scheduler)
             try:
                 for outcome in _with_progress(runner.run(candidates, executor, cache=cache),
-                                              len(candidates), args.quiet):
+                                              total, args.quiet):
                     run.collect(outcome)
             finally:
                 executor.close()
             if cache is not None:
                 cache.save()
-        corpus = corpus_findings(run.results, resolver.active_rules(None, project), project.ruleset,
+        corpus = corpus_findings(run.summaries if run.summaries is not None else [],
+                                 resolver.active_rules(None, project), project.ruleset,
                                  context=_corpus_context(args, project))
-        run.add(sorted(corpus, key=lambda f: f.sort_key()))
+        run.add_corpus(sorted(corpus, key=lambda f: f.sort_key()))
     finally:
         if run.stream is not None:
             run.stream.close()
-    run.findings.sort(key=lambda f: f.sort_key())
+        if run.summaries is not None:
+            run.summaries.close()
     notes = run.baseline.finish() if run.baseline is not None else []
     _emit(args, output_format, project.ruleset, run)
     if not args.quiet:
@@ -304,26 +390,38 @@ def run_check(args: argparse.Namespace) -> int:
     return _exit_code(args, run, fail_on)
 
 
-def _candidates(paths: list[str], resolver, force_exclude: bool) -> list:
-    """Every file to check with its display path: local paths walked, URLs listed."""
-    from lint.engine import display_path
-    from lint.files import Candidate, discover
+def _candidates(paths: list[str], resolver, force_exclude: bool):
+    """Every file to check with its display path: local paths walked as the run goes (the
+    list of files is never held), then URLs, listed before the run starts."""
+    import itertools
+
+    from lint.files import Candidate
     from lint.remote import discover as discover_urls
     from lint.remote import is_url
 
-    cwd = os.getcwd()
-    local = [p for p in paths if not is_url(p)]
-    found = [(c, display_path(c.path.absolute(), cwd))
-             for c in discover(local, resolver, force_exclude=force_exclude)] if local else []
     project = resolver.project
-    for url in (p for p in paths if is_url(p)):
-        found += [(Candidate(u, project), u) for u in discover_urls(url, project.include_spec.match_file)]
-    return found
+    urls = [(Candidate(u, project), u) for url in paths if is_url(url)
+            for u in discover_urls(url, project.include_spec.match_file)]
+    local = [p for p in paths if not is_url(p)]
+    return itertools.chain(_local_candidates(local, resolver, force_exclude) if local else (), urls)
 
 
-def _with_progress(outcomes, total: int, quiet: bool):
+def _local_candidates(paths: list[str], resolver, force_exclude: bool):
+    from lint.engine import display_path
+    from lint.files import discover
+
+    cwd = os.getcwd()
+    for c in discover(paths, resolver, force_exclude=force_exclude, cwd=cwd):
+        yield c, c.shown if c.shown is not None else display_path(c.path.absolute(), cwd)
+
+
+def _progress_wanted(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+def _with_progress(outcomes, total: int | None, quiet: bool):
     """A progress bar on stderr for runs long enough to want one, only on a terminal."""
-    if quiet or total < 2 or not sys.stderr.isatty():
+    if not _progress_wanted(quiet) or total is None or total < 2:
         return outcomes
     try:
         from tqdm import tqdm
@@ -348,7 +446,7 @@ def _corpus_context(args, project):
     return CorpusContext(cache_dir=cache_dir, base_dir=os.getcwd())
 
 
-def _open_cache(args, resolver, project, cli, options):
+def _open_cache(args, resolver, project, cli, options, details: bool = True):
     """The result cache, unless disabled; fixing always lints afresh."""
     from lint import cache
 
@@ -356,7 +454,8 @@ def _open_cache(args, resolver, project, cli, options):
         return None
     if _uses_external_checks(resolver, project):
         return None  # a service's answers are not a function of the file: never reuse them
-    return cache.Cache(_cache_dir(args, project), cache.fingerprint(project, (cli, args.config, args.isolated)))
+    return cache.Cache(_cache_dir(args, project), cache.fingerprint(project, (cli, args.config, args.isolated)),
+                       details=details)
 
 
 def _uses_external_checks(resolver, project) -> bool:
@@ -397,8 +496,12 @@ def _emit(args, output_format: str, rules, run: _Run) -> None:
     elif args.statistics:
         sys.stdout.write(_statistics(run.by_code))
     elif run.stream is None:
-        text = renderer(output_format)(Report(run.findings, rules, run.files, run.fixed, baselined=run.baselined,
-                                              baseline=run.baseline.path if run.baseline else None))
+        if output_format == "concise" and run.baseline is None:
+            text = _concise(run, rules)
+        else:
+            text = renderer(output_format)(Report(
+                run.sorted_findings(), rules, run.files, run.fixed, baselined=run.baselined,
+                baseline=run.baseline.path if run.baseline else None))
         if args.output_file is not None:
             try:
                 args.output_file.parent.mkdir(parents=True, exist_ok=True)
@@ -412,6 +515,16 @@ def _emit(args, output_format: str, rules, run: _Run) -> None:
     sys.stdout.flush()
     if not args.quiet:
         print(_summary(args, run), file=sys.stderr)
+
+
+def _concise(run: _Run, rules) -> str:
+    """The default format. A result from the cache brings its lines ready (the path goes in
+    front); others are written from brief rows: no Finding objects are built."""
+    from lint.report.text import concise_lines, concise_tails
+
+    return "".join(concise_lines(path, part.tails if not isinstance(part, list)
+                                 else concise_tails(_merged_rows(part)))
+                   for path, part in run.by_file())
 
 
 def _statistics(by_code: dict) -> str:

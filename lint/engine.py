@@ -207,8 +207,18 @@ def _unused_codes(d: suppress.Directive, enabled: set[str]) -> list[str] | None:
 def corpus_findings(results: Iterable[FileResult], active: tuple[ActiveRule, ...],
                     rules: RuleSet, *, context: checks.CorpusContext | None = None) -> list[Finding]:
     """The reduce step: cross-file rules compare the summaries every file produced.
-    `context` tells the rules that want it where they may keep state between runs."""
-    results = list(results)
+    `results` has .path, .summaries (and .suppressions, or results.suppressions_of(path)):
+    a list, or a collection read anew at each iteration (runner.SummarySpill), so that the
+    summaries need not all be in memory. `context` tells the rules that want it where they
+    may keep state between runs."""
+    if iter(results) is results:  # a one-shot iterator: each rule reads the summaries again
+        results = list(results)
+    suppressions_of = getattr(results, "suppressions_of", None)
+    if suppressions_of is None:
+        by_path = {r.path: r for r in results}
+
+        def suppressions_of(path: str):
+            return by_path[path].suppressions if path in by_path else None
     context = context or checks.CorpusContext()
     found: list[Finding] = []
     for item in active:
@@ -218,16 +228,26 @@ def corpus_findings(results: Iterable[FileResult], active: tuple[ActiveRule, ...
         kind = checks.resolve(rule.check)
         if not kind.is_corpus:
             continue
-        summaries = [(r.path, r.summaries[rule.code]) for r in results if rule.code in r.summaries]
-        by_path = {r.path: r for r in results}
         extra = {"context": context} if kind.wants_context else {}
-        for hit in kind.compare(summaries, item.params, **extra):
+        for hit in kind.compare(_RuleSummaries(results, rule.code), item.params, **extra):
             finding = _corpus_finding(rule, item, hit)
-            sup = by_path.get(hit.path) and by_path[hit.path].suppressions
+            sup = suppressions_of(hit.path)
             if sup and sup.suppresses(rule.code, finding.location.line):
                 continue
             found.append(finding)
     return found
+
+
+class _RuleSummaries:
+    """(path, summary) of one rule for every file that has one, in file order; each
+    iteration reads them afresh (a compare step may pass over them twice)."""
+
+    def __init__(self, results, code: str):
+        self.results, self.code = results, code
+
+    def __iter__(self):
+        code = self.code
+        return ((r.path, r.summaries[code]) for r in self.results if code in r.summaries)
 
 
 def _corpus_finding(rule: Rule, item: ActiveRule, hit: checks.CorpusHit) -> Finding:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -17,10 +18,57 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Candidate:
-    path: Path
+    # What to read: a local path (a str for walked files: a Path costs more to make than
+    # the rest of a warm run's work on a file) or a URL.
+    location: Path | str
     settings: Settings
     # Problems found while discovering (a missing path): reported as unreadable-file.
     problem: str | None = None
+    # The display path (engine.display_path), when the walk already knows it.
+    shown: str | None = None
+
+    @property
+    def path(self) -> Path:
+        """The local file as a Path."""
+        return self.location if isinstance(self.location, Path) else Path(self.location)
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+_matchers: dict[int, tuple] = {}
+
+
+def matcher(spec: "pathspec.PathSpec"):
+    """spec.match_file for relative POSIX paths, made once a spec (specs are not hashable:
+    kept by identity, with the spec itself so that its id stays its own)."""
+    known = _matchers.get(id(spec))
+    if known is None or known[0] is not spec:
+        known = _matchers[id(spec)] = (spec, _matcher(spec))
+    return known[1]
+
+
+def _matcher(spec: "pathspec.PathSpec"):
+    """spec.match_file as one regular expression when the spec has no negated pattern (then
+    a path matches if any pattern matches, whatever their order and kind); pathspec tries
+    its patterns one by one in Python."""
+    patterns = [p for p in spec.patterns if p.include is not None]
+    regexes = [getattr(p, "regex", None) for p in patterns]
+    if os.sep != "/" or not all(p.include is True for p in patterns) \
+            or not all(isinstance(r, re.Pattern) and r.flags == re.UNICODE for r in regexes):
+        return spec.match_file
+    if not regexes:
+        return lambda path: False
+    # pathspec marks directory matches with a named group; one expression cannot repeat a name
+    combined = re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', r.pattern)})" for r in regexes))
+    search = combined.search
+
+    def match(path: str) -> bool:
+        if path.startswith(("/", "./")):
+            return spec.match_file(path)
+        return search(path) is not None
+
+    return match
 
 
 class _GitIgnores:
@@ -47,10 +95,19 @@ class _GitIgnores:
     def ignored(self, directory: Path, name: str, is_dir: bool, top: Path) -> bool:
         """Whether `name` in the resolved `directory` is ignored by a .gitignore between the
         directory and `top`."""
-        for ancestor, prefix in self._chain(directory, top):
-            if self._specs[ancestor].match_file(prefix + name + ("/" if is_dir else "")):
-                return True
-        return False
+        return self.matcher(directory, top)(name, is_dir)
+
+    def matcher(self, directory: Path, top: Path):
+        """ignored() for the names in one directory: fn(name, is_dir) -> bool."""
+        chain = [(matcher(self._specs[ancestor]), prefix) for ancestor, prefix in self._chain(directory, top)]
+        if not chain:
+            return _never
+
+        def ignored(name: str, is_dir: bool) -> bool:
+            tail = name + ("/" if is_dir else "")
+            return any(match(prefix + tail) for match, prefix in chain)
+
+        return ignored
 
     @functools.lru_cache(maxsize=4096)
     def _chain(self, directory: Path, top: Path) -> tuple[tuple[Path, str], ...]:
@@ -62,6 +119,10 @@ class _GitIgnores:
                 rel = directory.relative_to(ancestor).as_posix()
                 chain.append((ancestor, "" if rel == "." else rel + "/"))
         return tuple(chain)
+
+
+def _never(name: str, is_dir: bool) -> bool:
+    return False
 
 
 def _ancestors(directory: Path, top: Path) -> Iterator[Path]:
@@ -80,28 +141,35 @@ def _git_root(start: Path) -> Path:
     return start
 
 
-def discover(paths: list[str], resolver: Resolver, *, force_exclude: bool = False) -> Iterator[Candidate]:
+def discover(paths: list[str], resolver: Resolver, *, force_exclude: bool = False,
+             cwd: str | None = None) -> Iterator[Candidate]:
+    """Candidates in walk order. With `cwd`, walked files carry their display path relative
+    to it. One walk yields each file once: only several paths need the set of files seen
+    (which grows with the tree)."""
     gitignores = _GitIgnores()
-    seen: set[str] = set()
+    seen: set[str] | None = set() if len(paths) > 1 else None
     for raw in paths:
         path = Path(raw)
         if not os.path.lexists(path):
             yield Candidate(path, resolver.project, "no such file or directory")
             continue
         if path.is_dir():
-            yield from _walk(path, resolver, gitignores, seen)
+            yield from _walk(path, resolver, gitignores, seen, cwd)
             continue
         settings = resolver.for_path(path)
         if force_exclude and settings.is_excluded(path):
             continue
         key = str(path.absolute())
-        if key not in seen:
-            seen.add(key)
+        if seen is None or key not in seen:
+            if seen is not None:
+                seen.add(key)
             yield Candidate(path, settings)
 
 
 def _walk(top: Path, resolver: Resolver, gitignores: _GitIgnores,
-          seen: set[str]) -> Iterator[Candidate]:
+          seen: set[str] | None, cwd: str | None) -> Iterator[Candidate]:
+    from lint.engine import display_path
+
     git_top = _git_root(top.resolve())
     for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
         directory = Path(dirpath)
@@ -109,19 +177,25 @@ def _walk(top: Path, resolver: Resolver, gitignores: _GitIgnores,
         absolute = os.path.abspath(dirpath)
         settings = resolver.for_directory(resolved)
         relative = settings.relative(resolved)
-        use_gitignore = settings.respect_gitignore
+        ignored = gitignores.matcher(resolved, git_top) if settings.respect_gitignore else _never
+        included, excluded = matcher(settings.include_spec), matcher(settings.exclude_spec)
+        prefix = "" if relative in (None, ".") else relative + "/"
         dirnames[:] = [
             name for name in sorted(dirnames)
-            if not settings.excluded_in(relative, name)
-            and not (use_gitignore and gitignores.ignored(resolved, name, True, git_top))
+            if not excluded(prefix + name) and not ignored(name, True)
         ]
+        # display paths: the directory's once, then its files' by appending the name
+        shown_dir = None if cwd is None else display_path(directory.absolute(), cwd)
+        shown_prefix = "" if shown_dir in (None, ".") else shown_dir + "/"
         for name in sorted(filenames):
-            if not settings.include_spec.match_file(name) or settings.excluded_in(relative, name):
+            if not included(name) or excluded(prefix + name):
                 continue
-            if use_gitignore and gitignores.ignored(resolved, name, False, git_top):
+            if ignored(name, False):
                 continue
-            key = os.path.join(absolute, name)
-            if key in seen:
-                continue
-            seen.add(key)
-            yield Candidate(directory / name, settings)
+            if seen is not None:
+                key = os.path.join(absolute, name)
+                if key in seen:
+                    continue
+                seen.add(key)
+            yield Candidate(os.path.join(dirpath, name), settings,
+                            shown=None if shown_dir is None else shown_prefix + name)

@@ -150,3 +150,65 @@ def edit_to_dict(edit: Edit) -> dict[str, Any]:
         result["location"] = {"line": loc.line, "column": loc.column}
         result["end_location"] = {"line": loc.end_line, "column": loc.end_column}
     return result
+
+
+# -- plain-tuple form (the result cache) ---------------------------------------------------
+#
+# A Finding as tuples of str/int/bytes only, which marshal loads far faster than pickle
+# loads dataclasses. A row is split in two: the `brief` part is what counting and the
+# one-line formats need; the `detail` part (fix, related places, the flagged text) is read
+# only when a Finding object is wanted.
+
+SEVERITIES = {int(s): s for s in Severity}
+_LOCATION_FIELDS = ("line", "column", "end_line", "end_column")
+_FINDING_FIELDS = ("path", "location", "code", "name", "severity", "message", "fix", "related",
+                   "snippet", "span", "line_text")
+
+
+def _frozen(cls, names: tuple[str, ...], values) -> Any:
+    """A frozen dataclass instance built without its __init__ (the values are known to be
+    well-formed: they came from an instance of the same class); twice as fast."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(zip(names, values))
+    return obj
+
+
+def _location(values) -> Location:
+    return _frozen(Location, _LOCATION_FIELDS, values)
+
+
+def safe_fix(fix: Fix | None) -> bool:
+    return fix is not None and str(fix.applicability) == "safe"
+
+
+def finding_to_rows(f: Finding) -> tuple[tuple, tuple]:
+    """(brief, detail) of a finding, without its path (the file's path is stored once).
+    brief: (line, column, end_line, end_column, code, name, severity, message, safe fix)."""
+    loc = f.location
+    brief = (loc.line, loc.column, loc.end_line, loc.end_column, f.code, f.name, int(f.severity),
+             f.message, safe_fix(f.fix))
+    fix = None
+    if f.fix is not None:
+        fix = (tuple((e.start, e.end, e.replacement,
+                      None if e.location is None else _location_row(e.location)) for e in f.fix.edits),
+               None if f.fix.applicability is None else f.fix.applicability.value,
+               f.fix.remove_bom, f.fix.encoding)
+    related = tuple((_location_row(r.location), r.message) for r in f.related)
+    return brief, (fix, related, f.snippet, tuple(f.span), f.line_text)
+
+
+def _location_row(loc: Location) -> tuple[int, int, int, int]:
+    return (loc.line, loc.column, loc.end_line, loc.end_column)
+
+
+def finding_from_rows(path: str, brief: tuple, detail: tuple) -> Finding:
+    fix_row, related_rows, snippet, span, line_text = detail
+    fix = None
+    if fix_row is not None:
+        edits, applicability, remove_bom, encoding = fix_row
+        fix = Fix(tuple(Edit(s, e, r, None if loc is None else _location(loc)) for s, e, r, loc in edits),
+                  None if applicability is None else Applicability(applicability), remove_bom, encoding)
+    related = tuple(Related(_location(loc), message) for loc, message in related_rows)
+    return _frozen(Finding, _FINDING_FIELDS,
+                   (path, _location(brief[:4]), brief[4], brief[5], SEVERITIES[brief[6]], brief[7],
+                    fix, related, snippet, span, line_text))

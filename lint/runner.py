@@ -240,7 +240,7 @@ def _run_window(window, executor, cache) -> Iterator[Outcome]:
         if hit is not None:
             ready[index] = hit
         else:
-            pending.append((index, (str(candidate.path), shown, candidate.problem)))
+            pending.append((index, (str(candidate.location), shown, candidate.problem)))
     next_index = 0
     for (index, _), outcome in zip(pending, executor.map([task for _, task in pending])):
         if cache is not None and outcome.stat is not None and not outcome.result.internal_error:
@@ -255,16 +255,86 @@ def _run_window(window, executor, cache) -> Iterator[Outcome]:
 
 
 def _from_cache(cache, candidate: Candidate, shown: str) -> Outcome | None:
-    if cache is None or candidate.problem or is_url(str(candidate.path)):
+    if cache is None or candidate.problem:
+        return None
+    location = str(candidate.location)
+    if is_url(location):
         return None
     try:
-        stat = os.stat(candidate.path)
+        stat = os.stat(location)
     except OSError:
         return None
-    entry = cache.lookup(shown, stat)
-    if entry is None and shown in cache.entries:
+    result = cache.find(shown, stat, lambda: cache_mod.digest(Path(location).read_bytes()))
+    return Outcome(shown, result) if result is not None else None
+
+
+class SummarySpill:
+    """The corpus rules' per-file summaries of a run, written to a temporary file as they
+    arrive (plain data, marshal), so that a run's memory does not grow with its files; read
+    back, in order, by every corpus rule's compare step. Suppressions are few: only the
+    files that have some keep theirs in memory."""
+
+    # how a record holds the summaries
+    _PLAIN, _PICKLED, _CACHED = 0, 1, 2
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self._file = tempfile.TemporaryFile()
+        self._count = 0
+        self._suppressions: dict[str, object] = {}
+
+    def add(self, path: str, summaries: dict, suppressions) -> None:
         try:
-            entry = cache.lookup_content(shown, cache_mod.digest(Path(candidate.path).read_bytes()), stat)
-        except OSError:
-            return None
-    return Outcome(shown, entry.result) if entry is not None else None
+            record = (path, self._PLAIN, {code: cache_mod.encode_value(value)
+                                          for code, value in summaries.items()})
+        except ValueError:  # a summary with no plain form: this file of our own may hold a pickle
+            import pickle
+
+            record = (path, self._PICKLED, pickle.dumps(summaries, protocol=pickle.HIGHEST_PROTOCOL))
+        self._write(record, suppressions)
+
+    def add_cached(self, result: "cache_mod.CachedResult") -> None:
+        """A result from the cache: its stored summaries go on as they are."""
+        self._write((result.path, self._CACHED, result.corpus), result.suppressions)
+
+    def _write(self, record: tuple, suppressions) -> None:
+        import marshal
+
+        self._file.write(marshal.dumps(record))
+        self._count += 1
+        if suppressions is not None and (suppressions.directives or suppressions.invalid):
+            self._suppressions[record[0]] = suppressions
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator["SpilledSummaries"]:
+        """The summaries in the order they were added (one reader at a time)."""
+        import marshal
+
+        self._file.seek(0)
+        for _ in range(self._count):
+            path, kind, payload = marshal.load(self._file)
+            if kind == self._CACHED:
+                summaries = cache_mod.decode_corpus(payload)[0]
+            elif kind == self._PLAIN:
+                summaries = {code: cache_mod.decode_value(value) for code, value in payload.items()}
+            else:
+                import pickle
+
+                summaries = pickle.loads(payload)
+            if summaries:
+                yield SpilledSummaries(path, summaries)
+
+    def suppressions_of(self, path: str):
+        return self._suppressions.get(path)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@dataclass
+class SpilledSummaries:
+    path: str
+    summaries: dict

@@ -281,7 +281,7 @@ def run(tmp_path: Path, capsys, *paths: str) -> tuple[int, str]:
 def cache(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("COPYDESK_CACHE_DIR", str(folder))
-    return folder / "duplicate-articles-v2.sqlite3"
+    return folder / "duplicate-articles-v3.sqlite3"
 
 
 def test_pre_commit_run_of_one_file_finds_the_indexed_older_post(tmp_path, capsys, cache):
@@ -355,6 +355,33 @@ def test_concurrent_runs_share_the_index(tmp_path, cache):
     assert [p.wait(timeout=60) for p in procs] == [0, 0, 0, 0]
     with sqlite3.connect(cache) as con:
         assert con.execute("SELECT COUNT(*) FROM docs").fetchone()[0] == 4
+
+
+def test_an_unchanged_run_reuses_its_verdicts_until_the_index_changes(tmp_path, capsys, cache, monkeypatch):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    write(tmp_path / "a/one.md", STORY)
+    write(tmp_path / "a/two.md", " ".join(words(250, 8)))
+    write(tmp_path / "a/three.md", STORY, title="Again")
+    first = run(tmp_path, capsys, "a")
+    assert first[0] == 1 and "a/three.md:1:1: RP106 duplicate article: same text as a/one.md" in first[1]
+    # the same run again: the verdicts are read back, not recomputed
+    monkeypatch.setattr(dup, "_compare_in_memory", lambda *a: pytest.fail("compared again"))
+    assert run(tmp_path, capsys, "a") == first
+    monkeypatch.undo()
+    # another run adds a copy of two.md to the index: the first run's verdicts no longer hold
+    write(tmp_path / "b/copy.md", " ".join(words(250, 8)))
+    run(tmp_path, capsys, "b")
+    code, out = run(tmp_path, capsys, "a")
+    assert "a/two.md:1:1: RP106 duplicate article: same text as b/copy.md" in out
+    assert run(tmp_path, capsys, "a") == (code, out)
+
+
+def test_compare_reads_summaries_from_any_iterable():
+    a, b = words(300, 1), words(300, 2)
+    pairs = [("a.md", summary(a)), ("b.md", summary(b)), ("c.md", summary(a))]
+    assert [h.path for h in dup.compare(iter(pairs), {})] == ["c.md"]
+    assert [h.path for h in dup.compare(pairs, {})] == ["c.md"]
 
 
 def test_compare_without_a_cache_dir_keeps_no_state(tmp_path):

@@ -80,17 +80,136 @@ def test_cache_dir_option_and_env(tree, run_cli, tmp_path):
     assert not (tree / ".copydesk_cache").exists()
 
 
+def cache_files(tree: Path) -> list[Path]:
+    files = sorted((tree / ".copydesk_cache").glob("*/*.sqlite3"))
+    assert files
+    return files
+
+
 def test_a_corrupt_or_hostile_cache_is_ignored(tree, run_cli):
-    import pickle
+    import marshal
+    import sqlite3
 
     fresh, _ = findings(run_cli)
-    for file in (tree / ".copydesk_cache").rglob("*.pickle"):
-        file.write_bytes(pickle.dumps(os.system))  # would run code if trusted
+    for file in cache_files(tree):
+        # a row that names a callable outside copydesk would run code if trusted
+        with sqlite3.connect(file) as con:
+            con.execute("UPDATE results SET corpus = ?",
+                        (marshal.dumps(({"RP106": (1, "os", "system", ("echo owned",))}, None)),))
+    again, result = findings(run_cli)
+    assert again == fresh and b"Traceback" not in result.stderr and b"owned" not in result.stdout
+    for file in cache_files(tree):
+        with sqlite3.connect(file) as con:  # rows that are not marshal data at all
+            con.execute("UPDATE results SET brief = X'00ff', detail = X'00ff'")
+    assert findings(run_cli)[0] == fresh
+    for file in cache_files(tree):
+        file.write_bytes(b"not a database" * 500)
+        for extra in file.parent.glob(file.name + "-*"):
+            extra.unlink()
     again, result = findings(run_cli)
     assert again == fresh and b"Traceback" not in result.stderr
-    for file in (tree / ".copydesk_cache").rglob("*.pickle"):
-        file.write_bytes(b"not a pickle")
-    assert findings(run_cli)[0] == fresh
+    assert findings(run_cli)[0] == fresh  # rebuilt
+
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
+
+
+@pytest.fixture
+def articles(tmp_path: Path) -> Path:
+    """Real articles (many findings, fixes, related places), a duplicate pair for RP106,
+    a suppression, files in several directories."""
+    for i, seed in enumerate(sorted(SEEDS.glob("*.txt"))):
+        write(tmp_path / f"posts/{i % 2}/{seed.name}", seed.read_text(encoding="utf-8"))
+        write(tmp_path / f"posts/{seed.name}", seed.read_text(encoding="utf-8"))  # RP106
+    story = "The council approved the budget on Tuesday after a long debate about roads. " * 12
+    write(tmp_path / "posts/2/story.md", story + "\n")
+    write(tmp_path / "posts/2/story-again.md", "<!-- copydesk-disable-file RP106 -->\n\n" + story + "\n")
+    write(tmp_path / "posts/2/story-third.md", "Teh story , again.\n\n" + story + "\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["concise", "full", "json", "json-lines", "pylint", "sarif", "github",
+                                 "junit", "statistics"])
+def test_warm_runs_report_what_cold_runs_report(articles, run_cli, fmt):
+    args = ["check", "posts", "--isolated", "--extend-select", "ALL", "--ignore", "GR"]
+    args += ["--statistics"] if fmt == "statistics" else ["--output-format", fmt]
+    cold = run_cli(*args, "--no-cache")
+    assert cold.returncode == 1, cold.stderr
+    filling = run_cli(*args)
+    warm = run_cli(*args)
+    assert list((articles / ".copydesk_cache").glob("*/*.sqlite3"))
+    assert cold.stdout == filling.stdout == warm.stdout
+    assert cold.stderr == filling.stderr == warm.stderr  # the summary line: counts, fixable
+    if fmt == "concise":
+        assert b"RP106" in warm.stdout and b"[*]" in warm.stdout
+
+
+def test_a_changed_file_is_linted_again_among_cached_ones(articles, run_cli):
+    args = ("check", "posts", "--isolated", "--output-format", "json")
+    assert b"story-third.md" in run_cli(*args).stdout  # a duplicate (RP106)
+    write(articles / "posts/2/story-third.md", "Now a different text entirely, no duplicate.\n")
+    warm = run_cli(*args)
+    assert warm.stdout == run_cli(*args, "--no-cache").stdout
+    assert b"story-third.md" not in warm.stdout
+
+
+def test_the_concise_rows_render_as_the_findings_do(articles):
+    from lint.config import Resolver
+    from lint.engine import lint_bytes
+    from lint.finding import finding_from_rows, finding_to_rows
+    from lint.report import Report
+    from lint.report.text import concise, concise_lines, concise_tails
+
+    resolver = Resolver(isolated=True)
+    settings = resolver.project
+    checked = 0
+    for path in sorted(articles.rglob("*.*")):
+        result, _ = lint_bytes(path.read_bytes(), path.name, resolver.active_rules(path, settings),
+                               settings.ruleset, max_size=settings.max_file_size)
+        rows = [finding_to_rows(f) for f in result.findings]
+        assert [finding_from_rows(path.name, *r) for r in rows] == result.findings
+        text = concise_lines(path.name, concise_tails([brief for brief, _ in rows]))
+        assert text == concise(Report(result.findings, settings.ruleset))
+        checked += len(rows)
+    assert checked > 50
+
+
+def test_summaries_spill_to_disk_and_read_back_in_order():
+    from lint.checks._duplicates import Signature
+    from lint.runner import SummarySpill
+    from lint.suppress import Directive, Suppressions
+
+    spill = SummarySpill()
+    sup = Suppressions([Directive("disable-file", ("RP106",), 0, 10, 1, 1, 99)], [])
+    for i in range(300):
+        spill.add(f"p{i}.md", {"RP106": Signature("s", f"d{i}", i, bytes([i % 256]) * 512) if i % 3 else None},
+                  sup if i == 7 else Suppressions([], []))
+    for _ in range(2):  # every corpus rule reads them again
+        got = list(spill)
+        assert [r.path for r in got] == [f"p{i}.md" for i in range(300)]
+        assert got[4].summaries["RP106"] == Signature("s", "d4", 4, bytes([4]) * 512)
+        assert got[3].summaries["RP106"] is None
+    assert spill.suppressions_of("p7.md") is sup and spill.suppressions_of("p8.md") is None
+    spill.close()
+
+
+def test_one_regex_per_spec_matches_as_pathspec_does():
+    import random
+
+    import pathspec
+
+    from lint.config import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
+    from lint.files import matcher
+
+    names = ["a.md", "README.txt", "requirements-dev.txt", "LICENSE.md", "node_modules", "build", "x.markdown",
+             ".git", "notes.text", "b.MD", "dist", "_site", "docs", "robots.txt", "a b.md", "ü.md"]
+    rng = random.Random(7)
+    paths = ["/".join(rng.choice(names) for _ in range(rng.randint(1, 4))) for _ in range(3000)]
+    specs = [DEFAULT_EXCLUDE, DEFAULT_INCLUDE, ("*.md", "!README*", "docs/"), ("/build", "**/x*", "a?.md"), ()]
+    for patterns in specs:
+        spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        match = matcher(spec)
+        assert [match(p) for p in paths] == [spec.match_file(p) for p in paths], patterns
 
 
 def test_runs_with_external_checks_are_not_cached(tree, run_cli):

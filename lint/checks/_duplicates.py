@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import marshal
 import operator
 import os
 import sqlite3
@@ -27,7 +28,7 @@ import sys
 import zlib
 from array import array
 from itertools import repeat
-from typing import Any, Iterator, Mapping, NamedTuple
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from lint.checks import CorpusContext, CorpusHit
 from lint.finding import Location
@@ -35,7 +36,7 @@ from lint.finding import Location
 BINS = 128
 _MASK32 = 0xFFFFFFFF
 _EMPTY = _MASK32
-_DB_NAME = "duplicate-articles-v2.sqlite3"
+_DB_NAME = "duplicate-articles-v3.sqlite3"
 _FILE_START = Location(1, 1, 1, 1)
 
 
@@ -118,7 +119,7 @@ def similarity(a: bytes, b: bytes) -> float:
     if a == b:
         return 1.0
     x, y = array("I", a), array("I", b)
-    return sum(1 for p, q in zip(x, y) if p == q) / len(x)
+    return sum(map(operator.eq, x, y)) / len(x)
 
 
 def band_keys(sig: bytes, rows: int) -> list[bytes]:
@@ -146,12 +147,40 @@ def _hit(path: str, other: str, score: float, exact: bool) -> CorpusHit:
                      related=((other, _FILE_START, "the other copy"),))
 
 
-def compare(summaries: list[tuple[str, Any]], params: Mapping[str, Any], *,
+def compare(summaries: Iterable[tuple[str, Any]], params: Mapping[str, Any], *,
             context: CorpusContext | None = None) -> Iterator[CorpusHit]:
     threshold = float(params.get("threshold", 0.8))
     rows = int(params.get("band-rows", 4))
-    docs = [_Doc(p, s) for p, s in summaries if isinstance(s, Signature)]
-    hits: dict[str, CorpusHit] = {}
+    if iter(summaries) is summaries:
+        summaries = list(summaries)  # read twice below
+
+    def docs() -> Iterator[_Doc]:
+        return (_Doc(p, s) for p, s in summaries if isinstance(s, Signature))
+
+    indexed = bool(params.get("index", True) and context is not None and context.cache_dir)
+    if indexed:
+        # A re-run over the same signatures, with the index as the last such run left it,
+        # finds what that run found: its verdicts are read back instead of recomputed,
+        # reading the signatures once without keeping them.
+        run_key, count = _run_key(docs(), threshold, rows, context)
+        if not count:
+            return
+        known = _known_verdicts(os.path.join(context.cache_dir, _DB_NAME), run_key)
+        if known is not None:
+            yield from (_hit(*verdict) for verdict in known)
+            return
+    all_docs = list(docs())
+    verdicts = _compare_in_memory(all_docs, threshold, rows)
+    if indexed:
+        for verdict in _with_index(all_docs, params, context, threshold, rows, run_key, verdicts):
+            verdicts.setdefault(verdict[0], verdict)
+    yield from (_hit(*verdict) for verdict in verdicts.values())
+
+
+def _compare_in_memory(docs: list[_Doc], threshold: float, rows: int) -> dict[str, tuple]:
+    """For each document, the best match among the documents before it: path -> verdict
+    (path, other path, score, exact)."""
+    verdicts: dict[str, tuple] = {}
     # A bucket holds the index of its first signature, and becomes a list only when a second
     # one arrives: almost every bucket has one member, and millions of small lists would
     # cost more than the comparison itself. The collector is paused for the same reason.
@@ -178,16 +207,32 @@ def compare(summaries: list[tuple[str, Any]], params: Mapping[str, Any], *,
                 continue
             best = _best((docs[j] for j in sorted(candidates)), doc, threshold)
             if best is not None:
-                hits[doc.path] = _hit(doc.path, best[1].path, best[0], best[0] == 1.0 and
-                                      best[1].summary.digest == doc.summary.digest)
+                verdicts[doc.path] = _verdict_of(doc, best)
     finally:
         buckets.clear()
         if collecting:
             gc.enable()
-    if docs and params.get("index", True) and context is not None and context.cache_dir:
-        for hit in _with_index(docs, params, context, threshold, rows):
-            hits.setdefault(hit.path, hit)
-    yield from hits.values()
+    return verdicts
+
+
+def _verdict_of(doc: _Doc, best: tuple[float, _Doc]) -> tuple[str, str, float, bool]:
+    score, other = best
+    return (doc.path, other.path, score, score == 1.0 and other.summary.digest == doc.summary.digest)
+
+
+def _run_key(docs: Iterable[_Doc], threshold: float, rows: int,
+             context: CorpusContext) -> tuple[bytes, int]:
+    """A digest of everything the verdicts of a run depend on besides the index: the
+    signatures in run order, the parameters, where display paths are relative to; and the
+    number of signatures."""
+    h = hashlib.blake2b(f"{threshold!r} {rows} {context.base_dir!r}".encode(), digest_size=16)
+    count = 0
+    for doc in docs:
+        s = doc.summary
+        h.update(f"\0{doc.path}\0{s.scheme}\0{s.digest}\0{s.words}\0".encode())
+        h.update(s.sig)
+        count += 1
+    return h.digest(), count
 
 
 def _best(candidates, doc: _Doc, threshold: float) -> tuple[float, _Doc] | None:
@@ -211,15 +256,21 @@ CREATE TABLE IF NOT EXISTS docs (
 -- one clustered B-tree: a lookup by band key reads neighbouring rows, an insert touches one tree
 CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL,
     PRIMARY KEY (key, doc)) WITHOUT ROWID;
+-- bumped by every change to docs: the verdicts of a run are reused only on the same index
+CREATE TABLE IF NOT EXISTS meta (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL);
+-- the verdicts of recent runs that compared every indexed file (see compare)
+CREATE TABLE IF NOT EXISTS runs (key BLOB PRIMARY KEY, generation INTEGER NOT NULL,
+    verdicts BLOB NOT NULL);
 """
+_RUNS_KEPT = 8
 
 
 def _with_index(docs: list[_Doc], params, context: CorpusContext, threshold: float,
-                rows: int) -> list[CorpusHit]:
+                rows: int, run_key: bytes, verdicts: dict[str, tuple]) -> list[tuple]:
     db = os.path.join(context.cache_dir, _DB_NAME)
     for attempt in (1, 2):
         try:
-            return _index_pass(db, docs, params, context, threshold, rows)
+            return _index_pass(db, docs, params, context, threshold, rows, run_key, verdicts)
         except sqlite3.DatabaseError as exc:
             # "file is not a database", "database disk image is malformed": start afresh;
             # a locked or read-only database is skipped for this run.
@@ -268,8 +319,47 @@ def _absolute(path: str, context: CorpusContext) -> str | None:
     return os.path.normpath(os.path.join(context.base_dir or os.getcwd(), path))
 
 
+def _known_verdicts(db: str, run_key: bytes) -> list[tuple] | None:
+    """The verdicts stored for this run key, if the index has not changed since."""
+    if not os.path.exists(db):
+        return None
+    try:
+        con = sqlite3.connect(db, timeout=10, isolation_level=None)
+        try:
+            row = con.execute("SELECT r.verdicts FROM runs r JOIN meta m ON r.generation = m.generation "
+                              "WHERE r.key = ?", (run_key,)).fetchone()
+        finally:
+            con.close()
+        if row is None:
+            return None
+        verdicts = marshal.loads(row[0])
+        return [(str(p), str(o), float(score), bool(exact)) for p, o, score, exact in verdicts]
+    except Exception:  # no such table yet, locked, damaged: compare afresh
+        return None
+
+
+def _remember_verdicts(con: sqlite3.Connection, run_key: bytes, verdicts: list[tuple]) -> None:
+    def work():
+        con.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?)",
+                    (run_key, _generation(con), marshal.dumps(verdicts)))
+        con.execute("DELETE FROM runs WHERE rowid NOT IN (SELECT rowid FROM runs ORDER BY rowid DESC LIMIT ?)",
+                    (_RUNS_KEPT,))
+
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        work()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _generation(con: sqlite3.Connection) -> int:
+    return con.execute("SELECT COALESCE(MAX(generation), 0) FROM meta").fetchone()[0]
+
+
 def _index_pass(db: str, docs: list[_Doc], params, context: CorpusContext,
-                threshold: float, rows: int) -> list[CorpusHit]:
+                threshold: float, rows: int, run_key: bytes, verdicts: dict[str, tuple]) -> list[tuple]:
     con = _connect(db)
     try:
         run: dict[str, tuple[_Doc, tuple[int, int]]] = {}
@@ -292,9 +382,12 @@ def _index_pass(db: str, docs: list[_Doc], params, context: CorpusContext,
             _transaction(con, lambda: _store_many(con, changed, rows, known))
         _sweep(con, rows)
         outside = con.execute("SELECT COUNT(*) FROM docs").fetchone()[0] - len(run)
-        hits: list[CorpusHit] = []
+        hits: list[tuple] = []
         if outside <= 0:
-            return hits  # every indexed file is in this run: compared in memory already
+            # every indexed file is in this run, compared in memory already: the same run
+            # over the same index will find the same
+            _remember_verdicts(con, run_key, list(verdicts.values()))
+            return hits
         base = context.base_dir or os.getcwd()
         for where, (doc, _) in run.items():
             keys = [_int_key(k) for k in band_keys(doc.summary.sig, rows)]
@@ -311,16 +404,18 @@ def _index_pass(db: str, docs: list[_Doc], params, context: CorpusContext,
             best = _best(others, doc, threshold)
             if best is not None:
                 exact = best[1].summary.digest == doc.summary.digest
-                hits.append(_hit(doc.path, best[1].path, best[0], exact))
+                hits.append((doc.path, best[1].path, best[0], exact))
         return hits
     finally:
         con.close()
 
 
 def _transaction(con: sqlite3.Connection, work) -> None:
+    """Changes to docs, in one transaction that also bumps the index's generation."""
     con.execute("BEGIN IMMEDIATE")
     try:
         work()
+        con.execute("INSERT OR REPLACE INTO meta VALUES (1, ?)", (_generation(con) + 1,))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -26,6 +26,16 @@ def concise(report: Report) -> str:
         f"{f.path}:{f.line}:{f.column}: {f.code}{_marker(f)} {one_line(f.message)}\n" for f in report.findings)
 
 
+def concise_tails(rows) -> list[str]:
+    """`concise`'s lines without the leading path, from the brief rows of the result cache
+    (lint.finding.finding_to_rows): the cache keeps them, and a warm run prints them."""
+    return [f":{r[0]}:{r[1]}: {r[4]}{' [*]' if r[8] else ''} {one_line(r[7])}\n" for r in rows]
+
+
+def concise_lines(path: str, tails: list[str]) -> str:
+    return path + path.join(tails) if tails else ""
+
+
 def full(report: Report) -> str:
     return "\n".join(_frame(f) for f in report.findings) + ("\n" if report.findings else "")
 
