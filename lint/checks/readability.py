@@ -179,7 +179,7 @@ _LABEL_MAX_WORDS = 12
 
 
 def ends_sentence(text: str) -> bool:
-    """Sentence punctuation, then closing quotes and brackets only: what
+    r"""Sentence punctuation, then closing quotes and brackets only: what
     re.search(r"[.!?…][\"'”’»)\]]*$", text) finds (`$` also matches before a final
     newline)."""
     if text.endswith("\n"):
