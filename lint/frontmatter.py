@@ -400,13 +400,20 @@ def _too_deep(raw: str):
         return None
     depth = 0
     # libyaml's parser is iterative: walking events cannot overflow any stack.
-    for event in yaml.parse(raw, Loader=_YamlLoader):
-        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                return event.start_mark
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            depth -= 1
+    try:
+        for event in yaml.parse(raw, Loader=_YamlLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # PyYAML 6.0.4's scanner looks ahead through flow collections and stops at its own
+        # depth limit before the parser yields the event that passes ours.
+        if "nesting depth" in (exc.problem or ""):
+            return exc.problem_mark
+        raise
     return None
 
 
