@@ -535,6 +535,30 @@ def test_near_duplicate_index_agrees_with_plain_posting_lists(max_postings):
         assert new == _near_duplicates_plainly(art, params)
 
 
+@pytest.mark.parametrize("max_postings", [1, 2, 16])
+def test_near_duplicate_index_agrees_when_few_paragraphs_are_scored(max_postings):
+    # A high threshold leaves most paragraphs unscored: they index only the shingles of the
+    # scored ones, and a capped posting list must still hold the same paragraphs.
+    from lint.checks.repetition import near_duplicate_paragraph
+
+    params = {"min-words": 12, "threshold": 0.6, "shingle-size": 3, "max-postings": max_postings}
+    rng = __import__("random").Random(100 + max_postings)
+    vocabulary = "the port said ferry boats run again after weeks of repairs to shafts and hulls".split()
+    found = 0
+    for _ in range(20):
+        paragraphs = [[rng.choice(vocabulary) for _ in range(rng.randrange(15, 40))] for _ in range(10)]
+        for _ in range(2):  # near copies of earlier paragraphs, a word or two changed
+            copy = list(rng.choice(paragraphs))
+            for _ in range(rng.randrange(1, 3)):
+                copy[rng.randrange(len(copy))] = rng.choice(["Wheezy", "quay", "tugs"])
+            paragraphs.insert(rng.randrange(len(paragraphs) + 1), copy)
+        art = article("\n\n".join(" ".join(p) + "." for p in paragraphs) + "\n")
+        new = [(h.start, h.related[0][0], h.data["similarity"]) for h in near_duplicate_paragraph(art, params)]
+        assert new == _near_duplicates_plainly(art, params)
+        found += len(new)
+    assert found
+
+
 def test_repeat_starts_over_the_whole_article_agree_with_each_block():
     from lint.checks.repetition import _repeat_starts, repeated_word
     from lint.text import WORD_RE

@@ -457,18 +457,23 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
     # those paragraphs are scored
     paragraphs = paragraphs[:possible[-1] + 1]
     scored = set(possible)
+    shingle_sets = [_shingles(found.block(k), size) for k in paragraphs]
+    # Only the shingles of a scored paragraph are ever looked up: the other paragraphs
+    # index those only (set & set reuses the stored hashes; a shingle is never hashed
+    # again). A posting list holds the same paragraphs either way.
+    wanted = set().union(*map(shingle_sets.__getitem__, possible))
     # A shingle's posting list is its first paragraph (`first`), then up to max-postings - 1
     # more (`more`): most shingles occur once, and are stored with C-level dict updates.
     first: dict[tuple[str, ...], int] = {}
     more: dict[tuple[str, ...], list[int]] = {}
     seen: list[tuple[Block, int, list[str]]] = []
-    for k in paragraphs:
+    for k, shingles in zip(paragraphs, shingle_sets):
         block = blocks[k]
         words = found.block(k)
-        shingles = _shingles(words, size)
         index = len(seen)
         best = None
-        shared = first.keys() & shingles
+        indexed = shingles if index in scored else shingles & wanted
+        shared = first.keys() & indexed
         if shared and index not in scored:
             if max_postings > 1:  # the posting lists only
                 again = more.keys() & shared
@@ -500,7 +505,7 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
                         and not _template(prose, block, other):  # an exact repeat is RP101's
                     best = (similarity, other)
         seen.append((block, len(shingles), words))
-        first.update(dict.fromkeys(shingles - shared if shared else shingles, index))
+        first.update(dict.fromkeys(indexed - shared if shared else indexed, index))
         if best is not None:
             similarity, other = best
             lines = _lines(article, block.start, block.end)
