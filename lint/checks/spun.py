@@ -610,7 +610,12 @@ def _name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
         resume = words[i + length - 1].end
         if not changed:
             continue
-        words = words_of(prose, window_start, window_end)
+        # The context is the words before the match in the window and the one after it:
+        # the window is tokenised as far as the end of that one.
+        if i + length == len(words):
+            words = words_of(prose, token_start, window_end, limit=i + length + 1)
+        after = words[i + length] if i + length < len(words) else None
+        words = words_of(prose, window_start, window_end if after is None else after.end + len(after.trail))
         i = next(k for k, w in enumerate(words) if w.start >= opening)
         first, last = words[i], words[i + length - 1]
         if _name_context_ok(words, i, length, is_title, matcher, max_gap):
