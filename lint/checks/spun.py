@@ -512,16 +512,22 @@ _FUNCTION_WORDS = frozenset(
 
 
 def _title_case_line(prose: str, start: int) -> bool:
-    """The line holding `start` is a Title Case line (a heading, a credit): every word that
-    is not a short function word is capitalised."""
+    """The line holding `start` is a Title Case line (a heading, a credit): at least two
+    words that are not short function words, and every one of them capitalised."""
     line_start = prose.rfind("\n", 0, start) + 1
     line_end = prose.find("\n", start)
-    line = prose[line_start:line_end if line_end >= 0 else len(prose)]
-    words = [w for w in re.findall(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", line)]
-    content = [w for w in words if w.lower() not in _FUNCTION_WORDS]
-    if len(content) < 2:
-        return False
-    return all(w[:1].isupper() for w in content)
+    content = 0
+    for m in _LETTER_WORD.finditer(prose, line_start, line_end if line_end >= 0 else len(prose)):
+        word = m.group()
+        if word.lower() in _FUNCTION_WORDS:
+            continue
+        if not word[:1].isupper():
+            return False  # running text: no need to read the rest of the line
+        content += 1
+    return content >= 2
+
+
+_LETTER_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
 def name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
