@@ -716,6 +716,37 @@ def _runs_as_first_written(art: Article, params) -> list[tuple[int, int, int]]:
     return runs
 
 
+def test_fold_letters_are_every_ascii_character_a_casefold_can_make():
+    # _squeezed_keys drops these letters (and all non-ASCII bytes) from a lowered text to
+    # get a key that texts with equal _squeezed() keys share: no character outside ASCII
+    # may fold to any other ASCII character, nor anything but white space to white space.
+    from lint.checks.repetition import _FOLD_LETTERS
+
+    made = set()
+    for code in range(0x80, 0x110000):
+        char = chr(code)
+        folded = char.casefold()
+        made.update(c for c in folded if c.isascii())
+        assert char.isspace() or not any(c.isspace() for c in folded), hex(code)
+    assert "".join(sorted(made)).encode() == _FOLD_LETTERS
+
+
+def test_squeezed_keys_are_equal_exactly_when_squeezed_texts_are():
+    import random
+
+    from lint.checks.repetition import _squeezed, _squeezed_keys
+
+    rng = random.Random(5)
+    alphabet = list("aAsSkKfFiI. \t") + list("ßẞſ\u212aﬁİıÉé“—\u00a0\u3000")
+    words = ["strasse", "Straße", "STRASSE", "kelvin", "\u212aelvin", "file", "ﬁle", "Éclair", "éclair", "a b"]
+    for _ in range(300):
+        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(4))) + rng.choice(words)
+                 for _ in range(rng.randrange(1, 12))]
+        keys = _squeezed_keys(texts)
+        plain = list(map(_squeezed, texts))
+        assert [[a == b for b in keys] for a in keys] == [[a == b for b in plain] for a in plain], texts
+
+
 def test_repeated_runs_agree_with_keying_every_block():
     import random
 

@@ -280,19 +280,25 @@ def _squeezed(text: str) -> bytes:
 
 
 def _squeezed_keys(texts: list[str]) -> list[bytes]:
-    """_squeezed() of each text. Casefolding an ASCII text is lower(), so the ASCII texts
-    are keyed all at once with bytes operations (joined at NULs, which no text holds);
-    only a text with other characters is keyed alone."""
+    """A key for each text, two texts' keys equal exactly when their _squeezed() are.
+    Casefolding an ASCII text is lower(), so the ASCII texts are keyed all at once with
+    bytes operations (joined at NULs, which no text holds). A text with other characters
+    is keyed alone only when some other text has the same blind key (see _FOLD_BLIND):
+    else no text can share its key, and its bytes as lowered serve as one."""
     if not texts:
         return []
     joined = "\x00".join(texts)
     if joined.count("\x00") != len(texts) - 1:
         return list(map(_squeezed, texts))
     data = joined.encode("utf-8", "surrogatepass")
-    keys = data.lower().translate(None, _ASCII_SPACE + b"\r\n").split(b"\x00")
+    lowered = data.lower()
+    keys = lowered.translate(None, _ASCII_SPACE + b"\r\n").split(b"\x00")
     if not data.isascii():
+        blind = lowered.translate(None, _FOLD_BLIND).split(b"\x00")
+        counts = Counter(blind)
         for m in _FALSE.finditer(bytes(map(bytes.isascii, keys))):
-            keys[m.start()] = _squeezed(texts[m.start()])
+            if counts[blind[m.start()]] > 1:
+                keys[m.start()] = _squeezed(texts[m.start()])
     return keys
 
 
@@ -559,6 +565,14 @@ def repeated_line(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 
 
 _ASCII_SPACE = b" \t\x0b\x0c\x1c\x1d\x1e\x1f"  # str.isspace() in ASCII, line breaks aside
+
+# What casefolding cannot tell apart from other characters: white space, every byte of a
+# character outside ASCII, and the ASCII letters that such a character may fold to ("ß"
+# folds to "ss", "ﬁ" to "fi", the Kelvin sign to "k"). Dropped from a lowered text, the
+# rest is the same as from its _squeezed() key: texts with equal keys have equal blind
+# keys (tests check the letters against every character's casefold()).
+_FOLD_LETTERS = b"afhijklnstwy"
+_FOLD_BLIND = _ASCII_SPACE + b"\r\n" + _FOLD_LETTERS + bytes(range(0x80, 0x100))
 
 
 def _twin_lines(article: Article) -> list[tuple[int, int]]:
