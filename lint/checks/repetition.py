@@ -294,7 +294,7 @@ def _squeezed_keys(texts: list[str]) -> list[bytes]:
     lowered = data.lower()
     keys = lowered.translate(None, _ASCII_SPACE + b"\r\n").split(b"\x00")
     if not data.isascii():
-        blind = lowered.translate(None, _FOLD_BLIND).split(b"\x00")
+        blind = lowered.translate(None, _FOLD_BLIND + b"\n").split(b"\x00")
         counts = Counter(blind)
         for m in _FALSE.finditer(bytes(map(bytes.isascii, keys))):
             if counts[blind[m.start()]] > 1:
@@ -572,26 +572,40 @@ _ASCII_SPACE = b" \t\x0b\x0c\x1c\x1d\x1e\x1f"  # str.isspace() in ASCII, line br
 # rest is the same as from its _squeezed() key: texts with equal keys have equal blind
 # keys (tests check the letters against every character's casefold()).
 _FOLD_LETTERS = b"afhijklnstwy"
-_FOLD_BLIND = _ASCII_SPACE + b"\r\n" + _FOLD_LETTERS + bytes(range(0x80, 0x100))
+_FOLD_BLIND = _ASCII_SPACE + b"\r" + _FOLD_LETTERS + bytes(range(0x80, 0x100))  # line ends aside
 
 
 def _twin_lines(article: Article) -> list[tuple[int, int]]:
     """(earlier, later) indexes into article.lines of each two non-blank lines with only
     blank lines between them that could be the same line: equal once case is folded and
     all white space dropped (a coarser key than normalise()), as UTF-8. An ASCII line's
-    key comes from bytes operations over the whole text; other lines are keyed one by one."""
+    key comes from bytes operations over the whole text; another line is keyed alone
+    only when its blind key (see _FOLD_BLIND) is empty (it may be blank) or equals that of
+    a line next to it: else it cannot equal one, and its bytes as lowered serve as its key."""
     text = article.text
     data = text.encode("utf-8", "surrogatepass")
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # Article.lines' line ends
-    keys = data.lower().translate(None, _ASCII_SPACE).split(b"\n")
+    lowered = data.lower()
+    keys = lowered.translate(None, _ASCII_SPACE).split(b"\n")
+    pending: set[int] = set()  # lines outside ASCII keyed by their lowered bytes so far
     if not data.isascii():
         lines = article.lines
+        blind = lowered.translate(None, _FOLD_BLIND).split(b"\n")
         for m in _FALSE.finditer(bytes(map(bytes.isascii, keys))):
-            start, end = lines[m.start()]
-            keys[m.start()] = _squeezed(text[start:end])
+            i = m.start()
+            if blind[i]:
+                pending.add(i)
+            else:
+                keys[i] = _squeezed(text[lines[i][0]:lines[i][1]])
+    # a pending line is not blank (its blind key holds a character): its key can wait
     nonblank = list(compress(range(len(keys)), keys))
-    texts = list(filter(None, keys))
+    if pending:
+        near = list(map(blind.__getitem__, nonblank))
+        for j in compress(range(len(near) - 1), map(operator.eq, near, near[1:])):
+            for i in pending.intersection((nonblank[j], nonblank[j + 1])):
+                keys[i] = _squeezed(text[lines[i][0]:lines[i][1]])
+    texts = list(map(keys.__getitem__, nonblank))
     same = compress(range(len(texts) - 1), map(operator.eq, texts, texts[1:]))
     return [(nonblank[j], nonblank[j + 1]) for j in same]
 
