@@ -217,3 +217,22 @@ def test_policy_heading_is_a_section_but_a_footer_row_is_furniture(rules):
     assert run(rules, "BP101", ARTICLE + section)[1] == []
     footer = "\nPrivacy Policy | Terms of Use | Contact\n\nSitemap\n"
     assert len(run(rules, "BP101", ARTICLE + footer)[1]) == 1
+
+
+def test_label_candidates_are_the_short_lines_that_open_with_a_label(rules):
+    # BP105 looks only at the lines its search picks out: a line of at most 120 characters
+    # (carriage returns aside) whose text after the lead characters starts with the first
+    # two letters of a label, in any case. The first body line is always a candidate.
+    from lint.checks.boilerplate import _LABEL_LEAD, _body_lines, _label_candidates, _lexicon
+
+    heads = frozenset(e.strip()[:2].lower() for e in _lexicon(rules["BP105"].params, "label-lexicon"))
+    lines = ["Opening line of the article.", "» Read more", "READ MORE ›", "  [Continue reading](x)",
+             "Re" + "x" * 118, "Re" + "x" * 119, "Reading the " + "report " * 20, "Some text, read more.",
+             "Click here\r", "«Lire la suite»"]
+    for newline in ("\n", "\r\n", "\n\n"):
+        art = Article(newline.join(lines).encode() + b"\n", "post.md")
+        expected = [ln.start for k, ln in enumerate(_body_lines(art))
+                    if k == 0 or (len(ln.raw) <= 120 and ln.raw.lstrip(_LABEL_LEAD)[:2].lower() in heads)]
+        assert [ln.start for ln in _label_candidates(art, heads)] == expected
+    assert [h.data["found"] for h in run(rules, "BP105", "Text.\n\nRead more\n\n" + "Read more " * 13 + "\n")[1]] \
+        == ["Read more"]

@@ -535,6 +535,30 @@ def test_near_duplicate_index_agrees_with_plain_posting_lists(max_postings):
         assert new == _near_duplicates_plainly(art, params)
 
 
+@pytest.mark.parametrize("max_postings", [1, 2, 16])
+def test_near_duplicate_index_agrees_when_few_paragraphs_are_scored(max_postings):
+    # A high threshold leaves most paragraphs unscored: they index only the shingles of the
+    # scored ones, and a capped posting list must still hold the same paragraphs.
+    from lint.checks.repetition import near_duplicate_paragraph
+
+    params = {"min-words": 12, "threshold": 0.6, "shingle-size": 3, "max-postings": max_postings}
+    rng = __import__("random").Random(100 + max_postings)
+    vocabulary = "the port said ferry boats run again after weeks of repairs to shafts and hulls".split()
+    found = 0
+    for _ in range(20):
+        paragraphs = [[rng.choice(vocabulary) for _ in range(rng.randrange(15, 40))] for _ in range(10)]
+        for _ in range(2):  # near copies of earlier paragraphs, a word or two changed
+            copy = list(rng.choice(paragraphs))
+            for _ in range(rng.randrange(1, 3)):
+                copy[rng.randrange(len(copy))] = rng.choice(["Wheezy", "quay", "tugs"])
+            paragraphs.insert(rng.randrange(len(paragraphs) + 1), copy)
+        art = article("\n\n".join(" ".join(p) + "." for p in paragraphs) + "\n")
+        new = [(h.start, h.related[0][0], h.data["similarity"]) for h in near_duplicate_paragraph(art, params)]
+        assert new == _near_duplicates_plainly(art, params)
+        found += len(new)
+    assert found
+
+
 def test_repeat_starts_over_the_whole_article_agree_with_each_block():
     from lint.checks.repetition import _repeat_starts, repeated_word
     from lint.text import WORD_RE
@@ -690,6 +714,37 @@ def _runs_as_first_written(art: Article, params) -> list[tuple[int, int, int]]:
         i += n
         taken = i
     return runs
+
+
+def test_fold_letters_are_every_ascii_character_a_casefold_can_make():
+    # _squeezed_keys drops these letters (and all non-ASCII bytes) from a lowered text to
+    # get a key that texts with equal _squeezed() keys share: no character outside ASCII
+    # may fold to any other ASCII character, nor anything but white space to white space.
+    from lint.checks.repetition import _FOLD_LETTERS
+
+    made = set()
+    for code in range(0x80, 0x110000):
+        char = chr(code)
+        folded = char.casefold()
+        made.update(c for c in folded if c.isascii())
+        assert char.isspace() or not any(c.isspace() for c in folded), hex(code)
+    assert "".join(sorted(made)).encode() == _FOLD_LETTERS
+
+
+def test_squeezed_keys_are_equal_exactly_when_squeezed_texts_are():
+    import random
+
+    from lint.checks.repetition import _squeezed, _squeezed_keys
+
+    rng = random.Random(5)
+    alphabet = list("aAsSkKfFiI. \t") + list("ßẞſ\u212aﬁİıÉé“—\u00a0\u3000")
+    words = ["strasse", "Straße", "STRASSE", "kelvin", "\u212aelvin", "file", "ﬁle", "Éclair", "éclair", "a b"]
+    for _ in range(300):
+        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(4))) + rng.choice(words)
+                 for _ in range(rng.randrange(1, 12))]
+        keys = _squeezed_keys(texts)
+        plain = list(map(_squeezed, texts))
+        assert [[a == b for b in keys] for a in keys] == [[a == b for b in plain] for a in plain], texts
 
 
 def test_repeated_runs_agree_with_keying_every_block():

@@ -147,6 +147,21 @@ def test_title_case_lines_need_evidence_in_running_text():
     assert hits("SP103", with_prose) == ["White Home", "White Home"]
 
 
+@pytest.mark.parametrize("line, title_case", [
+    ("## Lunch at the White Home", True),
+    ("Photo: AFP Through Getty Images", True),
+    ("The White Home press office did not reply.", False),
+    ("A White", False),  # one content word: not enough to call a line Title Case
+    ("of the in", False),
+    ("McDonald’s And Burger-King Deals of 2024", True),
+    ("White Home " * 30 + "lunch", False),  # a lowercase word at the end counts too
+    ("", False),
+])
+def test_title_case_line(line, title_case):
+    prose = "Before.\n" + line + "\nAfter the line."
+    assert spun._title_case_line(prose, len("Before.\n")) is title_case
+
+
 def test_names_wrap_in_markdown_but_not_in_one_paragraph_a_line_text():
     wrapped = "It said the White Home\nCollection sells well.\n"
     assert hits("SP103", wrapped, "post.md") == []

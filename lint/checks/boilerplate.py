@@ -931,11 +931,17 @@ _IFRAME = re.compile(r"<iframe\b[^>]*>", re.I)
 _LABEL_LEAD = " \t>*-+•_~[(«‹←<"
 
 
+@functools.lru_cache(maxsize=16)
+def _markup_lexicons(trackers: tuple[str, ...], labels: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """(the trackers lowercased, the labels' first two letters lowercased): per lexicon,
+    not per article."""
+    return tuple(t.lower() for t in trackers), frozenset(e.strip()[:2].lower() for e in labels)
+
+
 @check("boilerplate.markup")
 def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
-    trackers = tuple(t.lower() for t in _lexicon(params, "tracker-lexicon"))
     label_entries = _lexicon(params, "label-lexicon")
-    label_heads = frozenset(e.strip()[:2].lower() for e in label_entries)
+    trackers, label_heads = _markup_lexicons(_lexicon(params, "tracker-lexicon"), label_entries)
     text = article.text
     code = [s for s in article.nonprose if s.kind in ("code", "comment", "frontmatter")]
     body = article.body_start
@@ -996,8 +1002,9 @@ def _label_search(heads: frozenset) -> re.Pattern:
     """Lines whose text after _LABEL_LEAD starts with a label's first two letters, in the
     lowercased text (two letters lowercased alone may end in a final sigma)."""
     lead = "[" + re.escape(_LABEL_LEAD) + "]*"
-    # and the line is at most 120 characters long (before any carriage returns)
-    return re.compile(rf"\n(?=[^\n]{{0,120}}\r*(?:\n|\Z)){lead}{_trie(_lowercase_forms(heads))}")
+    # and the line is at most 120 characters long (before any carriage returns): tested
+    # second, since it reads up to 120 characters of every line the letters let through
+    return re.compile(rf"\n(?={lead}{_trie(_lowercase_forms(heads))})(?=[^\n]{{0,120}}\r*(?:\n|\Z))")
 
 
 def _label_candidates(article: Article, heads: frozenset) -> list[_Line]:

@@ -280,19 +280,25 @@ def _squeezed(text: str) -> bytes:
 
 
 def _squeezed_keys(texts: list[str]) -> list[bytes]:
-    """_squeezed() of each text. Casefolding an ASCII text is lower(), so the ASCII texts
-    are keyed all at once with bytes operations (joined at NULs, which no text holds);
-    only a text with other characters is keyed alone."""
+    """A key for each text, two texts' keys equal exactly when their _squeezed() are.
+    Casefolding an ASCII text is lower(), so the ASCII texts are keyed all at once with
+    bytes operations (joined at NULs, which no text holds). A text with other characters
+    is keyed alone only when some other text has the same blind key (see _FOLD_BLIND):
+    else no text can share its key, and its bytes as lowered serve as one."""
     if not texts:
         return []
     joined = "\x00".join(texts)
     if joined.count("\x00") != len(texts) - 1:
         return list(map(_squeezed, texts))
     data = joined.encode("utf-8", "surrogatepass")
-    keys = data.lower().translate(None, _ASCII_SPACE + b"\r\n").split(b"\x00")
+    lowered = data.lower()
+    keys = lowered.translate(None, _ASCII_SPACE + b"\r\n").split(b"\x00")
     if not data.isascii():
+        blind = lowered.translate(None, _FOLD_BLIND + b"\n").split(b"\x00")
+        counts = Counter(blind)
         for m in _FALSE.finditer(bytes(map(bytes.isascii, keys))):
-            keys[m.start()] = _squeezed(texts[m.start()])
+            if counts[blind[m.start()]] > 1:
+                keys[m.start()] = _squeezed(texts[m.start()])
     return keys
 
 
@@ -457,18 +463,23 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
     # those paragraphs are scored
     paragraphs = paragraphs[:possible[-1] + 1]
     scored = set(possible)
+    shingle_sets = [_shingles(found.block(k), size) for k in paragraphs]
+    # Only the shingles of a scored paragraph are ever looked up: the other paragraphs
+    # index those only (set & set reuses the stored hashes; a shingle is never hashed
+    # again). A posting list holds the same paragraphs either way.
+    wanted = set().union(*map(shingle_sets.__getitem__, possible))
     # A shingle's posting list is its first paragraph (`first`), then up to max-postings - 1
     # more (`more`): most shingles occur once, and are stored with C-level dict updates.
     first: dict[tuple[str, ...], int] = {}
     more: dict[tuple[str, ...], list[int]] = {}
     seen: list[tuple[Block, int, list[str]]] = []
-    for k in paragraphs:
+    for k, shingles in zip(paragraphs, shingle_sets):
         block = blocks[k]
         words = found.block(k)
-        shingles = _shingles(words, size)
         index = len(seen)
         best = None
-        shared = first.keys() & shingles
+        indexed = shingles if index in scored else shingles & wanted
+        shared = first.keys() & indexed
         if shared and index not in scored:
             if max_postings > 1:  # the posting lists only
                 again = more.keys() & shared
@@ -500,7 +511,7 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
                         and not _template(prose, block, other):  # an exact repeat is RP101's
                     best = (similarity, other)
         seen.append((block, len(shingles), words))
-        first.update(dict.fromkeys(shingles - shared if shared else shingles, index))
+        first.update(dict.fromkeys(indexed - shared if shared else indexed, index))
         if best is not None:
             similarity, other = best
             lines = _lines(article, block.start, block.end)
@@ -555,24 +566,46 @@ def repeated_line(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 
 _ASCII_SPACE = b" \t\x0b\x0c\x1c\x1d\x1e\x1f"  # str.isspace() in ASCII, line breaks aside
 
+# What casefolding cannot tell apart from other characters: white space, every byte of a
+# character outside ASCII, and the ASCII letters that such a character may fold to ("ß"
+# folds to "ss", "ﬁ" to "fi", the Kelvin sign to "k"). Dropped from a lowered text, the
+# rest is the same as from its _squeezed() key: texts with equal keys have equal blind
+# keys (tests check the letters against every character's casefold()).
+_FOLD_LETTERS = b"afhijklnstwy"
+_FOLD_BLIND = _ASCII_SPACE + b"\r" + _FOLD_LETTERS + bytes(range(0x80, 0x100))  # line ends aside
+
 
 def _twin_lines(article: Article) -> list[tuple[int, int]]:
     """(earlier, later) indexes into article.lines of each two non-blank lines with only
     blank lines between them that could be the same line: equal once case is folded and
     all white space dropped (a coarser key than normalise()), as UTF-8. An ASCII line's
-    key comes from bytes operations over the whole text; other lines are keyed one by one."""
+    key comes from bytes operations over the whole text; another line is keyed alone
+    only when its blind key (see _FOLD_BLIND) is empty (it may be blank) or equals that of
+    a line next to it: else it cannot equal one, and its bytes as lowered serve as its key."""
     text = article.text
     data = text.encode("utf-8", "surrogatepass")
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # Article.lines' line ends
-    keys = data.lower().translate(None, _ASCII_SPACE).split(b"\n")
+    lowered = data.lower()
+    keys = lowered.translate(None, _ASCII_SPACE).split(b"\n")
+    pending: set[int] = set()  # lines outside ASCII keyed by their lowered bytes so far
     if not data.isascii():
         lines = article.lines
+        blind = lowered.translate(None, _FOLD_BLIND).split(b"\n")
         for m in _FALSE.finditer(bytes(map(bytes.isascii, keys))):
-            start, end = lines[m.start()]
-            keys[m.start()] = _squeezed(text[start:end])
+            i = m.start()
+            if blind[i]:
+                pending.add(i)
+            else:
+                keys[i] = _squeezed(text[lines[i][0]:lines[i][1]])
+    # a pending line is not blank (its blind key holds a character): its key can wait
     nonblank = list(compress(range(len(keys)), keys))
-    texts = list(filter(None, keys))
+    if pending:
+        near = list(map(blind.__getitem__, nonblank))
+        for j in compress(range(len(near) - 1), map(operator.eq, near, near[1:])):
+            for i in pending.intersection((nonblank[j], nonblank[j + 1])):
+                keys[i] = _squeezed(text[lines[i][0]:lines[i][1]])
+    texts = list(map(keys.__getitem__, nonblank))
     same = compress(range(len(texts) - 1), map(operator.eq, texts, texts[1:]))
     return [(nonblank[j], nonblank[j + 1]) for j in same]
 

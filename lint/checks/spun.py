@@ -512,16 +512,22 @@ _FUNCTION_WORDS = frozenset(
 
 
 def _title_case_line(prose: str, start: int) -> bool:
-    """The line holding `start` is a Title Case line (a heading, a credit): every word that
-    is not a short function word is capitalised."""
+    """The line holding `start` is a Title Case line (a heading, a credit): at least two
+    words that are not short function words, and every one of them capitalised."""
     line_start = prose.rfind("\n", 0, start) + 1
     line_end = prose.find("\n", start)
-    line = prose[line_start:line_end if line_end >= 0 else len(prose)]
-    words = [w for w in re.findall(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", line)]
-    content = [w for w in words if w.lower() not in _FUNCTION_WORDS]
-    if len(content) < 2:
-        return False
-    return all(w[:1].isupper() for w in content)
+    content = 0
+    for m in _LETTER_WORD.finditer(prose, line_start, line_end if line_end >= 0 else len(prose)):
+        word = m.group()
+        if word.lower() in _FUNCTION_WORDS:
+            continue
+        if not word[:1].isupper():
+            return False  # running text: no need to read the rest of the line
+        content += 1
+    return content >= 2
+
+
+_LETTER_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
 def name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
@@ -610,7 +616,12 @@ def _name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
         resume = words[i + length - 1].end
         if not changed:
             continue
-        words = words_of(prose, window_start, window_end)
+        # The context is the words before the match in the window and the one after it:
+        # the window is tokenised as far as the end of that one.
+        if i + length == len(words):
+            words = words_of(prose, token_start, window_end, limit=i + length + 1)
+        after = words[i + length] if i + length < len(words) else None
+        words = words_of(prose, window_start, window_end if after is None else after.end + len(after.trail))
         i = next(k for k, w in enumerate(words) if w.start >= opening)
         first, last = words[i], words[i + length - 1]
         if _name_context_ok(words, i, length, is_title, matcher, max_gap):
