@@ -236,3 +236,11 @@ def test_label_candidates_are_the_short_lines_that_open_with_a_label(rules):
         assert [ln.start for ln in _label_candidates(art, heads)] == expected
     assert [h.data["found"] for h in run(rules, "BP105", "Text.\n\nRead more\n\n" + "Read more " * 13 + "\n")[1]] \
         == ["Read more"]
+
+
+def test_marker_apostrophes_match_either_form_however_the_entry_is_written():
+    from lint.checks.boilerplate import _matches
+    for entry in ("Don't miss", "Don’t miss"):
+        assert _matches((entry,), "Don't miss our newsletter")
+        assert _matches((entry,), "Don’t miss our newsletter")
+        assert not _matches((entry,), "Don']t miss our newsletter")

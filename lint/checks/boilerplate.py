@@ -369,7 +369,7 @@ def _phrase_matcher(entries: tuple[str, ...]) -> tuple[re.Pattern | None, re.Pat
         if not entry:
             continue
         body = re.sub(r"(?:\\ )+", r"\\s+", re.escape(entry))
-        body = body.replace("'", "['’]").replace("’", "['’]")
+        body = re.sub("['’]", "['’]", body)
         tail = r"(?!\w)" if entry[-1].isalnum() else ""
         target.append(body + tail)
     make = lambda parts, lead: re.compile(lead + "(?:" + "|".join(parts) + ")", re.I) if parts else None
