@@ -32,7 +32,7 @@ from typing import Any, Iterator, Mapping
 from lint.article import Article
 from lint.checks import check
 from lint.finding import Hit
-from lint.text import WORD_RE, split_sentences
+from lint.text import WORD_RE, most_words, split_sentences
 
 # -- formulas ----------------------------------------------------------------------------
 
@@ -182,6 +182,8 @@ def ends_sentence(text: str) -> bool:
     r"""Sentence punctuation, then closing quotes and brackets only: what
     re.search(r"[.!?…][\"'”’»)\]]*$", text) finds (`$` also matches before a final
     newline)."""
+    if text.endswith(_STOPS):  # the common case, decided without stripping
+        return True
     if text.endswith("\n"):
         text = text[:-1]
     return text.rstrip(_CLOSERS).endswith(_STOPS)
@@ -226,6 +228,11 @@ def word_count(text: str) -> int:
         for token in set(tokens).difference(_TOKEN_WORDS):
             _TOKEN_WORDS[token] = len(WORD_RE.findall(token))
         return sum(map(known, tokens))
+
+
+def at_most_words(text: str, limit: int) -> bool:
+    """word_count(text) <= limit, most often known from most_words without counting."""
+    return most_words(text) <= limit or word_count(text) <= limit
 
 
 def clean(raw: str) -> str:
@@ -327,7 +334,7 @@ def _build_units(article: Article) -> list[Unit]:
         if not _ANY_WORD(text):
             continue
         if not ends_sentence(text):
-            if kind != "list" and not text.endswith(":") and word_count(text) <= _LABEL_MAX_WORDS:
+            if kind != "list" and not text.endswith(":") and at_most_words(text, _LABEL_MAX_WORDS):
                 continue
             text = text.rstrip(":;,—–-").rstrip() + "."
         found.append(Unit(start, end, kind, text))
@@ -759,18 +766,19 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     limit = int(params.get("max-words", 50))
     count_quotes = bool(params.get("count-quotations", False))
     # n words take at least 2n - 1 characters, and a sentence has no more words than its
-    # unit: most units and sentences are ruled out without counting or splitting them
+    # unit: most units and sentences are ruled out by bounds, without counting or
+    # splitting them
     min_length = 2 * limit + 1
     prose = article.prose_text
     for i, unit in enumerate(units(article)):
-        if unit.end - unit.start < min_length or word_count(prose[unit.start:unit.end]) <= limit:
+        if unit.end - unit.start < min_length or most_words(prose[unit.start:unit.end]) <= limit:
             continue
         for start, end in _unit_sentences(article, i):
             if end - start < min_length:
                 continue
             raw = prose[start:end]
-            if not ends_sentence(raw.rstrip("*_ ")):
-                continue  # a run of list-like lines or a label, not a sentence
+            if not ends_sentence(raw.rstrip("*_ ")) or most_words(raw) <= limit:
+                continue  # not a sentence (a run of list-like lines, a label), or short
             n = sentence_words(raw, count_quotes)
             if n > limit:
                 yield Hit(start, end, {"words": n, "limit": limit})
@@ -794,7 +802,8 @@ def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
             continue
         # bounds first: n words take 2n - 1 characters; every sentence but the last ends
         # at sentence punctuation
-        if len(unit.text) <= 2 * max_words and _stops(prose, unit.start, unit.end) < max_sentences:
+        if _stops(prose, unit.start, unit.end) < max_sentences and (
+                len(unit.text) <= 2 * max_words or most_words(unit.text) <= max_words):
             continue
         n, s = unit.words, len(_unit_sentences(article, i))
         if n > max_words or s > max_sentences:
