@@ -218,7 +218,11 @@ _MAX_TOKENS = 500_000
 def word_count(text: str) -> int:
     """len(WORD_RE.findall(text)), from remembered whitespace tokens: a word never spans
     white space, so the text's words are its tokens' words."""
-    tokens = text.split()
+    return token_words(text.split())
+
+
+def token_words(tokens: list[str]) -> int:
+    """word_count of the text whose whitespace tokens these are."""
     known = _TOKEN_WORDS.get
     try:
         return sum(map(known, tokens))
@@ -321,7 +325,8 @@ def units(article: Article) -> list[Unit]:
 def _build_units(article: Article) -> list[Unit]:
     prose = article.prose_text
     spans: list[tuple[int, int, str]] = []
-    tables = article.markdown and "--" in prose  # a table delimiter row has "--"
+    # a table delimiter row has "--" and "|"
+    tables = article.markdown and "--" in prose and "|" in prose
     for block in article.prose_blocks():
         if tables and _TABLE_DELIMITER.search(prose, block.start, block.end):
             continue  # a table without leading pipes
@@ -371,6 +376,8 @@ _SCRIPTS = (  # (tag, pattern): letters of scripts whose text the formulas canno
     ("thai", re.compile(r"[\u0e00-\u0e7f]")),
     ("indic", re.compile(r"[\u0900-\u0dff]")),
 )
+# a letter of any of those scripts (the classes of _SCRIPTS together)
+_ANY_SCRIPT = re.compile("[" + "".join(pattern.pattern[1:-1] for _, pattern in _SCRIPTS) + "]").search
 _LETTER = re.compile(r"[^\W\d_]")
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 # Scripts written without spaces between words: word counts mean nothing there.
@@ -440,10 +447,12 @@ def _language(article: Article, forced: Any, lexicon: Mapping[str, Any]) -> Lang
     code = path_language(article.path, lexicon)
     if code:
         return Language(code, "path")
-    sample = " ".join(u.text for u in units(article))
+    # The scoring text holds the units one a line, each without line breaks: to the
+    # detector, which reads words and letters, it is the units joined by spaces.
+    text = scoring_text(article)
     # the whole text (all of it is read): its tokens are the scoring text's
-    whole = len(sample) <= _DETECT_SAMPLE
-    code = detect_language(sample[:_DETECT_SAMPLE], lexicon, _scoring_tokens(article) if whole else None)
+    whole = len(text) <= _DETECT_SAMPLE
+    code = detect_language(text[:_DETECT_SAMPLE], lexicon, _scoring_tokens(article) if whole else None)
     return Language(code, "detected" if code else "unknown")
 
 
@@ -471,7 +480,8 @@ def detect_language(text: str, lexicon: Mapping[str, Any], tokens: list[str] | N
     # every script pattern matches non-ASCII letters only: count them there
     # (deleting the ASCII runs is quicker than finding the others)
     foreign = _ASCII_RUNS.sub("", text) if not text.isascii() else ""
-    counts = [(tag, len(pattern.findall(foreign))) for tag, pattern in _SCRIPTS] if foreign else []
+    # most text that is not ASCII holds no letter of those scripts (curly quotes, accents)
+    counts = [(tag, len(pattern.findall(foreign))) for tag, pattern in _SCRIPTS] if _ANY_SCRIPT(foreign) else []
     if any(n for _, n in counts):
         letters = len(_LETTER.findall(text))
         for tag, n in counts:
@@ -689,8 +699,11 @@ def _sentence_counts(article: Article, lang: str) -> list[tuple[int, int, tuple[
         # 8 words take 15 characters, and cleaning never adds any
         spans = [(start, end) for start, end, _ in _sentences(article) if end - start >= 15]
         texts = clean_all([prose[start:end] for start, end in spans])
-        found = memo[lang] = [(start, end, base_counts(text, lang))
-                              for (start, end), text in zip(spans, texts) if word_count(text) >= 8]
+        found = memo[lang] = []
+        for (start, end), text in zip(spans, texts):
+            tokens = text.split()
+            if token_words(tokens) >= 8:
+                found.append((start, end, base_counts(text, lang, tokens)))
     return found
 
 
