@@ -103,9 +103,13 @@ def nonprose_spans(article: "Article") -> list["Span"]:
     spans: list[tuple[int, int, str]] = []
     blank = article._blank
 
+    # Several triggers start with "<" or "]", which most prose lacks: one scan of the text
+    # for each rules them all out (masking only removes characters).
+    absent = {first for first in "<]" if first not in text}
+
     def find(kind: str, pattern: re.Pattern, within: str, trigger: str, into: list) -> None:
         # Most prose holds none of a pattern's trigger characters: skip the scan entirely.
-        if trigger in within:
+        if trigger[0] not in absent and trigger in within:
             into.extend([(m.start(), m.end(), kind) for m in pattern.finditer(within)])
 
     def masked_with(base: str, new: list[tuple[int, int, str]]) -> str:
@@ -132,7 +136,7 @@ def nonprose_spans(article: "Article") -> list["Span"]:
         find("image", _IMAGE, masked, "![", stage)
         find("link", _LINK_TARGET, masked, "](", stage)
         find("link", _LINK_REFERENCE, masked, "][", stage)
-        if "]:" in masked:
+        if "]" not in absent and "]:" in masked:
             stage.extend([(m.start(), m.end(), "link")
                           for m in _on_lines_with(_REFERENCE_DEF, _REFERENCE_DEF_NEEDLE, masked)])
         find("html", _HTML_TAG, masked, "<", stage)
