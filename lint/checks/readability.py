@@ -456,6 +456,9 @@ def _language(article: Article, forced: Any, lexicon: Mapping[str, Any]) -> Lang
     return Language(code, "detected" if code else "unknown")
 
 
+_LANG_SEGMENT = re.compile(r"([a-z]{2})(?:[-_][A-Za-z]{2,4})?").fullmatch
+
+
 def path_language(path: str, lexicon: Mapping[str, Any]) -> str | None:
     """`content/de/post.md`, `_posts/ja/x.md`, `de-DE/...`, `post.de.md` (Hugo)."""
     codes = set((lexicon or {}).get("codes") or ())
@@ -465,7 +468,7 @@ def path_language(path: str, lexicon: Mapping[str, Any]) -> str | None:
     if len(pieces) >= 3 and pieces[-2].lower() in codes:
         return pieces[-2].lower()
     for segment in reversed(parts[:-1]):
-        m = re.fullmatch(r"([a-z]{2})(?:[-_][A-Za-z]{2,4})?", segment)
+        m = _LANG_SEGMENT(segment)
         if m and m.group(1) in codes:
             return m.group(1)
     return None
