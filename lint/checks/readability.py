@@ -376,8 +376,6 @@ _SCRIPTS = (  # (tag, pattern): letters of scripts whose text the formulas canno
     ("thai", re.compile(r"[\u0e00-\u0e7f]")),
     ("indic", re.compile(r"[\u0900-\u0dff]")),
 )
-# a letter of any of those scripts (the classes of _SCRIPTS together)
-_ANY_SCRIPT = re.compile("[" + "".join(pattern.pattern[1:-1] for _, pattern in _SCRIPTS) + "]").search
 _LETTER = re.compile(r"[^\W\d_]")
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 # Scripts written without spaces between words: word counts mean nothing there.
@@ -483,8 +481,7 @@ def detect_language(text: str, lexicon: Mapping[str, Any], tokens: list[str] | N
     # every script pattern matches non-ASCII letters only: count them there
     # (deleting the ASCII runs is quicker than finding the others)
     foreign = _ASCII_RUNS.sub("", text) if not text.isascii() else ""
-    # most text that is not ASCII holds no letter of those scripts (curly quotes, accents)
-    counts = [(tag, len(pattern.findall(foreign))) for tag, pattern in _SCRIPTS] if _ANY_SCRIPT(foreign) else []
+    counts = [(tag, len(pattern.findall(foreign))) for tag, pattern in _SCRIPTS] if foreign else []
     if any(n for _, n in counts):
         letters = len(_LETTER.findall(text))
         for tag, n in counts:
