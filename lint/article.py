@@ -83,6 +83,7 @@ class Article:
         self.raw = data
         self.markdown = path.lower().endswith(MARKDOWN_SUFFIXES) if markdown is None else markdown
         self.encoding, self.bom, self.text, self.decode_errors = _decode(data)
+        self._memo: dict[Hashable, Any] = {}
 
     # -- coordinates ----------------------------------------------------------------------
 
@@ -205,10 +206,11 @@ class Article:
     def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """Work that several rules share on one article (a family's scan, a server's answer),
         computed once. Keys start with the family's name."""
-        memo = self.__dict__.setdefault("_memo", {})
-        if key not in memo:
-            memo[key] = compute()
-        return memo[key]
+        try:  # a hit costs one lookup: rules ask for the same key many times an article
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
 
 
 def mask(text: str, spans: list[Span] | list[tuple[int, int, str]], blank: str | None = None) -> str:

@@ -5,6 +5,7 @@ patterns: a backtick inside a fenced code block must not open an inline code spa
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from bisect import bisect_left, bisect_right
@@ -66,10 +67,20 @@ def _on_lines_with(pattern: re.Pattern, needle: re.Pattern | Callable[[int], int
         pos = hi
 
 
-def _url_needle(text: str, lowered: str) -> re.Pattern | Callable[[int], int]:
+def _has_www(text: str) -> bool:
+    """"www." in text.lower(), without lowering a text that is not ASCII (slow): in UTF-8,
+    "w", "W" and "." are single bytes that no other character's encoding holds, and no
+    other character lowers to "w" or "."."""
+    return b"www." in text.encode("utf-8", "surrogatepass").lower()
+
+
+def _url_needle(text: str, lowered: str | None) -> re.Pattern | Callable[[int], int]:
     """Where the next "://" or "www." (in any case) is: str.find over the text and its lower
-    case, which is much faster than a case-insensitive regex without a literal prefix.
-    Lower case keeps offsets unless the text holds U+0130, which lowers to two characters."""
+    case (None: the text holds no "www." in any case), which is much faster than a
+    case-insensitive regex without a literal prefix. Lower case keeps offsets unless the
+    text holds U+0130, which lowers to two characters."""
+    if lowered is None:
+        return functools.partial(text.find, "://")
     if "\u0130" in text:
         return _URL_NEEDLE
 
@@ -92,9 +103,13 @@ def nonprose_spans(article: "Article") -> list["Span"]:
     spans: list[tuple[int, int, str]] = []
     blank = article._blank
 
+    # Several triggers start with "<" or "]", which most prose lacks: one scan of the text
+    # for each rules them all out (masking only removes characters).
+    absent = {first for first in "<]" if first not in text}
+
     def find(kind: str, pattern: re.Pattern, within: str, trigger: str, into: list) -> None:
         # Most prose holds none of a pattern's trigger characters: skip the scan entirely.
-        if trigger in within:
+        if trigger[0] not in absent and trigger in within:
             into.extend([(m.start(), m.end(), kind) for m in pattern.finditer(within)])
 
     def masked_with(base: str, new: list[tuple[int, int, str]]) -> str:
@@ -121,7 +136,7 @@ def nonprose_spans(article: "Article") -> list["Span"]:
         find("image", _IMAGE, masked, "![", stage)
         find("link", _LINK_TARGET, masked, "](", stage)
         find("link", _LINK_REFERENCE, masked, "][", stage)
-        if "]:" in masked:
+        if "]" not in absent and "]:" in masked:
             stage.extend([(m.start(), m.end(), "link")
                           for m in _on_lines_with(_REFERENCE_DEF, _REFERENCE_DEF_NEEDLE, masked)])
         find("html", _HTML_TAG, masked, "<", stage)
@@ -129,9 +144,9 @@ def nonprose_spans(article: "Article") -> list["Span"]:
     else:
         masked = masked_with(text, stage)
     stage = []
-    lowered = masked.lower()
-    if "://" in masked or "www." in lowered:
-        for m in _on_lines_with(_URL, _url_needle(masked, lowered), masked):
+    www = _has_www(masked)
+    if www or "://" in masked:
+        for m in _on_lines_with(_URL, _url_needle(masked, masked.lower() if www else None), masked):
             end = m.end()
             while end > m.start() and masked[end - 1] in _URL_TRAILING:
                 end -= 1
@@ -310,10 +325,9 @@ _THEMATIC = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 _KIND_MARKS = frozenset("-*+•#_>|<")
 
 
-def _kind(first_line: str, markdown: bool, in_code: bool) -> str:
-    if in_code:
-        return "code"
-    mark = first_line.lstrip()[:1]
+def _kind(first_line: str, mark: str, markdown: bool) -> str:
+    """The kind of a block that is not code, from its first line and that line's first
+    character that is not white space (`mark`, "" for none)."""
     if mark not in _KIND_MARKS and not mark.isdecimal():
         return "paragraph"
     if _LIST_ITEM.match(first_line):
@@ -377,7 +391,7 @@ def split_blocks(article: "Article") -> list["Block"]:
 
     def flush() -> None:
         start, end = body_lines[current_first][0], body_lines[current_last][1]
-        blocks.append(Block(start, end, _kind(contents[current_first], markdown, False), text[start:end]))
+        blocks.append(Block(start, end, _kind(contents[current_first], heads[current_first], markdown), text[start:end]))
 
     skip_until = -1
     pos = 0  # the first line not read yet; lines before an event that are not read join

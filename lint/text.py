@@ -78,3 +78,20 @@ def _append_trimmed(spans: list, text: str, start: int, end: int) -> None:
 
 def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
+
+
+# ASCII letters and digits -> "a", every other byte -> " " (for most_words)
+_ASCII_ALNUM_AS_A = bytes(ord("a") if chr(i).isascii() and chr(i).isalnum() else ord(" ")
+                          for i in range(256))
+
+
+def most_words(text: str) -> int:
+    """An upper bound on len(words(text)), counted by C loops over the UTF-8 bytes: the runs
+    of ASCII letters and digits, plus the characters that are not ASCII. A word starting
+    with an ASCII letter or digit holds the whole run it starts (WORD_RE's runs are
+    greedy), and any other word starts with a character that is not ASCII; so each word
+    has a run or a character of its own. Every such character adds a byte or more to the
+    encoding, so their number is at most len(encoded) - len(text)."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    mapped = encoded.translate(_ASCII_ALNUM_AS_A)
+    return mapped.count(b"a ") + mapped.endswith(b"a") + len(encoded) - len(text)

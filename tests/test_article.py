@@ -184,3 +184,19 @@ def test_sentences_respect_abbreviations_initials_and_decimals():
 def test_sentences_end_at_block_boundaries():
     assert sentences("A heading-less line\n\nAnother block without a stop") == [
         "A heading-less line", "Another block without a stop"]
+
+
+def test_memo_computes_once_per_key_and_keeps_nothing_when_compute_fails():
+    article = Article(b"Some text.", "a.md")
+    calls = []
+    assert article.memo(("family", 1), lambda: calls.append(1) or "value") == "value"
+    assert article.memo(("family", 1), lambda: calls.append(1) or "other") == "value"
+    assert article.memo(("family", 2), lambda: calls.append(2) or "second") == "second"
+    assert calls == [1, 2]
+
+    def broken():
+        raise ValueError("no")
+
+    with pytest.raises(ValueError):
+        article.memo("broken", broken)
+    assert article.memo("broken", lambda: "fixed") == "fixed"

@@ -1,5 +1,8 @@
 """Block splitting around code: a line that opens with inline code is prose."""
 
+import random
+
+from lint import prose
 from lint.article import Article
 
 
@@ -43,6 +46,16 @@ def test_urls_and_emails_found_on_their_lines_in_any_case_and_line_ending():
     assert _nonprose(text) == [("url", "WWW.Example.com"), ("url", "http://a.b/c"),
                                ("url", "x.y@z.co"), ("url", "www.x.org")]
     assert _nonprose("no links here, user @name\n") == []
+    # only "://" (no "www." in any case), and "www." in mixed case, in text that is not ASCII
+    assert _nonprose("Café: https://a.b/c.\n") == [("url", "https://a.b/c")]
+    assert _nonprose("Café — wWw.x.org\n") == [("url", "wWw.x.org")]
+
+
+def test_www_test_is_that_of_the_lowered_text():
+    rng = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rng.choice("wW.İ:/é\ud800 ") for _ in range(rng.randint(0, 10)))
+        assert prose._has_www(text) == ("www." in text.lower()), repr(text)
 
 
 def test_code_blocks_with_crlf_and_lone_cr_line_endings():

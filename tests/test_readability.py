@@ -408,7 +408,7 @@ def test_stats_languages_without_formulas(run_cli):
 import random  # noqa: E402
 import re  # noqa: E402
 
-from lint.text import WORD_RE, split_sentences  # noqa: E402
+from lint.text import WORD_RE, most_words, split_sentences  # noqa: E402
 
 _PLAIN_EMPHASIS = re.compile(r"(?<![\w*~])(?:\*{1,3}|_{1,3}|~~)(?=\S)|(?<=\S)(?:\*{1,3}|_{1,3}|~~)(?![\w*~])")
 _PLAIN_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
@@ -441,6 +441,16 @@ def test_ends_sentence_is_the_terminal_pattern():
 def test_word_count_is_word_re():
     for text in _fuzz("a1_-'’ .\n\t—é", 20000, 3) + _prose_texts():
         assert rd.word_count(text) == len(WORD_RE.findall(text)), repr(text)
+
+
+def test_most_words_bounds_word_re():
+    for text in _fuzz("a1_-'’ .\n\t—é日\ud800", 20000, 3) + _prose_texts():
+        assert most_words(text) >= len(WORD_RE.findall(text)), repr(text)
+    # exact where every word is one run of ASCII letters or digits
+    assert most_words("Three plain words.") == 3
+    assert most_words("") == 0
+    # each character that is not ASCII may start a word of its own (é and ü take two bytes)
+    assert most_words("é ü") == 2
 
 
 _UNIT_EDGES = [

@@ -32,7 +32,7 @@ from typing import Any, Iterator, Mapping
 from lint.article import Article
 from lint.checks import check
 from lint.finding import Hit
-from lint.text import WORD_RE, split_sentences
+from lint.text import WORD_RE, most_words, split_sentences
 
 # -- formulas ----------------------------------------------------------------------------
 
@@ -182,6 +182,8 @@ def ends_sentence(text: str) -> bool:
     r"""Sentence punctuation, then closing quotes and brackets only: what
     re.search(r"[.!?…][\"'”’»)\]]*$", text) finds (`$` also matches before a final
     newline)."""
+    if text.endswith(_STOPS):  # the common case, decided without stripping
+        return True
     if text.endswith("\n"):
         text = text[:-1]
     return text.rstrip(_CLOSERS).endswith(_STOPS)
@@ -216,7 +218,11 @@ _MAX_TOKENS = 500_000
 def word_count(text: str) -> int:
     """len(WORD_RE.findall(text)), from remembered whitespace tokens: a word never spans
     white space, so the text's words are its tokens' words."""
-    tokens = text.split()
+    return token_words(text.split())
+
+
+def token_words(tokens: list[str]) -> int:
+    """word_count of the text whose whitespace tokens these are."""
     known = _TOKEN_WORDS.get
     try:
         return sum(map(known, tokens))
@@ -226,6 +232,11 @@ def word_count(text: str) -> int:
         for token in set(tokens).difference(_TOKEN_WORDS):
             _TOKEN_WORDS[token] = len(WORD_RE.findall(token))
         return sum(map(known, tokens))
+
+
+def at_most_words(text: str, limit: int) -> bool:
+    """word_count(text) <= limit, most often known from most_words without counting."""
+    return most_words(text) <= limit or word_count(text) <= limit
 
 
 def clean(raw: str) -> str:
@@ -314,7 +325,8 @@ def units(article: Article) -> list[Unit]:
 def _build_units(article: Article) -> list[Unit]:
     prose = article.prose_text
     spans: list[tuple[int, int, str]] = []
-    tables = article.markdown and "--" in prose  # a table delimiter row has "--"
+    # a table delimiter row has "--" and "|"
+    tables = article.markdown and "--" in prose and "|" in prose
     for block in article.prose_blocks():
         if tables and _TABLE_DELIMITER.search(prose, block.start, block.end):
             continue  # a table without leading pipes
@@ -327,7 +339,7 @@ def _build_units(article: Article) -> list[Unit]:
         if not _ANY_WORD(text):
             continue
         if not ends_sentence(text):
-            if kind != "list" and not text.endswith(":") and word_count(text) <= _LABEL_MAX_WORDS:
+            if kind != "list" and not text.endswith(":") and at_most_words(text, _LABEL_MAX_WORDS):
                 continue
             text = text.rstrip(":;,—–-").rstrip() + "."
         found.append(Unit(start, end, kind, text))
@@ -433,11 +445,16 @@ def _language(article: Article, forced: Any, lexicon: Mapping[str, Any]) -> Lang
     code = path_language(article.path, lexicon)
     if code:
         return Language(code, "path")
-    sample = " ".join(u.text for u in units(article))
+    # The scoring text holds the units one a line, each without line breaks: to the
+    # detector, which reads words and letters, it is the units joined by spaces.
+    text = scoring_text(article)
     # the whole text (all of it is read): its tokens are the scoring text's
-    whole = len(sample) <= _DETECT_SAMPLE
-    code = detect_language(sample[:_DETECT_SAMPLE], lexicon, _scoring_tokens(article) if whole else None)
+    whole = len(text) <= _DETECT_SAMPLE
+    code = detect_language(text[:_DETECT_SAMPLE], lexicon, _scoring_tokens(article) if whole else None)
     return Language(code, "detected" if code else "unknown")
+
+
+_LANG_SEGMENT = re.compile(r"([a-z]{2})(?:[-_][A-Za-z]{2,4})?").fullmatch
 
 
 def path_language(path: str, lexicon: Mapping[str, Any]) -> str | None:
@@ -449,7 +466,7 @@ def path_language(path: str, lexicon: Mapping[str, Any]) -> str | None:
     if len(pieces) >= 3 and pieces[-2].lower() in codes:
         return pieces[-2].lower()
     for segment in reversed(parts[:-1]):
-        m = re.fullmatch(r"([a-z]{2})(?:[-_][A-Za-z]{2,4})?", segment)
+        m = _LANG_SEGMENT(segment)
         if m and m.group(1) in codes:
             return m.group(1)
     return None
@@ -682,8 +699,11 @@ def _sentence_counts(article: Article, lang: str) -> list[tuple[int, int, tuple[
         # 8 words take 15 characters, and cleaning never adds any
         spans = [(start, end) for start, end, _ in _sentences(article) if end - start >= 15]
         texts = clean_all([prose[start:end] for start, end in spans])
-        found = memo[lang] = [(start, end, base_counts(text, lang))
-                              for (start, end), text in zip(spans, texts) if word_count(text) >= 8]
+        found = memo[lang] = []
+        for (start, end), text in zip(spans, texts):
+            tokens = text.split()
+            if token_words(tokens) >= 8:
+                found.append((start, end, base_counts(text, lang, tokens)))
     return found
 
 
@@ -759,18 +779,19 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     limit = int(params.get("max-words", 50))
     count_quotes = bool(params.get("count-quotations", False))
     # n words take at least 2n - 1 characters, and a sentence has no more words than its
-    # unit: most units and sentences are ruled out without counting or splitting them
+    # unit: most units and sentences are ruled out by bounds, without counting or
+    # splitting them
     min_length = 2 * limit + 1
     prose = article.prose_text
     for i, unit in enumerate(units(article)):
-        if unit.end - unit.start < min_length or word_count(prose[unit.start:unit.end]) <= limit:
+        if unit.end - unit.start < min_length or most_words(prose[unit.start:unit.end]) <= limit:
             continue
         for start, end in _unit_sentences(article, i):
             if end - start < min_length:
                 continue
             raw = prose[start:end]
-            if not ends_sentence(raw.rstrip("*_ ")):
-                continue  # a run of list-like lines or a label, not a sentence
+            if not ends_sentence(raw.rstrip("*_ ")) or most_words(raw) <= limit:
+                continue  # not a sentence (a run of list-like lines, a label), or short
             n = sentence_words(raw, count_quotes)
             if n > limit:
                 yield Hit(start, end, {"words": n, "limit": limit})
@@ -794,7 +815,8 @@ def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
             continue
         # bounds first: n words take 2n - 1 characters; every sentence but the last ends
         # at sentence punctuation
-        if len(unit.text) <= 2 * max_words and _stops(prose, unit.start, unit.end) < max_sentences:
+        if _stops(prose, unit.start, unit.end) < max_sentences and (
+                len(unit.text) <= 2 * max_words or most_words(unit.text) <= max_words):
             continue
         n, s = unit.words, len(_unit_sentences(article, i))
         if n > max_words or s > max_sentences:
