@@ -1,6 +1,6 @@
 """CPU cost of each active default rule, and of building the Article, in ms per MB.
 
-    python benchmarks/rule_costs.py [TREE] [--rounds N] [--top K]
+    python benchmarks/rule_costs.py [TREE] [--rounds N] [--top K] [--only RP,SP,BP]
 
 Every file of TREE (default /tmp/copydesk-bench/tree-1MB) is read once; each round builds
 its Articles afresh and runs every rule the default configuration enables, clocking each
@@ -53,6 +53,7 @@ def main() -> None:
     parser.add_argument("tree", nargs="?", type=Path, default=Path("/tmp/copydesk-bench/tree-1MB"))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--only", default="", help="comma-separated code prefixes (the Article is always built)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from lint import checks
@@ -60,6 +61,9 @@ def main() -> None:
 
     resolver = Resolver(isolated=True, cwd=ROOT)
     active = resolver.active_rules(None, resolver.project)
+    prefixes = tuple(p for p in args.only.split(",") if p)
+    if prefixes:
+        active = [item for item in active if item.rule.code.startswith(prefixes)]
     files = [(p, p.read_bytes()) for p in sorted(args.tree.rglob("*")) if p.is_file()]
     megabytes = sum(len(data) for _, data in files) / 1e6
     rounds = [one_round(files, active, checks.resolve) for _ in range(args.rounds)]
