@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 import yaml
 
@@ -61,8 +60,9 @@ _YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _JSON_START = re.compile(r'\{[ \t]*(?:"|\r?\n|\r|$)')
 
 
-@dataclass(frozen=True)
-class ParseError:
+# NamedTuples and a plain class, not dataclasses: creating a dataclass costs every run time
+# at import.
+class ParseError(NamedTuple):
     message: str
     # Offset into Article.text of where the parser gave up (None: the whole block).
     offset: int | None
@@ -70,8 +70,7 @@ class ParseError:
     kind: str = "syntax"
 
 
-@dataclass(frozen=True)
-class KeySpan:
+class KeySpan(NamedTuple):
     """Where one key and its value stand, in Article.text offsets. For a list item the key
     span is the item's own span."""
 
@@ -81,8 +80,7 @@ class KeySpan:
     value_end: int
 
 
-@dataclass(frozen=True)
-class Duplicate:
+class Duplicate(NamedTuple):
     """A mapping key given twice: `path` is the dotted path of the mapping's key."""
 
     path: str
@@ -90,24 +88,27 @@ class Duplicate:
     again: tuple[int, int]
 
 
-@dataclass(frozen=True)
 class FrontMatter:
-    kind: str  # "yaml" | "toml" | "json"
-    start: int  # offset of the opening delimiter
-    content_start: int
-    content_end: int
-    end: int  # offset just past the closing delimiter's line: where the body starts
-    closed: bool
-    raw: str
-    data: Any = None
-    error: ParseError | None = None
-    # Blank lines before the opening delimiter: Jekyll then sees no front matter at all.
-    leading_blank_lines: int = 0
-    # "..." closes a YAML document too; Jekyll accepts it, Hugo does not.
-    closing_delimiter: str = ""
-    duplicates: tuple[Duplicate, ...] = ()
-    # The YAML node tree (for positions); not part of the value.
-    node: Any = field(default=None, compare=False, repr=False)
+    def __init__(self, kind: str, start: int, content_start: int, content_end: int, end: int,
+                 closed: bool, raw: str, data: Any = None, error: ParseError | None = None,
+                 leading_blank_lines: int = 0, closing_delimiter: str = "",
+                 duplicates: tuple[Duplicate, ...] = (), node: Any = None):
+        self.kind = kind  # "yaml" | "toml" | "json"
+        self.start = start  # offset of the opening delimiter
+        self.content_start = content_start
+        self.content_end = content_end
+        self.end = end  # offset just past the closing delimiter's line: where the body starts
+        self.closed = closed
+        self.raw = raw
+        self.data = data
+        self.error = error
+        # Blank lines before the opening delimiter: Jekyll then sees no front matter at all.
+        self.leading_blank_lines = leading_blank_lines
+        # "..." closes a YAML document too; Jekyll accepts it, Hugo does not.
+        self.closing_delimiter = closing_delimiter
+        self.duplicates = duplicates
+        # The YAML node tree (for positions).
+        self.node = node
 
     @property
     def is_mapping(self) -> bool:

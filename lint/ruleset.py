@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from lint import derived, resources
 from lint.errors import UsageError, did_you_mean
@@ -25,13 +24,12 @@ _OPTIONAL = ("fix", "default", "params", "doc", "summary")
 DOCS_URL = "https://github.com/copydesk/copydesk/blob/main/docs/rules.md"
 
 
-
 class InvalidYaml(ValueError):
     """A rule or lexicon file that PyYAML cannot parse."""
 
 
-@dataclass(frozen=True)
-class Rule:
+# A NamedTuple, not a frozen dataclass: creating a dataclass costs every run time at import.
+class Rule(NamedTuple):
     code: str
     name: str
     check: str
@@ -39,7 +37,7 @@ class Rule:
     message: str
     fix: str = "none"
     default: bool = True
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = {}  # shared by rules without params: never mutated
     doc: str = ""
     summary: str = ""
     source: str = ""
