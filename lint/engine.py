@@ -4,14 +4,13 @@ rules in force), then the corpus step over per-file summaries."""
 from __future__ import annotations
 
 import os
-import string
 from typing import Any, Iterable, Mapping
 
 from lint import checks, suppress
 from lint.article import Article, looks_binary
 from lint.config import ActiveRule
 from lint.errors import CheckSetupError
-from lint.finding import Edit, Finding, Fix, Hit, Location, Related, Severity
+from lint.finding import Finding, Fix, Hit, Location, Related, Severity
 from lint.ruleset import ENGINE_KIND, Rule, RuleSet
 
 INTERNAL_ERROR = "CD100"

@@ -174,7 +174,7 @@ _KEY_VALUE = re.compile(r"^([ \t]*(?:- +)?[A-Za-z0-9_][\w.-]*[ \t]*:[ \t]+)(.*?)
 def _quote_fix(article: Article, block: FrontMatter, offset: int) -> Fix | None:
     """Quote the value of the `key: value` line where an unquoted ': ' broke the YAML,
     if that makes the whole block parse."""
-    from lint.frontmatter import _parse_yaml
+    from lint.frontmatter_yaml import _parse_yaml
 
     line_start, line_end = _line_span(article, offset)
     line = article.text[line_start:line_end]
@@ -715,7 +715,8 @@ def tab(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
         return
     import yaml
 
-    from lint.frontmatter import _YamlLoader, _yaml_line_starts
+    from lint.frontmatter import _yaml_line_starts
+    from lint.frontmatter_yaml import _YamlLoader
 
     raw = block.raw
     starts = _yaml_line_starts(raw)
