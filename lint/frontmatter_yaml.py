@@ -184,13 +184,20 @@ def _too_deep(raw: str):
         return None
     depth = 0
     # libyaml's parser is iterative: walking events cannot overflow any stack.
-    for event in yaml.parse(raw, Loader=_YamlLoader):
-        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                return event.start_mark
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            depth -= 1
+    try:
+        for event in yaml.parse(raw, Loader=_YamlLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # libyaml reads flow collections ahead of its events, and refuses nesting past its
+        # own limit before the count above passes MAX_DEPTH.
+        if "maximum nesting depth" in (exc.problem or ""):
+            return exc.problem_mark
+        raise
     return None
 
 
