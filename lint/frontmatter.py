@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any, Iterator, NamedTuple
 
 from lint import yamlsubset
+from lint.lazyre import lazy
 
 # A front matter block larger than this is not a header any site generator would accept;
 # refusing it bounds the parser's time and memory on hostile input.
@@ -27,10 +28,10 @@ MAX_EXPANDED_NODES = 100_000
 _OPEN = {"---": "yaml", "+++": "toml"}
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 # Line breaks as YAML counts them (libyaml's marks count lines this way).
-_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_YAML_BREAK = lazy("\r\n|[\r\n\x85\u2028\u2029]")
 # A JSON front matter block starts with "{" then a quoted key or a line end; "{%", "{{" and
 # kramdown's "{:" are not JSON.
-_JSON_START = re.compile(r'\{[ \t]*(?:"|\r?\n|\r|$)')
+_JSON_START = lazy(r'\{[ \t]*(?:"|\r?\n|\r|$)')
 
 
 # NamedTuples and a plain class, not dataclasses: creating a dataclass costs every run time
@@ -211,7 +212,7 @@ def _line_end(text: str, end: int) -> int:
     return m.end() if m and not m.group(0).strip() else end
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\\r\n]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+_JSON_TOKEN = lazy(r'"(?:[^"\\\r\n]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
 
 
 def _json_extent(text: str) -> int | None:
@@ -306,9 +307,9 @@ def _toml_too_deep(raw: str) -> bool:
 
 
 _TOML_KEY_PART = r'(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|\'[^\']*\')'
-_TOML_KEY = re.compile(rf"[ \t]*({_TOML_KEY_PART}(?:[ \t]*\.[ \t]*{_TOML_KEY_PART})*)[ \t]*=[ \t]*")
-_TOML_TABLE = re.compile(rf"[ \t]*(\[\[?)[ \t]*({_TOML_KEY_PART}(?:[ \t]*\.[ \t]*{_TOML_KEY_PART})*)[ \t]*\]\]?")
-_TOML_PART = re.compile(_TOML_KEY_PART)
+_TOML_KEY = lazy(rf"[ \t]*({_TOML_KEY_PART}(?:[ \t]*\.[ \t]*{_TOML_KEY_PART})*)[ \t]*=[ \t]*")
+_TOML_TABLE = lazy(rf"[ \t]*(\[\[?)[ \t]*({_TOML_KEY_PART}(?:[ \t]*\.[ \t]*{_TOML_KEY_PART})*)[ \t]*\]\]?")
+_TOML_PART = lazy(_TOML_KEY_PART)
 
 
 def _toml_key_parts(dotted: str) -> tuple[str, ...]:
@@ -367,7 +368,7 @@ def _toml_spans(raw: str, base: int) -> dict[tuple, KeySpan]:
     return spans
 
 
-_TOML_TOKEN = re.compile(r'"(?:[^"\\\r\n]|\\.)*"|\'[^\'\r\n]*\'|#[^\r\n]*|[{}\[\],]|[^\s{}\[\],"\'#]+')
+_TOML_TOKEN = lazy(r'"(?:[^"\\\r\n]|\\.)*"|\'[^\'\r\n]*\'|#[^\r\n]*|[{}\[\],]|[^\s{}\[\],"\'#]+')
 
 
 def _toml_items(raw: str, start: int, end: int) -> list[tuple[int, int]]:

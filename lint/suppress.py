@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 
-_DIRECTIVE = re.compile(
+from lint.lazyre import lazy
+
+_DIRECTIVE = lazy(
     r"<!--\s*copydesk-(disable-next-line|disable-line|disable-file|disable|enable)\b"
     r"(?P<codes>[^>]*?)\s*-->")
-_CODE = re.compile(r"^[A-Za-z]+[0-9]*$")
+_CODE = lazy(r"^[A-Za-z]+[0-9]*$")
 
 
 # Plain classes, not dataclasses: creating a dataclass costs every run time at import.
