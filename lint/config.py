@@ -7,7 +7,7 @@ import functools
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
-from lint import ruleset
+from lint import derived, ruleset
 from lint.errors import UsageError, did_you_mean
 from lint.finding import Severity
 from lint.ruleset import Rule, RuleSet
@@ -133,7 +133,9 @@ class ActiveRule(NamedTuple):
 def read_config_file(path: Path) -> Mapping[str, Any] | None:
     """The copydesk table of a config file, or None for a pyproject.toml without one."""
     try:
-        data = _toml().loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        # Importing tomllib and parsing cost a one-file run more than a derived-cache read.
+        data = derived.load("toml", derived.key_of(text), lambda: _toml().loads(text))
     except OSError as exc:
         raise UsageError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
     except UnicodeDecodeError:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from lint import derived
+from lint.config import read_config_file
+from lint.errors import UsageError
 
 
 def test_computes_once_per_key(tmp_path, monkeypatch):
@@ -37,3 +41,17 @@ def test_an_unwritable_cache_still_computes(tmp_path, monkeypatch):
     blocker.write_text("not a directory")
     monkeypatch.setenv("COPYDESK_CACHE_DIR", str(blocker))
     assert derived.load("x", "k", lambda: "value") == "value"
+
+
+def test_config_files_are_read_from_the_cache_and_changes_are_seen(tmp_path, monkeypatch):
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "cache"))
+    config = tmp_path / "copydesk.toml"
+    config.write_text('select = ["EN"]\n[rules.EN107]\nallow = ["U+00AD"]\n')
+    assert read_config_file(config) == {"select": ["EN"], "rules": {"EN107": {"allow": ["U+00AD"]}}}
+    assert any(p.name.startswith("toml-") for p in (tmp_path / "cache" / "derived").iterdir())
+    assert read_config_file(config) == {"select": ["EN"], "rules": {"EN107": {"allow": ["U+00AD"]}}}
+    config.write_text('select = ["FM"]\n')
+    assert read_config_file(config) == {"select": ["FM"]}
+    config.write_text('select = [\n')
+    with pytest.raises(UsageError, match="invalid TOML"):
+        read_config_file(config)
