@@ -7,7 +7,6 @@ stands in the file (FrontMatter.spans), so checks can point at the offending lin
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cached_property
 from typing import Any, Iterator, NamedTuple
@@ -171,6 +170,8 @@ def _delimited(text: str, start: int, content_start: int, delim: str, kind: str,
 
 
 def _json(text: str) -> FrontMatter | None:
+    import json  # imported where used: most runs never need it
+
     head = text[:MAX_FRONT_MATTER_CHARS]
     pairs_seen: list[list[tuple[str, Any]]] = []
 
@@ -313,6 +314,8 @@ _TOML_PART = lazy(_TOML_KEY_PART)
 
 
 def _toml_key_parts(dotted: str) -> tuple[str, ...]:
+    import json
+
     parts = []
     for m in _TOML_PART.finditer(dotted):
         part = m.group()
@@ -431,6 +434,8 @@ def _toml_value_end(raw: str, pos: int) -> int:
 
 def _json_walk(raw: str) -> Iterator[tuple[tuple, int, int, int, int]]:
     """(path, key_start, key_end, value_start, value_end) for every value of a JSON text."""
+    import json
+
     tokens = list(_JSON_TOKEN.finditer(raw))
     i = 0
 

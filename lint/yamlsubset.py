@@ -14,16 +14,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lint.lazyre import lazy
+
 # Characters libyaml does not read as printable, or reads as line breaks (NEL, U+2028/9),
 # and tabs, carriage returns and byte-order marks: a block with any of them goes to PyYAML.
 # (No lone surrogates: undecodable bytes reach Article.text as U+FFFD.)
 _OUTSIDE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")
-_ITEM_LINE = re.compile(r"( *)- +")
+_ITEM_LINE = lazy(r"( *)- +")
 # A plain scalar may not start with an indicator; '-', '?' and ':' may in YAML when a
 # non-space follows, but such values are rare enough to leave to PyYAML.
 _INDICATORS = "-?:,[]{}#&*!|>'\"%@`"
-_SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
+_SINGLE_QUOTED = lazy(r"'((?:[^']|'')*)'")
 _DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
 # One item of a one-line flow list: a quoted scalar, or a plain one without flow indicators.
 _FLOW_ITEM = re.compile(r""" *("[^"\\]*"|'(?:[^']|'')*'|[^-?:,\[\]{}#&*!|>'"%@` ](?:[^,\[\]{}#:'"]*[^,\[\]{}#:'" ])?) *(,|\])""")
@@ -35,12 +37,12 @@ _BOOL = {"yes": True, "Yes": True, "YES": True, "no": False, "No": False, "NO": 
 _NULL = ("~", "null", "Null", "NULL")
 _RESOLVED_FIRST = set("yYnNtTfFoO~-+0123456789.<=")
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
-_FLOAT = re.compile(r"""[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+_FLOAT = lazy(r"""[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
                     |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
                     |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
                     |[-+]?\.(?:inf|Inf|INF)
                     |\.(?:nan|NaN|NAN)""", re.X)
-_INT = re.compile(r"""[-+]?0b[0-1_]+
+_INT = lazy(r"""[-+]?0b[0-1_]+
                     |[-+]?0[0-7_]+
                     |[-+]?(?:0|[1-9][0-9_]*)
                     |[-+]?0x[0-9a-fA-F_]+
@@ -56,7 +58,7 @@ _TIMESTAMP = re.compile(r"""(?P<year>[0-9][0-9][0-9][0-9])
                 (?:\.(?P<fraction>[0-9]*))?
                 (?:[ \t]*(?P<tz>Z|(?P<tz_sign>[-+])(?P<tz_hour>[0-9][0-9]?)
                 (?::(?P<tz_minute>[0-9][0-9]))?))?)?""", re.X)
-_DATE_ONLY = re.compile(r"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]")
+_DATE_ONLY = lazy(r"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]")
 
 
 class _Outside(Exception):
@@ -207,8 +209,8 @@ def _plain(value: str) -> Any:
             return _timestamp(value, m)
     if _DECIMAL.fullmatch(value):
         return int(value)
-    if _INT.fullmatch(value) or _FLOAT.fullmatch(value):
-        raise _Outside  # octal, hex, sexagesimal, floats: rare, and PyYAML's to judge
+    if " " not in value and (_INT.fullmatch(value) or _FLOAT.fullmatch(value)):
+        raise _Outside  # octal, hex, sexagesimal, floats (never with a space): PyYAML's to judge
     return value
 
 

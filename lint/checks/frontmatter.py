@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import os
 import re
 from typing import Any, Iterator, Mapping
@@ -174,6 +173,8 @@ _KEY_VALUE = lazy(r"^([ \t]*(?:- +)?[A-Za-z0-9_][\w.-]*[ \t]*:[ \t]+)(.*?)[ \t]*
 def _quote_fix(article: Article, block: FrontMatter, offset: int) -> Fix | None:
     """Quote the value of the `key: value` line where an unquoted ': ' broke the YAML,
     if that makes the whole block parse."""
+    import json  # imported where used: most runs never need it
+
     from lint.frontmatter_yaml import _parse_yaml
 
     line_start, line_end = _line_span(article, offset)
@@ -251,6 +252,8 @@ def _jsonable(value: Any) -> Any:
 
 @functools.lru_cache(maxsize=64)
 def _schema_file(path: str, mtime: float) -> Any:
+    import json
+
     import yaml
 
     with open(path, encoding="utf-8") as handle:
@@ -262,6 +265,8 @@ def _schema_file(path: str, mtime: float) -> Any:
 
 @functools.lru_cache(maxsize=64)
 def _validator(schema_json: str):
+    import json
+
     from jsonschema.validators import validator_for
 
     schema = json.loads(schema_json)
@@ -279,6 +284,8 @@ def _load_schema(spec: Any) -> Any:
 
 @check("frontmatter.schema")
 def schema(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    import json
+
     block = _block(article)
     if block is None:
         return
