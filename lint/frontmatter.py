@@ -3,7 +3,10 @@
 Parsing is hardened for hostile input: YAML tags that would construct objects are refused
 (libyaml's safe loader), alias bombs ("billion laughs") and deep nesting are bounded
 before anything walks the data, and the block's size is capped. Every key keeps where it
-stands in the file (FrontMatter.spans), so checks can point at the offending line."""
+stands in the file (FrontMatter.spans), so checks can point at the offending line.
+
+The common flat YAML block is read by lint.yamlsubset; PyYAML (lint.frontmatter_yaml) is
+imported only for the others."""
 
 from __future__ import annotations
 
