@@ -4,11 +4,10 @@ pyproject.toml with [tool.copydesk]), validation, and the rules in force for one
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
-from lint import ruleset
+from lint import derived, ruleset
 from lint.errors import UsageError, did_you_mean
 from lint.finding import Severity
 from lint.ruleset import Rule, RuleSet
@@ -45,8 +44,9 @@ def _toml():
     return tomllib
 
 
-@dataclass(frozen=True)
-class Selection:
+# NamedTuples and plain classes, not dataclasses: creating a dataclass costs every run time
+# at import.
+class Selection(NamedTuple):
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
@@ -54,28 +54,33 @@ class Selection:
     rules: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
 
 
-@dataclass(frozen=True)
-class Override:
+class Override(NamedTuple):
     paths: "pathspec.PathSpec"
     selection: Selection
 
 
-@dataclass(frozen=True)
 class Settings:
-    """One configuration file, validated (or the defaults, when there is none)."""
+    """One configuration file, validated (or the defaults, when there is none). Equal only
+    to itself: resolvers key their caches on it."""
 
-    root: Path
-    path: Path | None = None
-    selection: Selection = field(default_factory=Selection)
-    per_file_ignores: tuple[tuple["pathspec.PathSpec", tuple[str, ...]], ...] = ()
-    overrides: tuple[Override, ...] = ()
-    include: tuple[str, ...] = DEFAULT_INCLUDE
-    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
-    rules_dirs: tuple[str, ...] = ()
-    fail_on: str | None = None
-    output_format: str | None = None
-    respect_gitignore: bool = True
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    def __init__(self, root: Path, path: Path | None = None, selection: Selection = Selection(),
+                 per_file_ignores: tuple[tuple["pathspec.PathSpec", tuple[str, ...]], ...] = (),
+                 overrides: tuple[Override, ...] = (), include: tuple[str, ...] = DEFAULT_INCLUDE,
+                 exclude: tuple[str, ...] = DEFAULT_EXCLUDE, rules_dirs: tuple[str, ...] = (),
+                 fail_on: str | None = None, output_format: str | None = None,
+                 respect_gitignore: bool = True, max_file_size: int = DEFAULT_MAX_FILE_SIZE):
+        self.root = root
+        self.path = path
+        self.selection = selection
+        self.per_file_ignores = per_file_ignores
+        self.overrides = overrides
+        self.include = include
+        self.exclude = exclude
+        self.rules_dirs = rules_dirs
+        self.fail_on = fail_on
+        self.output_format = output_format
+        self.respect_gitignore = respect_gitignore
+        self.max_file_size = max_file_size
 
     @functools.cached_property
     def ruleset(self) -> RuleSet:
@@ -107,15 +112,8 @@ class Settings:
             return self.exclude_spec.match_file(path.name)
         return self.exclude_spec.match_file(rel)
 
-    def __hash__(self) -> int:
-        return id(self)
 
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-
-@dataclass(frozen=True)
-class CliOverrides:
+class CliOverrides(NamedTuple):
     """--select/--ignore/--extend-select from the command line: they win over every file."""
 
     select: tuple[str, ...] | None = None
@@ -123,8 +121,7 @@ class CliOverrides:
     extend_select: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ActiveRule:
+class ActiveRule(NamedTuple):
     rule: Rule
     severity: Severity
     params: Mapping[str, Any]
@@ -136,7 +133,9 @@ class ActiveRule:
 def read_config_file(path: Path) -> Mapping[str, Any] | None:
     """The copydesk table of a config file, or None for a pyproject.toml without one."""
     try:
-        data = _toml().loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        # Importing tomllib and parsing cost a one-file run more than a derived-cache read.
+        data = derived.load("toml", derived.key_of(text), lambda: _toml().loads(text))
     except OSError as exc:
         raise UsageError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
     except UnicodeDecodeError:

@@ -52,8 +52,6 @@ def load(name: str, key: str, compute: Callable[[], Any]) -> Any:
         data = marshal.dumps(value)
     except ValueError:  # not plain data: usable, but not cacheable
         return value
-    import tempfile  # only when writing: importing it costs more than a warm load
-
     try:
         import tempfile  # only when writing: its import costs a run that reads ~10 ms
 

@@ -4,15 +4,13 @@ rules in force), then the corpus step over per-file summaries."""
 from __future__ import annotations
 
 import os
-import string
-from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
 from lint import checks, suppress
 from lint.article import Article, looks_binary
 from lint.config import ActiveRule
 from lint.errors import CheckSetupError
-from lint.finding import Edit, Finding, Fix, Hit, Location, Related, Severity
+from lint.finding import Finding, Fix, Hit, Location, Related, Severity
 from lint.ruleset import ENGINE_KIND, Rule, RuleSet
 
 INTERNAL_ERROR = "CD100"
@@ -25,16 +23,23 @@ _FILE_START = Location(1, 1, 1, 1)
 _LINE_TEXT_LIMIT = 400
 
 
-@dataclass
 class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    # Corpus rules' per-file summaries, by rule code.
-    summaries: dict[str, Any] = field(default_factory=dict)
-    suppressions: suppress.Suppressions | None = None
-    internal_error: bool = False
-    # With --fix: the file's bytes after fixing.
-    fixed_data: bytes | None = None
+    """One file's outcome. A plain class: creating a dataclass costs every run time at import."""
+
+    __slots__ = ("path", "findings", "summaries", "suppressions", "internal_error", "fixed_data")
+
+    def __init__(self, path: str, findings: list[Finding] | None = None,
+                 summaries: dict[str, Any] | None = None,
+                 suppressions: suppress.Suppressions | None = None,
+                 internal_error: bool = False, fixed_data: bytes | None = None):
+        self.path = path
+        self.findings = [] if findings is None else findings
+        # Corpus rules' per-file summaries, by rule code.
+        self.summaries = {} if summaries is None else summaries
+        self.suppressions = suppressions
+        self.internal_error = internal_error
+        # With --fix: the file's bytes after fixing.
+        self.fixed_data = fixed_data
 
 
 class _Defaulting(dict):
@@ -138,7 +143,7 @@ def to_finding(article: Article, item: ActiveRule, hit: Hit) -> Finding:
     fix = None
     if hit.fix is not None and rule.fix != "none":
         fix = Fix(
-            edits=tuple(replace(e, location=article.location(e.start, e.end)) for e in hit.fix.edits),
+            edits=tuple(e._replace(location=article.location(e.start, e.end)) for e in hit.fix.edits),
             applicability=hit.fix.applicability or rule.fix_applicability,
             remove_bom=hit.fix.remove_bom,
             encoding=hit.fix.encoding,

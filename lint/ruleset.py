@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from lint import derived, resources
 from lint.errors import UsageError, did_you_mean
@@ -25,13 +24,12 @@ _OPTIONAL = ("fix", "default", "params", "doc", "summary")
 DOCS_URL = "https://github.com/copydesk/copydesk/blob/main/docs/rules.md"
 
 
-
 class InvalidYaml(ValueError):
     """A rule or lexicon file that PyYAML cannot parse."""
 
 
-@dataclass(frozen=True)
-class Rule:
+# A NamedTuple, not a frozen dataclass: creating a dataclass costs every run time at import.
+class Rule(NamedTuple):
     code: str
     name: str
     check: str
@@ -39,7 +37,7 @@ class Rule:
     message: str
     fix: str = "none"
     default: bool = True
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = {}  # shared by rules without params: never mutated
     doc: str = ""
     summary: str = ""
     source: str = ""
@@ -145,13 +143,18 @@ def resolve_lexicon(base: Path, where: str, key: str, value: Any) -> Any:
     """A parameter named *lexicon whose value is a file name is replaced by the file's
     entries (a .txt phrase list or a .yaml structure), relative to `base`: the directory
     of the rule file or configuration file that names it."""
-    if not key.endswith("lexicon") or not isinstance(value, str):
+    file = _lexicon_path(base, key, value)
+    if file is None:
         return value
-    file = (base / value).resolve()
     try:
         return _lexicon_file(file)
     except (OSError, UnicodeDecodeError, InvalidYaml) as exc:
         raise UsageError(f"{where}: param {key!r}: cannot read lexicon {value!r}: {exc}") from None
+
+
+def _lexicon_path(base: Path, key: str, value: Any) -> Path | None:
+    """The file a *lexicon parameter names, or None when the parameter names no file."""
+    return (base / value).resolve() if key.endswith("lexicon") and isinstance(value, str) else None
 
 
 def _parse_yaml_file(path: Path) -> Any:
@@ -181,11 +184,48 @@ def _lexicon_file(file: Path) -> Any:
 
 @functools.lru_cache(maxsize=None)
 def _load_dir(directory: str) -> tuple[tuple[Path, Rule], ...]:
-    """Each rules directory is read once a run, whichever configurations name it."""
+    """Each rules directory is read once a run, whichever configurations name it. Building
+    its rules (validation, lexicons) costs a one-file run more than reading them back from
+    the derived cache, keyed by the rule files and the lexicon files they name."""
     base = Path(directory)
     if not base.is_dir():
         raise UsageError(f"rules directory {directory} does not exist")
-    return tuple((file, rule) for file in sorted(base.glob("*.y*ml")) for rule in load_rule_file(file))
+    files = sorted(base.glob("*.y*ml"))
+    key = derived.key_of(*_contents(files))
+    lexicons = derived.load("rule-lexicons", key, lambda: _lexicon_names(files))
+    key = derived.key_of(key, *_contents(Path(name) for name in lexicons))
+    rows = derived.load("rules", key, lambda: [
+        (index, *rule[:3], int(rule.severity), *rule[4:])
+        for index, file in enumerate(files) for rule in load_rule_file(file)])
+    return tuple((files[row[0]], Rule(*row[1:4], Severity(row[4]), *row[5:])) for row in rows)
+
+
+def _contents(files: Iterable[Path]) -> Iterator[str | bytes]:
+    """Each file's name and bytes, for a cache key ("unreadable" instead of the bytes of a
+    file that cannot be read: building the rules reports it)."""
+    for file in files:
+        yield str(file)
+        try:
+            data = file.read_bytes()
+        except OSError:
+            yield "unreadable"
+            continue
+        yield "bytes"
+        yield data
+
+
+def _lexicon_names(files: list[Path]) -> list[str]:
+    """The lexicon files the rule files name."""
+    names = set()
+    for file in files:
+        if not load_rule_file(file):  # reports a broken file as building would; skips an empty one
+            continue
+        for entry in _parse_yaml_file(file):
+            for key, value in (entry.get("params") or {}).items():
+                path = _lexicon_path(file.parent, str(key), value)
+                if path is not None:
+                    names.add(str(path))
+    return sorted(names)
 
 
 @functools.lru_cache(maxsize=32)

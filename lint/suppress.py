@@ -10,24 +10,29 @@ No codes means every rule. A directive inside a code block is an example, not a 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-_DIRECTIVE = re.compile(
+from lint.lazyre import lazy
+
+_DIRECTIVE = lazy(
     r"<!--\s*copydesk-(disable-next-line|disable-line|disable-file|disable|enable)\b"
     r"(?P<codes>[^>]*?)\s*-->")
-_CODE = re.compile(r"^[A-Za-z]+[0-9]*$")
+_CODE = lazy(r"^[A-Za-z]+[0-9]*$")
 
 
-@dataclass
+# Plain classes, not dataclasses: creating a dataclass costs every run time at import.
 class Directive:
-    kind: str
-    codes: tuple[str, ...]  # empty: all rules
-    start: int
-    end: int
-    line: int  # 1-based line of the comment
-    first_line: int  # lines it covers, inclusive
-    last_line: int
-    used: set[str] = field(default_factory=set)
+    __slots__ = ("kind", "codes", "start", "end", "line", "first_line", "last_line", "used")
+
+    def __init__(self, kind: str, codes: tuple[str, ...], start: int, end: int, line: int,
+                 first_line: int, last_line: int, used: set[str] | None = None):
+        self.kind = kind
+        self.codes = codes  # empty: all rules
+        self.start = start
+        self.end = end
+        self.line = line  # 1-based line of the comment
+        self.first_line = first_line  # lines it covers, inclusive
+        self.last_line = last_line
+        self.used = set() if used is None else used
 
     def covers(self, code: str, line: int) -> bool:
         if not self.first_line <= line <= self.last_line:
@@ -35,11 +40,13 @@ class Directive:
         return not self.codes or any(code.startswith(c) for c in self.codes)
 
 
-@dataclass
 class Suppressions:
-    directives: list[Directive]
-    # (offset, end, text) of codes that name no rule: reported by the engine.
-    invalid: list[tuple[int, int, str]]
+    __slots__ = ("directives", "invalid")
+
+    def __init__(self, directives: list[Directive], invalid: list[tuple[int, int, str]]):
+        self.directives = directives
+        # (offset, end, text) of codes that name no rule: reported by the engine.
+        self.invalid = invalid
 
     def suppresses(self, code: str, line: int) -> bool:
         hit = False

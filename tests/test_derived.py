@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from lint import derived
+import pytest
+
+from lint import derived, ruleset
+from lint.config import read_config_file
+from lint.errors import UsageError
+from lint.finding import Severity
 
 
 def test_computes_once_per_key(tmp_path, monkeypatch):
@@ -37,3 +42,57 @@ def test_an_unwritable_cache_still_computes(tmp_path, monkeypatch):
     blocker.write_text("not a directory")
     monkeypatch.setenv("COPYDESK_CACHE_DIR", str(blocker))
     assert derived.load("x", "k", lambda: "value") == "value"
+
+
+def test_config_files_are_read_from_the_cache_and_changes_are_seen(tmp_path, monkeypatch):
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "cache"))
+    config = tmp_path / "copydesk.toml"
+    config.write_text('select = ["EN"]\n[rules.EN107]\nallow = ["U+00AD"]\n')
+    assert read_config_file(config) == {"select": ["EN"], "rules": {"EN107": {"allow": ["U+00AD"]}}}
+    assert any(p.name.startswith("toml-") for p in (tmp_path / "cache" / "derived").iterdir())
+    assert read_config_file(config) == {"select": ["EN"], "rules": {"EN107": {"allow": ["U+00AD"]}}}
+    config.write_text('select = ["FM"]\n')
+    assert read_config_file(config) == {"select": ["FM"]}
+    config.write_text('select = [\n')
+    with pytest.raises(UsageError, match="invalid TOML"):
+        read_config_file(config)
+
+
+HOUSE_RULE = """- code: HS101
+  name: house-phrase
+  check: existence
+  severity: warning
+  message: "{{found}}"
+  params:
+    tokens-lexicon: {lexicon}
+"""
+
+
+def _house_rules(tmp_path, lexicon: str, words: str):
+    (tmp_path / "house").mkdir(exist_ok=True)
+    (tmp_path / "house" / "rules.yaml").write_text(HOUSE_RULE.format(lexicon=lexicon))
+    (tmp_path / "words.txt").write_text(words)
+    ruleset._load_dir.cache_clear()
+    ruleset._lexicon_file.cache_clear()
+    return ruleset._load_dir(str(tmp_path / "house"))
+
+
+def test_rules_come_from_the_cache_and_changed_lexicons_are_seen(tmp_path, monkeypatch):
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / "cache"))
+    builtin = str(ruleset.resources.builtin_rules_dir())
+    ruleset._load_dir.cache_clear()
+    fresh = ruleset._load_dir(builtin)
+    ruleset._load_dir.cache_clear()
+    assert ruleset._load_dir(builtin) == fresh  # the second time, from the cache
+    assert {p.name.split("-0")[0] for p in (tmp_path / "cache" / "derived").iterdir()} >= {"rules", "rule-lexicons"}
+    assert all(isinstance(rule.severity, Severity) for _, rule in fresh)
+
+    # A lexicon outside the rules directory is part of the key too.
+    (rule,) = [r for _, r in _house_rules(tmp_path, "../words.txt", "breaking news\n")]
+    assert rule.params["tokens-lexicon"] == ("breaking news",) and rule.source.endswith("rules.yaml")
+    (rule,) = [r for _, r in _house_rules(tmp_path, "../words.txt", "breaking news\nexclusive\n")]
+    assert rule.params["tokens-lexicon"] == ("breaking news", "exclusive")
+    (tmp_path / "house" / "rules.yaml").write_text(HOUSE_RULE.format(lexicon="../missing.txt"))
+    ruleset._load_dir.cache_clear()
+    with pytest.raises(UsageError, match="cannot read lexicon"):
+        ruleset._load_dir(str(tmp_path / "house"))

@@ -4,6 +4,7 @@ the encoding guess, and the fixes that rewrite bytes (transcoding, BOM, line end
 from __future__ import annotations
 
 import codecs
+import re
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from lint import cli
 from lint.article import Article
 from lint.checks import encoding as enc
 from lint.config import Resolver
+from lint.lazyre import lazy
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
@@ -105,6 +107,31 @@ def test_ascii_text_never_reaches_ftfy(monkeypatch):
     # Accented prose with no UTF-8-shaped sequence does not reach ftfy either.
     text = "Le café est prêt, à Noël. Grüße, schöne Straße. " * 200
     assert enc.mojibake_spans(Article(text.encode(), "b.md")) == []
+
+
+def test_typographic_punctuation_needs_no_mojibake_prefilter(monkeypatch):
+    # Curly quotes, bullets and dashes are readings of continuation bytes, never of a lead:
+    # text with only them is settled before any prefilter pattern is compiled.
+    assert enc._leads().isdisjoint("’‘“”•–—…")
+    assert not enc._leads().isdisjoint("Ã")
+
+    def compiled(*args):
+        raise AssertionError("prefilter patterns compiled")
+
+    monkeypatch.setattr(enc, "_mojibake_patterns", compiled)
+    text = "“The summit” • a – b — it’s over…\n" * 50
+    assert enc.mojibake_spans(Article(text.encode(), "c.md")) == []
+
+
+def test_lazy_pattern_compiles_on_first_use_then_behaves_like_re():
+    pattern = lazy(r"(a+)(b)?", re.I)
+    assert "search" not in vars(pattern)
+    assert pattern.search("xAAb").group(1) == "AA"
+    assert "search" in vars(pattern)  # later uses find the method on the instance
+    assert [m.group() for m in pattern.finditer("ab a")] == ["ab", "a"]
+    assert pattern.groups == 2 and pattern.flags & re.I
+    assert pattern.sub("-", "cab") == "c-"
+    assert pattern.scanner("a").match().group() == "a"  # anything else is forwarded too
 
 
 # -- not UTF-8 ------------------------------------------------------------------------------

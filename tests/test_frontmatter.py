@@ -4,7 +4,10 @@ FM rules (dates, fixes, schemas, per-path configuration, site files)."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 import yaml
@@ -14,7 +17,9 @@ from lint.checks.frontmatter import parse_date
 from lint.config import CliOverrides, Resolver
 from lint.engine import lint_bytes
 from lint.fix import apply_once
+from lint import yamlsubset
 from lint.frontmatter import MAX_DEPTH, split
+from lint.frontmatter_yaml import _parse_yaml, _yaml_spans
 
 BODY = "\nThe council voted on Tuesday to keep the night buses running for another year.\n"
 
@@ -158,6 +163,88 @@ def test_duplicates_in_yaml_and_json_and_toml():
     assert [d.path for d in fm.duplicates] == ["a"]
     fm = block("+++\na = 1\na = 2\n+++\n")
     assert fm.error is not None  # TOML itself refuses duplicates
+
+
+# -- the flat subset, read without PyYAML -------------------------------------------------
+
+
+def _typed(value):
+    """A value with the types spelled out: True == 1 and date(...) != datetime(...) hide bugs."""
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return (type(value).__name__, value, getattr(value, "tzinfo", None))
+
+
+def _pyyaml(raw: str):
+    data, error, duplicates, node = _parse_yaml(raw, 0)
+    assert error is None and not duplicates
+    spans = _yaml_spans(node, raw, 0) if node is not None else {}
+    return _typed(data), {path: tuple(span) for path, span in spans.items()}
+
+
+def _assert_subset_matches_pyyaml(raw: str) -> None:
+    data, spans = yamlsubset.parse(raw)
+    assert (_typed(data), spans) == _pyyaml(raw), raw
+
+
+FLAT_BLOCKS = [
+    "",
+    "\n  \n",
+    "title: Council vote\nlayout: post\n",
+    "title: 'It''s here'\nsub: \"quoted: yes, C# [x]\"\n",
+    "title: Hello, world]  \nurl: https://example.com/a?b=c#d\nlang: C#\n",
+    "date: 2024-03-03\nshort: 2024-3-3\nzoned: 2024-03-03 10:00:00 +0000\n",
+    "t1: 2024-03-03T10:00:00Z\nt2: 2024-03-03 10:00:00.1234567 -05:30\nt3: 2024-03-03 10:00:00\n",
+    "bad: 2025-02-30\nworse: 2024-13-01 10:00:00\n",
+    "n: 12\nplus: +5\nzero: 0\nlead: 08\nword: 3 things\ndot: .\n",
+    "a: yes\nb: No\nc: on\nd: OFF\ne: y\nf: ~\ng: null\nh: NULL\ni: none\n",
+    "tags: [news, world]\nempty: []\nmixed: [\"a, b\", 'c''d', 2024-01-01, 12, yes, ~, b c]\n",
+    "tags:\n  - news\n  - 'world'\nnext: x\n",
+    "tags:\n- news\n- \"world\"\n\n",
+    "title: x\ncategories:\n    - a\n    - b\n  \n",
+    "title: caf\u00e9 \u4e2d\u6587 \U0001f389\nnbsp: a\u00a0b\u00a0\n",
+]
+
+
+@pytest.mark.parametrize("raw", FLAT_BLOCKS)
+def test_flat_subset_reads_what_pyyaml_reads(raw):
+    _assert_subset_matches_pyyaml(raw)
+
+
+def test_flat_subset_agrees_with_pyyaml_on_every_fixture():
+    root = Path(__file__).parent
+    read = 0
+    for path in sorted((root / "fixtures").rglob("*")) + sorted((root.parent / "examples").rglob("*.md")):
+        if not path.is_file() or path.suffix == ".expected":
+            continue
+        fm = split(path.read_bytes().decode("utf-8", "replace"), markdown=True)
+        if fm is None or fm.kind != "yaml" or not fm.closed or yamlsubset.parse(fm.raw) is None:
+            continue
+        _assert_subset_matches_pyyaml(fm.raw)
+        read += 1
+    assert read > 50
+
+
+@pytest.mark.parametrize("raw", [
+    "title: x # a comment\n", "# comment\ntitle: x\n", "title: x\ntitle: y\n", "title:\n",
+    "a:\n  b: 1\n", "title: a\n  continued\n", "title: a: b\n", "title: \"esc\\n\"\n", "t: \"a\" b\n",
+    "title:\tx\n", "title: x\r\n", "f: 1.5\n", "o: 007\n", "h: 0x1F\n", "s: 1:20\n", "u: 1_000\n",
+    "n: -5\n", "a: &x 1\nb: *x\n", "t: !!str 1\n", "m: <<\n", "b: |\n  text\n", "x: {a: 1}\n",
+    "x: [a, [b]]\n", "x: [a,]\n", "x: [a] b\n", "yes: x\n", "2024: x\n", "---\n", "- a\n", "title: x",
+    "tags:\n  - a\n - b\n", "tags:\n  - k: v\n",
+])
+def test_flat_subset_leaves_other_shapes_to_pyyaml(raw):
+    assert yamlsubset.parse(raw) is None
+
+
+def test_flat_front_matter_is_read_without_importing_pyyaml():
+    code = ("import sys; from lint.article import Article; "
+            "fm = Article(b'---\\ntitle: x\\ntags: [a, b]\\n---\\nBody.\\n', 'p.md').front_matter; "
+            "assert fm.data == {'title': 'x', 'tags': ['a', 'b']} and fm.locate(('tags', 1)) is not None; "
+            "assert 'yaml' not in sys.modules, 'PyYAML imported'")
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 # -- dates ----------------------------------------------------------------------------------

@@ -7,8 +7,7 @@ and a run pays only for the rules it enables."""
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from lint.errors import UsageError, did_you_mean
 from lint.finding import Hit, Location
@@ -20,8 +19,8 @@ _GENERAL_MODULE = "general"
 _REGISTRY: dict[str, "CheckKind"] = {}
 
 
-@dataclass(frozen=True)
-class CorpusHit:
+# NamedTuples, not frozen dataclasses: creating a dataclass costs every run time at import.
+class CorpusHit(NamedTuple):
     """A cross-file finding produced by a corpus check's compare step."""
 
     path: str
@@ -31,8 +30,7 @@ class CorpusHit:
     related: tuple[tuple[str, Location, str], ...] = ()
 
 
-@dataclass(frozen=True)
-class CorpusContext:
+class CorpusContext(NamedTuple):
     """What a corpus check's compare step may know about the run beyond the summaries.
 
     `cache_dir`: a directory where the check may keep state between runs (an index of the
@@ -43,8 +41,7 @@ class CorpusContext:
     base_dir: str | None = None
 
 
-@dataclass(frozen=True)
-class CheckKind:
+class CheckKind(NamedTuple):
     name: str
     fn: CheckFn | None
     # Cross-file checks: summarize runs in the per-file step (and must return something

@@ -22,6 +22,7 @@ from lint import derived
 from lint.article import Article
 from lint.checks import check
 from lint.finding import Applicability, Edit, Fix, Hit
+from lint.lazyre import lazy
 
 # -- helpers --------------------------------------------------------------------------------
 
@@ -217,6 +218,27 @@ def _mojibake_classes() -> tuple[str, str, str, str, str]:
             "".join(spaced))
 
 
+# ftfy's clues leave out MacRoman, which ftfy still repairs. Its readings of the UTF-8 leads
+# of Latin-1 letters and symbols (C2, C3) and of punctuation (E2), followed by a
+# continuation byte, are the MacRoman candidates.
+_MAC_LEADS = bytes([0xC2, 0xC3, 0xE2]).decode("mac_roman")
+
+
+@functools.lru_cache(maxsize=None)
+def _classes() -> tuple[str, str, str, str, str]:
+    """_mojibake_classes, from the derived cache: ftfy is imported only to fill it."""
+    key = derived.key_of(_ftfy_tables_key(), Path(__file__).read_bytes())
+    return derived.load("en-mojibake-classes", key, _mojibake_classes)
+
+
+@functools.lru_cache(maxsize=None)
+def _leads() -> frozenset[str]:
+    """Every character a prefilter candidate starts with. Text with none of them (most
+    text: curly quotes and dashes are continuation readings) needs no pattern compiled."""
+    f2, f3, f4, _, spaced = _classes()
+    return frozenset(f2 + f3 + f4 + spaced + _MAC_LEADS)
+
+
 def _mojibake_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     """Fast prefilters built from ftfy's own tables (chardata.UTF8_CLUES): a character that
     single-byte code pages produce from a UTF-8 lead byte, followed by one they produce from
@@ -226,16 +248,11 @@ def _mojibake_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern
     confirms each candidate in the full text. The classes come from the derived cache, so
     that ftfy is imported only when there is a candidate to confirm."""
     if not _patterns:
-        key = derived.key_of(_ftfy_tables_key(), Path(__file__).read_bytes())
-        f2, f3, f4, cont, spaced = derived.load("en-mojibake-classes", key, _mojibake_classes)
+        f2, f3, f4, cont, spaced = _classes()
         lead = f2 + f3 + f4
         _patterns["pair"] = re.compile(f"[{lead}][{cont}]")
-        # ftfy's clues leave out MacRoman, which ftfy still repairs. Its readings of the
-        # UTF-8 leads of Latin-1 letters and symbols (C2, C3) and of punctuation (E2),
-        # followed by a continuation byte, are the MacRoman candidates.
-        mac_lead = bytes([0xC2, 0xC3, 0xE2]).decode("mac_roman")
         mac_cont = bytes(range(0x80, 0xC0)).decode("mac_roman")
-        _patterns["mac"] = re.compile(f"[{re.escape(mac_lead)}][{re.escape(mac_cont)}]")
+        _patterns["mac"] = re.compile(f"[{re.escape(_MAC_LEADS)}][{re.escape(mac_cont)}]")
         _patterns["shape"] = re.compile(f"[{f2}][{cont}]|[{f3}][{cont}]{{2}}|[{f4}][{cont}]{{3}}")
         _patterns["any"] = re.compile(f"[{spaced}] |[{lead}][{cont}]")
         _patterns["spaced"] = re.compile(f"[{spaced}]")
@@ -244,7 +261,7 @@ def _mojibake_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern
 
 
 _ASCII_OK = bytes(range(0x20, 0x7F)) + b"\t\n\r"
-_SPACE = re.compile(r"\s")
+_SPACE = lazy(r"\s")
 _profiles: "weakref.WeakKeyDictionary[Article, tuple[str, frozenset]]" = weakref.WeakKeyDictionary()
 # Every character some EN rule looks for, outside printable ASCII.
 _RARE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u115f\u1160\u17b4\u17b5"
@@ -358,7 +375,7 @@ def _explain(steps) -> tuple[str, bool]:
     return "UTF-8 read as " + ", then again as ".join(names), guess
 
 
-_BAD_REPAIR = re.compile("[\ufffd\x80-\x9f\ue000-\uf8ff]")
+_BAD_REPAIR = lazy("[\ufffd\x80-\x9f\ue000-\uf8ff]")
 
 
 def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
@@ -371,8 +388,10 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
     _cache[article] = found
     if text.isascii():
         return found
-    pair, shape, anywhere, spaced = _mojibake_patterns()
     rest, _ = _profile(article)
+    if _leads().isdisjoint(rest):
+        return found
+    pair, shape, anywhere, spaced = _mojibake_patterns()
     # Whole UTF-8 sequences (lead and all its continuations) among the non-ASCII
     # characters; the pair pattern finds places to try quickly.
     mac = _patterns["mac"]
@@ -525,8 +544,8 @@ def mojibake(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 
 # -- EN103 replacement character ------------------------------------------------------------
 
-_FFFD = re.compile("\ufffd+")
-_NAMES_FFFD = re.compile(r"U\+FFFD|replacement char", re.I)
+_FFFD = lazy("\ufffd+")
+_NAMES_FFFD = lazy(r"U\+FFFD|replacement char", re.I)
 
 
 @check("encoding.replacement-character")
@@ -551,7 +570,7 @@ def replacement_character(article: Article, params: Mapping[str, Any]) -> Iterat
 
 # -- EN104 control characters ---------------------------------------------------------------
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]+")
+_CONTROL = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]+")
 
 
 @check("encoding.control-character")
@@ -589,8 +608,8 @@ def control_character(article: Article, params: Mapping[str, Any]) -> Iterator[H
 
 # -- EN105 bidirectional controls -----------------------------------------------------------
 
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
+_BIDI = lazy("[\u202a-\u202e\u2066-\u2069]")
+_RTL = lazy("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
 _OPENERS = {"\u202a": "pdf", "\u202b": "pdf", "\u202d": "pdf", "\u202e": "pdf",
             "\u2066": "pdi", "\u2067": "pdi", "\u2068": "pdi"}
 _NAMES = {"\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING",
@@ -653,7 +672,7 @@ def byte_order_mark(article: Article, params: Mapping[str, Any]) -> Iterator[Hit
 
 # Always invisible junk in an article. U+200B (zero-width space) separates words in Thai,
 # Khmer, Lao, Burmese and some CJK typesetting; the joiners shape Arabic, Indic and emoji.
-_INVISIBLE = re.compile(
+_INVISIBLE = lazy(
     "[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064\u3164\ufe00-\ufe0f"
     "\uffa0\U000e0000-\U000e007f]+")
 _INVISIBLE_NAMES = {
@@ -730,9 +749,9 @@ def invisible_character(article: Article, params: Mapping[str, Any]) -> Iterator
 
 # -- EN108 HTML entities --------------------------------------------------------------------
 
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
-_DOUBLE = re.compile(r"&amp;(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});", re.I)
+_ENTITY = lazy(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_HTML_TAG = lazy(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_DOUBLE = lazy(r"&amp;(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});", re.I)
 
 
 @check("encoding.html-entity")
@@ -779,7 +798,7 @@ def html_entity(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 # -- EN109 literal escape sequences ---------------------------------------------------------
 
 # Starts with a literal backslash, so the regex engine skips to candidates quickly.
-_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})*|U[0-9a-fA-F]{8}(?:\\U[0-9a-fA-F]{8})*"
+_ESCAPE = lazy(r"\\(?:u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})*|U[0-9a-fA-F]{8}(?:\\U[0-9a-fA-F]{8})*"
                      r"|x[0-9a-fA-F]{2}(?:\\x[0-9a-fA-F]{2})+)")
 
 

@@ -5,10 +5,8 @@ judge what was parsed and point at the key's line through FrontMatter.spans."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
-import json
 import os
 import re
 from typing import Any, Iterator, Mapping
@@ -17,6 +15,7 @@ from lint.article import Article
 from lint.checks import check
 from lint.finding import Edit, Fix, Hit
 from lint.frontmatter import FrontMatter
+from lint.lazyre import lazy
 
 _DELIMS = {"yaml": "---", "toml": "+++", "json": "{"}
 
@@ -168,13 +167,15 @@ def syntax(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     yield Hit(start, max(start, end), {"error": error.message}, fix=fix)
 
 
-_KEY_VALUE = re.compile(r"^([ \t]*(?:- +)?[A-Za-z0-9_][\w.-]*[ \t]*:[ \t]+)(.*?)[ \t]*$")
+_KEY_VALUE = lazy(r"^([ \t]*(?:- +)?[A-Za-z0-9_][\w.-]*[ \t]*:[ \t]+)(.*?)[ \t]*$")
 
 
 def _quote_fix(article: Article, block: FrontMatter, offset: int) -> Fix | None:
     """Quote the value of the `key: value` line where an unquoted ': ' broke the YAML,
     if that makes the whole block parse."""
-    from lint.frontmatter import _parse_yaml
+    import json  # imported where used: most runs never need it
+
+    from lint.frontmatter_yaml import _parse_yaml
 
     line_start, line_end = _line_span(article, offset)
     line = article.text[line_start:line_end]
@@ -251,6 +252,8 @@ def _jsonable(value: Any) -> Any:
 
 @functools.lru_cache(maxsize=64)
 def _schema_file(path: str, mtime: float) -> Any:
+    import json
+
     import yaml
 
     with open(path, encoding="utf-8") as handle:
@@ -262,6 +265,8 @@ def _schema_file(path: str, mtime: float) -> Any:
 
 @functools.lru_cache(maxsize=64)
 def _validator(schema_json: str):
+    import json
+
     from jsonschema.validators import validator_for
 
     schema = json.loads(schema_json)
@@ -279,6 +284,8 @@ def _load_schema(spec: Any) -> Any:
 
 @check("frontmatter.schema")
 def schema(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    import json
+
     block = _block(article)
     if block is None:
         return
@@ -324,12 +331,12 @@ _ISO = re.compile(
     r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
     r"(?:(?:[Tt]|[ \t]+)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?)?"
     r"(?:[ \t]*(?P<tz>[Zz]|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?))?$")
-_ISO_SHAPED = re.compile(r"^\d{4}-\d")
-_SLASHED = re.compile(r"^(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_ISO_SHAPED = lazy(r"^\d{4}-\d")
+_SLASHED = lazy(r"^(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december")
-_MONTH_NAME = re.compile(r"\b(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?\b", re.I)
-_YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
+_MONTH_NAME = lazy(r"\b(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?\b", re.I)
+_YEAR = lazy(r"\b(1[89]\d\d|2\d\d\d)\b")
 _FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
 
 
@@ -385,8 +392,11 @@ def _from_parts(m: re.Match) -> _Date | str:
     y, mo, d = int(g["y"]), int(g["m"]), int(g["d"])
     if not 1 <= mo <= 12:
         return f"{m.group(0)!r} is not a valid date: month {mo} does not exist"
-    if not 1 <= d <= calendar.monthrange(y, mo)[1]:
-        return f"{m.group(0)!r} is not a valid date: {calendar.month_name[mo]} {y} has no day {d}"
+    if not 1 <= d <= 28:  # every month has 28 days: most dates need no calendar (nor its import)
+        import calendar
+
+        if not 1 <= d <= calendar.monthrange(y, mo)[1]:
+            return f"{m.group(0)!r} is not a valid date: {calendar.month_name[mo]} {y} has no day {d}"
     if g.get("H") is None:
         return _Date(dt.date(y, mo, d), False, False)
     hh, mm, ss = int(g["H"]), int(g["M"]), int(g.get("S") or 0)
@@ -684,7 +694,7 @@ def cut_excerpt(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 # -- prose in front matter, tabs, files -----------------------------------------------
 
 _HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?>")
-_SENTENCE_PUNCT = re.compile(r"[.,;!?\"“”'’]")
+_SENTENCE_PUNCT = lazy(r"[.,;!?\"“”'’]")
 
 
 def _prose_key(key: str) -> bool:
@@ -715,7 +725,8 @@ def tab(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
         return
     import yaml
 
-    from lint.frontmatter import _YamlLoader, _yaml_line_starts
+    from lint.frontmatter import _yaml_line_starts
+    from lint.frontmatter_yaml import _YamlLoader
 
     raw = block.raw
     starts = _yaml_line_starts(raw)
@@ -767,7 +778,7 @@ def _site_root(directory: str) -> str | None:
         current = parent
 
 
-_JEKYLL_DIRS = re.compile(r"(?:^|/)_(?:posts|drafts)/")
+_JEKYLL_DIRS = lazy(r"(?:^|/)_(?:posts|drafts)/")
 
 
 def _generator(article: Article) -> str | None:
@@ -800,7 +811,7 @@ def _exists(path: str) -> bool:
 
 # URLs, fragments, template expressions and bundler aliases (Astro's "@/assets/...",
 # "~/...") are not site paths.
-_NOT_A_PATH = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#|\{\{|\{%|<|@|~)", re.I)
+_NOT_A_PATH = lazy(r"^(?:[a-z][a-z0-9+.-]*:|//|#|\{\{|\{%|<|@|~)", re.I)
 
 
 def _reference_values(data: Any, dotted: str) -> Iterator[tuple[tuple, str]]:
