@@ -94,6 +94,11 @@ class CachedResult:
         return self._rows
 
     @property
+    def stored_rows(self) -> bytes:
+        """`rows` as stored (marshal), for whoever passes them on without reading them."""
+        return self._rows if isinstance(self._rows, bytes) else marshal.dumps(self._rows)
+
+    @property
     def findings(self) -> list[Finding]:
         if self._findings is None:
             if self._detail is None:

@@ -88,3 +88,99 @@ def pylint(report: Report) -> str:
     """`path:line: [CODE] message`, the parseable pylint line that Jenkins warnings-ng and
     other pylint readers take (Ruff writes the same)."""
     return "".join(f"{f.path}:{f.line}: [{f.code}] {one_line(f.message)}\n" for f in report.findings)
+
+
+class ConciseSpill:
+    """The concise report of a run, in path order, without holding it: each file's part is
+    kept as it arrives (its lines from the cache, or brief rows), sorted a buffer at a time
+    into runs on a temporary file, and the runs are merged by path when the report is
+    written. A path with several parts (a file's own findings and cross-file ones) gets
+    them merged as a stable sort of all its findings would order them."""
+
+    RUN = 4096  # parts sorted in memory before they go to the file
+    _BLOCK = 16384  # bytes read from a run at a time when merging
+
+    def __init__(self) -> None:
+        self._buffer: list[tuple] = []
+        self._runs: list[tuple[int, int]] = []  # (start, end) offsets in the file
+        self._file = None
+        self._count = 0
+
+    def add_findings(self, findings: list[Finding]) -> None:
+        from lint.finding import finding_to_rows
+
+        by_path: dict[str, list[tuple]] = {}
+        for f in findings:  # a file's findings normally share its path
+            by_path.setdefault(f.path, []).append(finding_to_rows(f)[0])
+        for path, rows in by_path.items():
+            self._add(path, None, rows)
+
+    def add_cached(self, result) -> None:
+        """A cache.CachedResult with findings: its lines are ready, its rows kept undecoded."""
+        self._add(result.path, result.tails, result.stored_rows)
+
+    def _add(self, path: str, tails: list[str] | None, rows) -> None:
+        # the arrival number keeps parts of one path in order, and no two records equal
+        self._buffer.append((path, self._count, tails, rows))
+        self._count += 1
+        if len(self._buffer) >= self.RUN:
+            self._spill()
+
+    def _spill(self) -> None:
+        import marshal
+        import tempfile
+
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()
+        self._buffer.sort()
+        start = self._file.tell()
+        for record in self._buffer:
+            data = marshal.dumps(record)
+            self._file.write(len(data).to_bytes(4, "little"))
+            self._file.write(data)
+        self._runs.append((start, self._file.tell()))
+        self._buffer = []
+
+    def _read_run(self, start: int, end: int):
+        import marshal
+        import os
+
+        fd = self._file.fileno()
+        pending = b""
+        while start < end:
+            chunk = os.pread(fd, min(self._BLOCK, end - start), start)
+            start += len(chunk)
+            pending += chunk
+            at = 0
+            while len(pending) - at >= 4:
+                size = int.from_bytes(pending[at:at + 4], "little")
+                if len(pending) - at - 4 < size:
+                    break
+                yield marshal.loads(pending[at + 4:at + 4 + size])
+                at += 4 + size
+            pending = pending[at:]
+
+    def lines(self):
+        """The report, a path's lines at a time."""
+        import heapq
+        import itertools
+        import marshal
+
+        self._buffer.sort()
+        if self._file is not None:
+            self._file.flush()
+        records = heapq.merge(self._buffer, *(self._read_run(*run) for run in self._runs))
+        for path, parts in itertools.groupby(records, key=lambda record: record[0]):
+            parts = list(parts)
+            if len(parts) == 1 and parts[0][2] is not None:
+                tails = parts[0][2]
+            else:
+                rows = [row for part in parts
+                        for row in (marshal.loads(part[3]) if isinstance(part[3], bytes) else part[3])]
+                rows.sort(key=lambda r: (r[0], r[1], r[4]))  # Finding.sort_key within one path
+                tails = concise_tails(rows)
+            yield concise_lines(path, tails)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
