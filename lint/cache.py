@@ -72,7 +72,8 @@ class CachedResult:
     """An engine.FileResult read back from the cache. `stats` (counts per rule) and `tails`
     (the default format's lines, without the leading path) are all that counting and a
     concise report need; `rows` (the brief part of each finding) and `findings` (Finding
-    objects) are decoded on first use."""
+    objects) are decoded on first use. The corpus rules' summaries stay in their stored
+    form (`corpus`; `summary_codes` names the rules)."""
 
     internal_error = False
     fixed_data = None
@@ -81,10 +82,14 @@ class CachedResult:
                  corpus: bytes):
         self.path, self.stats, self.tails = path, stats, tails
         self._rows, self._detail = rows, detail
-        # decoded here, so that a damaged or hostile row is a miss; the stored form goes on
-        # to the corpus step as it is (runner.SummarySpill.add_cached)
+        # checked here, so that a damaged or hostile row is a miss; the stored form goes on
+        # to the corpus step as it is (runner.SummarySpill.add_cached), decoded there
         self.corpus = corpus
-        self.summaries, self.suppressions = decode_corpus(corpus)
+        summaries, suppressions = marshal.loads(corpus)
+        for value in summaries.values():
+            check_value(value)
+        self.summary_codes = tuple(summaries)
+        self.suppressions = _decode_suppressions(suppressions)
         self._findings: list[Finding] | None = None
 
     @property
@@ -169,6 +174,18 @@ def decode_value(encoded):
     if encoded[0] == 0:
         return encoded[1]
     _, module, name, fields = encoded
+    return _class(module, name)(*fields)
+
+
+def check_value(encoded) -> None:
+    """Raises unless decode_value can build the value (without building it)."""
+    if encoded[0] != 0:
+        _, module, name, fields = encoded
+        if len(fields) != len(_class(module, name)._fields):
+            raise ValueError(f"a stored {name} with {len(fields)} fields")
+
+
+def _class(module: str, name: str) -> type:
     cls = _classes.get((module, name))
     if cls is None:
         # The cache directory is writable by whoever can write the work tree: build only
@@ -176,10 +193,10 @@ def decode_value(encoded):
         if not (module == "lint" or module.startswith("lint.")):
             raise ValueError(f"refusing to load {module}.{name} from the cache")
         cls = getattr(importlib.import_module(module), name)
-        if not (isinstance(cls, type) and issubclass(cls, tuple)):
+        if not (isinstance(cls, type) and issubclass(cls, tuple) and hasattr(cls, "_fields")):
             raise ValueError(f"refusing to load {module}.{name} from the cache")
         _classes[(module, name)] = cls
-    return cls(*fields)
+    return cls
 
 
 def _encode_suppressions(sup):

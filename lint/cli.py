@@ -261,10 +261,13 @@ class _Run:
     def _count(self, stats) -> None:
         from lint.finding import SEVERITIES
 
+        by_severity, by_code = self.by_severity, self.by_code
         for code, name, severity, n, safe in stats:
             severity = SEVERITIES[severity]
-            self.by_severity[severity] = self.by_severity.get(severity, 0) + n
-            entry = self.by_code.setdefault(code, [0, name, False])
+            by_severity[severity] = by_severity.get(severity, 0) + n
+            entry = by_code.get(code)
+            if entry is None:
+                entry = by_code[code] = [0, name, False]
             entry[0] += n
             if safe:
                 entry[2] = True

@@ -312,6 +312,9 @@ def run(candidates: Iterable[tuple[Candidate, str]], executor, *,
 
     for candidate, shown in candidates:
         hit = _from_cache(cache, candidate, shown)
+        if hit is not None and not queue:  # nothing waits ahead of it (a warm run's usual case)
+            yield hit
+            continue
         slot = _Slot(hit)
         queue.append(slot)
         if hit is None:
@@ -335,9 +338,11 @@ def run(candidates: Iterable[tuple[Candidate, str]], executor, *,
 def _from_cache(cache, candidate: Candidate, shown: str) -> Outcome | None:
     if cache is None or candidate.problem:
         return None
-    location = str(candidate.location)
-    if is_url(location):
-        return None
+    location = candidate.location
+    if candidate.shown is None:  # named, not walked: a path or a URL
+        location = str(location)
+        if is_url(location):
+            return None
     try:
         stat = os.stat(location)
     except OSError:
@@ -376,7 +381,7 @@ class SummarySpill:
 
     def add_cached(self, result: "cache_mod.CachedResult") -> None:
         """A result from the cache: its stored summaries go on as they are."""
-        self.codes.update(result.summaries)
+        self.codes.update(result.summary_codes)
         self._write((result.path, self._CACHED, result.corpus), result.suppressions)
 
     def _write(self, record: tuple, suppressions) -> None:

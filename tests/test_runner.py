@@ -205,7 +205,8 @@ def test_one_regex_per_spec_matches_as_pathspec_does():
              ".git", "notes.text", "b.MD", "dist", "_site", "docs", "robots.txt", "a b.md", "ü.md"]
     rng = random.Random(7)
     paths = ["/".join(rng.choice(names) for _ in range(rng.randint(1, 4))) for _ in range(3000)]
-    specs = [DEFAULT_EXCLUDE, DEFAULT_INCLUDE, ("*.md", "!README*", "docs/"), ("/build", "**/x*", "a?.md"), ()]
+    specs = [DEFAULT_EXCLUDE, DEFAULT_INCLUDE, ("*.md", "!README*", "docs/"), ("/build", "**/x*", "a?.md"), (),
+             ("build", "*.MD", "a?.md", "[!d]*.text", "ü*", "requirements*.txt")]  # slashless: one prefix
     for patterns in specs:
         spec = pathspec.GitIgnoreSpec.from_lines(patterns)
         match = matcher(spec)

@@ -134,10 +134,8 @@ class ConciseSpill:
             self._file = tempfile.TemporaryFile()
         self._buffer.sort()
         start = self._file.tell()
-        for record in self._buffer:
-            data = marshal.dumps(record)
-            self._file.write(len(data).to_bytes(4, "little"))
-            self._file.write(data)
+        records = [marshal.dumps(record) for record in self._buffer]
+        self._file.write(b"".join(part for data in records for part in (len(data).to_bytes(4, "little"), data)))
         self._runs.append((start, self._file.tell()))
         self._buffer = []
 
