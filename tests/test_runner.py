@@ -365,3 +365,18 @@ def test_the_concise_spill_merges_runs_as_one_sort_would(articles, monkeypatch):
         assert (spill._file is not None) == (run < len(parts))
         spill.close()
     assert expected.count("\n") > 50
+
+
+def test_a_warm_run_imports_only_the_corpus_rules_checks(articles):
+    """The cache says which rules have summaries; nothing else needs a check module (nor the
+    scan for external checks, which a run with a cache file never had)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from lint.cli import main; main(['check', 'posts', '-q', '--isolated', '-j', '1']); "
+            "print(sorted(m for m in sys.modules if m.startswith('lint.checks.')))")
+    cold = subprocess.run([sys.executable, "-c", code], cwd=articles, capture_output=True, text=True)
+    warm = subprocess.run([sys.executable, "-c", code], cwd=articles, capture_output=True, text=True)
+    assert cold.stdout.splitlines()[:-1] == warm.stdout.splitlines()[:-1] and "RP106" in warm.stdout
+    assert "lint.checks.encoding" in cold.stdout.splitlines()[-1]
+    assert warm.stdout.splitlines()[-1] == "['lint.checks._duplicates', 'lint.checks.repetition']", warm.stderr
