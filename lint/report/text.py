@@ -97,7 +97,7 @@ class ConciseSpill:
     written. A path with several parts (a file's own findings and cross-file ones) gets
     them merged as a stable sort of all its findings would order them."""
 
-    RUN = 4096  # parts sorted in memory before they go to the file
+    RUN = 1024  # parts sorted in memory before they go to the file
     _BLOCK = 16384  # bytes read from a run at a time when merging
 
     def __init__(self) -> None:
