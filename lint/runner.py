@@ -361,9 +361,9 @@ class SummarySpill:
     _PLAIN, _PICKLED, _CACHED = 0, 1, 2
 
     def __init__(self) -> None:
-        import tempfile
+        from lint.spill import RecordFile
 
-        self._file = tempfile.TemporaryFile()
+        self._file = RecordFile()
         self._count = 0
         self._suppressions: dict[str, object] = {}
         self.codes: set[str] = set()  # the rules some file has a summary for
@@ -385,9 +385,7 @@ class SummarySpill:
         self._write((result.path, self._CACHED, result.corpus), result.suppressions)
 
     def _write(self, record: tuple, suppressions) -> None:
-        import marshal
-
-        self._file.write(marshal.dumps(record))
+        self._file.write(record)
         self._count += 1
         if suppressions is not None and (suppressions.directives or suppressions.invalid):
             self._suppressions[record[0]] = suppressions
@@ -396,12 +394,8 @@ class SummarySpill:
         return self._count
 
     def __iter__(self) -> Iterator["SpilledSummaries"]:
-        """The summaries in the order they were added (one reader at a time)."""
-        import marshal
-
-        self._file.seek(0)
-        for _ in range(self._count):
-            path, kind, payload = marshal.load(self._file)
+        """The summaries in the order they were added."""
+        for path, kind, payload in self._file.read():
             if kind == self._CACHED:
                 summaries = cache_mod.decode_corpus(payload)[0]
             elif kind == self._PLAIN:

@@ -356,7 +356,7 @@ def test_the_concise_spill_merges_runs_as_one_sort_would(articles, monkeypatch):
     expected = concise(Report(sorted(everything, key=Finding.sort_key), settings.ruleset))
     for run in (2, 5, ConciseSpill.RUN):
         monkeypatch.setattr(ConciseSpill, "RUN", run)
-        monkeypatch.setattr(ConciseSpill, "_BLOCK", 64)  # records that span blocks
+        monkeypatch.setattr(ConciseSpill, "BLOCK", 64)  # records that span blocks
         spill = ConciseSpill()
         for cached, findings in parts:
             spill.add_cached(cached) if cached is not None else spill.add_findings(findings)

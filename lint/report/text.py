@@ -98,7 +98,7 @@ class ConciseSpill:
     them merged as a stable sort of all its findings would order them."""
 
     RUN = 1024  # parts sorted in memory before they go to the file
-    _BLOCK = 16384  # bytes read from a run at a time when merging
+    BLOCK = 16384  # bytes read from a run at a time when merging
 
     def __init__(self) -> None:
         self._buffer: list[tuple] = []
@@ -127,36 +127,16 @@ class ConciseSpill:
             self._spill()
 
     def _spill(self) -> None:
-        import marshal
-        import tempfile
+        from lint.spill import RecordFile
 
         if self._file is None:
-            self._file = tempfile.TemporaryFile()
+            self._file = RecordFile()
         self._buffer.sort()
         start = self._file.tell()
-        records = [marshal.dumps(record) for record in self._buffer]
-        self._file.write(b"".join(part for data in records for part in (len(data).to_bytes(4, "little"), data)))
+        for record in self._buffer:
+            self._file.write(record)
         self._runs.append((start, self._file.tell()))
         self._buffer = []
-
-    def _read_run(self, start: int, end: int):
-        import marshal
-        import os
-
-        fd = self._file.fileno()
-        pending = b""
-        while start < end:
-            chunk = os.pread(fd, min(self._BLOCK, end - start), start)
-            start += len(chunk)
-            pending += chunk
-            at = 0
-            while len(pending) - at >= 4:
-                size = int.from_bytes(pending[at:at + 4], "little")
-                if len(pending) - at - 4 < size:
-                    break
-                yield marshal.loads(pending[at + 4:at + 4 + size])
-                at += 4 + size
-            pending = pending[at:]
 
     def lines(self):
         """The report, a path's lines at a time."""
@@ -165,9 +145,8 @@ class ConciseSpill:
         import marshal
 
         self._buffer.sort()
-        if self._file is not None:
-            self._file.flush()
-        records = heapq.merge(self._buffer, *(self._read_run(*run) for run in self._runs))
+        runs = (self._file.read(start, end, self.BLOCK) for start, end in self._runs)
+        records = heapq.merge(self._buffer, *runs)
         for path, parts in itertools.groupby(records, key=lambda record: record[0]):
             parts = list(parts)
             if len(parts) == 1 and parts[0][2] is not None:
