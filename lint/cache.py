@@ -72,13 +72,13 @@ class CachedResult:
     """An engine.FileResult read back from the cache. `stats` (counts per rule) and `tails`
     (the default format's lines, without the leading path) are all that counting and a
     concise report need; `rows` (the brief part of each finding) and `findings` (Finding
-    objects) are decoded on first use. The corpus rules' summaries stay in their stored
+    objects) are read only with details, and decoded on first use. The corpus rules' summaries stay in their stored
     form (`corpus`; `summary_codes` names the rules)."""
 
     internal_error = False
     fixed_data = None
 
-    def __init__(self, path: str, stats: tuple, tails: list[str], rows: bytes, detail: bytes | None,
+    def __init__(self, path: str, stats: tuple, tails: list[str], rows: bytes | None, detail: bytes | None,
                  corpus: bytes):
         self.path, self.stats, self.tails = path, stats, tails
         self._rows, self._detail = rows, detail
@@ -97,11 +97,6 @@ class CachedResult:
         if isinstance(self._rows, bytes):
             self._rows = marshal.loads(self._rows)
         return self._rows
-
-    @property
-    def stored_rows(self) -> bytes:
-        """`rows` as stored (marshal), for whoever passes them on without reading them."""
-        return self._rows if isinstance(self._rows, bytes) else marshal.dumps(self._rows)
 
     @property
     def findings(self) -> list[Finding]:
@@ -145,7 +140,7 @@ def encode(result) -> tuple[bytes, bytes, bytes, bytes] | None:
         return None
 
 
-def decode(path: str, brief: bytes, corpus: bytes, rows: bytes, detail: bytes | None) -> CachedResult:
+def decode(path: str, brief: bytes, corpus: bytes, rows: bytes | None, detail: bytes | None) -> CachedResult:
     stats, tails = marshal.loads(brief)
     return CachedResult(path, stats, tails, rows, detail, corpus)
 
@@ -233,7 +228,7 @@ CREATE INDEX IF NOT EXISTS results_dir ON results (dir);
 
 class Cache:
     """The result cache of one configuration. `details=False`: the run writes one-line
-    reports or counts only, and results come back without their Finding objects' details."""
+    reports or counts only, and results come back without their findings' rows."""
 
     def __init__(self, directory: Path, key: str, *, details: bool = True):
         self.directory = directory
@@ -247,7 +242,7 @@ class Cache:
         # its second lookup on (a run over a few named files reads only their own rows)
         self._dir: str | None = None
         self._dir_rows: dict[str, tuple] | None = None
-        columns = "path, size, mtime_ns, digest, brief, corpus, rows" + (", detail" if details else "")
+        columns = "path, size, mtime_ns, digest, brief, corpus" + (", rows, detail" if details else "")
         self._select_one = f"SELECT {columns} FROM results WHERE path = ?"
         self._select_dir = f"SELECT {columns} FROM results WHERE dir = ?"
 
@@ -323,7 +318,9 @@ class Cache:
                 return None
             self._touches.append((stat.st_size, stat.st_mtime_ns, path))
         try:
-            return decode(path, row[4], row[5], row[6], row[7] if self.details else None)
+            if self.details:
+                return decode(path, row[4], row[5], row[6], row[7])
+            return decode(path, row[4], row[5], None, None)
         except Exception:  # a damaged or foreign row is a miss; the file is linted again
             return None
 
