@@ -72,19 +72,24 @@ class CachedResult:
     """An engine.FileResult read back from the cache. `stats` (counts per rule) and `tails`
     (the default format's lines, without the leading path) are all that counting and a
     concise report need; `rows` (the brief part of each finding) and `findings` (Finding
-    objects) are decoded on first use."""
+    objects) are read only with details, and decoded on first use. The corpus rules' summaries stay in their stored
+    form (`corpus`; `summary_codes` names the rules)."""
 
     internal_error = False
     fixed_data = None
 
-    def __init__(self, path: str, stats: tuple, tails: list[str], rows: bytes, detail: bytes | None,
+    def __init__(self, path: str, stats: tuple, tails: list[str], rows: bytes | None, detail: bytes | None,
                  corpus: bytes):
         self.path, self.stats, self.tails = path, stats, tails
         self._rows, self._detail = rows, detail
-        # decoded here, so that a damaged or hostile row is a miss; the stored form goes on
-        # to the corpus step as it is (runner.SummarySpill.add_cached)
+        # checked here, so that a damaged or hostile row is a miss; the stored form goes on
+        # to the corpus step as it is (runner.SummarySpill.add_cached), decoded there
         self.corpus = corpus
-        self.summaries, self.suppressions = decode_corpus(corpus)
+        summaries, suppressions = marshal.loads(corpus)
+        for value in summaries.values():
+            check_value(value)
+        self.summary_codes = tuple(summaries)
+        self.suppressions = _decode_suppressions(suppressions)
         self._findings: list[Finding] | None = None
 
     @property
@@ -135,7 +140,7 @@ def encode(result) -> tuple[bytes, bytes, bytes, bytes] | None:
         return None
 
 
-def decode(path: str, brief: bytes, corpus: bytes, rows: bytes, detail: bytes | None) -> CachedResult:
+def decode(path: str, brief: bytes, corpus: bytes, rows: bytes | None, detail: bytes | None) -> CachedResult:
     stats, tails = marshal.loads(brief)
     return CachedResult(path, stats, tails, rows, detail, corpus)
 
@@ -164,6 +169,18 @@ def decode_value(encoded):
     if encoded[0] == 0:
         return encoded[1]
     _, module, name, fields = encoded
+    return _class(module, name)(*fields)
+
+
+def check_value(encoded) -> None:
+    """Raises unless decode_value can build the value (without building it)."""
+    if encoded[0] != 0:
+        _, module, name, fields = encoded
+        if len(fields) != len(_class(module, name)._fields):
+            raise ValueError(f"a stored {name} with {len(fields)} fields")
+
+
+def _class(module: str, name: str) -> type:
     cls = _classes.get((module, name))
     if cls is None:
         # The cache directory is writable by whoever can write the work tree: build only
@@ -171,10 +188,10 @@ def decode_value(encoded):
         if not (module == "lint" or module.startswith("lint.")):
             raise ValueError(f"refusing to load {module}.{name} from the cache")
         cls = getattr(importlib.import_module(module), name)
-        if not (isinstance(cls, type) and issubclass(cls, tuple)):
+        if not (isinstance(cls, type) and issubclass(cls, tuple) and hasattr(cls, "_fields")):
             raise ValueError(f"refusing to load {module}.{name} from the cache")
         _classes[(module, name)] = cls
-    return cls(*fields)
+    return cls
 
 
 def _encode_suppressions(sup):
@@ -211,7 +228,7 @@ CREATE INDEX IF NOT EXISTS results_dir ON results (dir);
 
 class Cache:
     """The result cache of one configuration. `details=False`: the run writes one-line
-    reports or counts only, and results come back without their Finding objects' details."""
+    reports or counts only, and results come back without their findings' rows."""
 
     def __init__(self, directory: Path, key: str, *, details: bool = True):
         self.directory = directory
@@ -225,7 +242,7 @@ class Cache:
         # its second lookup on (a run over a few named files reads only their own rows)
         self._dir: str | None = None
         self._dir_rows: dict[str, tuple] | None = None
-        columns = "path, size, mtime_ns, digest, brief, corpus, rows" + (", detail" if details else "")
+        columns = "path, size, mtime_ns, digest, brief, corpus" + (", rows, detail" if details else "")
         self._select_one = f"SELECT {columns} FROM results WHERE path = ?"
         self._select_dir = f"SELECT {columns} FROM results WHERE dir = ?"
 
@@ -301,7 +318,9 @@ class Cache:
                 return None
             self._touches.append((stat.st_size, stat.st_mtime_ns, path))
         try:
-            return decode(path, row[4], row[5], row[6], row[7] if self.details else None)
+            if self.details:
+                return decode(path, row[4], row[5], row[6], row[7])
+            return decode(path, row[4], row[5], None, None)
         except Exception:  # a damaged or foreign row is a miss; the file is linted again
             return None
 

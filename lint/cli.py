@@ -198,9 +198,11 @@ def run_rules(args: argparse.Namespace) -> int:
 @dataclass
 class _Run:
     """What the run has seen. Findings are kept only when the format needs them all at the
-    end (sorted reports), one entry a file (`per_file`); streamed formats keep counts."""
+    end (sorted reports), one entry a file (`per_file`); the concise format spills them to a
+    temporary file (`concise`); streamed formats and counts keep none."""
 
     keep: bool = True
+    concise: object = None  # lint.report.text.ConciseSpill
     # per file, in discovery order: its sorted findings, or a cache.CachedResult, whose
     # Finding objects are built only if the report needs more than one-line text
     per_file: list = field(default_factory=list)
@@ -231,13 +233,19 @@ class _Run:
         if getattr(result, "tails", None) is not None and self.baseline is None and self.stream is None:
             # from the cache: counted from its per-file stats, kept as rows
             self._count(result.stats)
-            if self.keep and result.tails:
-                self.per_file.append(result)
+            if result.tails:
+                if self.concise is not None:
+                    self.concise.add_cached(result)
+                elif self.keep:
+                    self.per_file.append(result)
         else:
             from lint.finding import Finding
 
-            findings = sorted(result.findings, key=Finding.sort_key)
-            self.per_file.append(self._add(findings)) if self.keep else self._add(findings)
+            findings = self._add(sorted(result.findings, key=Finding.sort_key))
+            if self.concise is not None:
+                self.concise.add_findings(findings)
+            elif self.keep:
+                self.per_file.append(findings)
         self.internal_error |= result.internal_error
         self.fixed += outcome.fixed
         if outcome.diff:
@@ -255,7 +263,11 @@ class _Run:
                 self.summaries.add(result.path, result.summaries, result.suppressions)
 
     def add_corpus(self, findings: list) -> None:
-        self.corpus.extend(self._add(findings))
+        findings = self._add(findings)
+        if self.concise is not None:
+            self.concise.add_findings(findings)
+        else:
+            self.corpus.extend(findings)
 
     def _add(self, findings: list) -> list:
         """Counts (and streams) findings; returns those the baseline does not set aside."""
@@ -277,10 +289,13 @@ class _Run:
     def _count(self, stats) -> None:
         from lint.finding import SEVERITIES
 
+        by_severity, by_code = self.by_severity, self.by_code
         for code, name, severity, n, safe in stats:
             severity = SEVERITIES[severity]
-            self.by_severity[severity] = self.by_severity.get(severity, 0) + n
-            entry = self.by_code.setdefault(code, [0, name, False])
+            by_severity[severity] = by_severity.get(severity, 0) + n
+            entry = by_code.get(code)
+            if entry is None:
+                entry = by_code[code] = [0, name, False]
             entry[0] += n
             if safe:
                 entry[2] = True
@@ -290,7 +305,7 @@ class _Run:
         """(path, what it reported) in report order: paths sorted; a path's part is a lone
         result from the cache (a cache.CachedResult, in order), or a list of Finding objects
         and cached results to merge in the order a stable sort of every finding by
-        Finding.sort_key gives (merged_rows, merged_findings)."""
+        Finding.sort_key gives (_merged_findings)."""
         from lint.finding import Finding
 
         groups: dict[str, list] = {}
@@ -329,18 +344,6 @@ def _merged_findings(part) -> list:
     return sorted(found, key=Finding.sort_key)
 
 
-def _merged_rows(part) -> list:
-    """The same as brief rows (lint.finding.finding_to_rows): no Finding objects built."""
-    from lint.finding import Finding, finding_to_rows
-
-    if not isinstance(part, list):
-        return part.rows
-    found = []
-    for item in part:
-        found.extend((finding_to_rows(item)[0],) if isinstance(item, Finding) else item.rows)
-    return sorted(found, key=lambda r: (r[0], r[1], r[4]))  # Finding.sort_key within one path
-
-
 def run_check(args: argparse.Namespace) -> int:
     from lint import runner
     from lint.config import CliOverrides
@@ -368,7 +371,13 @@ def run_check(args: argparse.Namespace) -> int:
         from lint import baseline
 
         run.baseline = baseline.from_args(args, {a.rule.code for a in resolver.active_rules(None, project)})
-    if not (args.statistics or args.diff):
+    if args.statistics or args.diff:
+        run.keep = False  # counts, or the diffs
+    elif output_format == "concise" and run.baseline is None:
+        from lint.report.text import ConciseSpill
+
+        run.concise, run.keep = ConciseSpill(), False
+    else:
         from lint.report import open_stream
 
         run.stream = open_stream(output_format, args.output_file)
@@ -411,7 +420,11 @@ def run_check(args: argparse.Namespace) -> int:
         if run.summaries is not None:
             run.summaries.close()
     notes = run.baseline.finish() if run.baseline is not None else []
-    _emit(args, output_format, project.ruleset, run)
+    try:
+        _emit(args, output_format, project.ruleset, run)
+    finally:
+        if run.concise is not None:
+            run.concise.close()
     if not args.quiet:
         for note in notes:
             print(note, file=sys.stderr)
@@ -480,10 +493,14 @@ def _open_cache(args, resolver, project, cli, options, details: bool = True):
 
     if args.no_cache or os.environ.get("COPYDESK_NO_CACHE") or options.fix or options.diff:
         return None
-    if _uses_external_checks(resolver, project):
-        return None  # a service's answers are not a function of the file: never reuse them
-    return cache.Cache(_cache_dir(args, project), cache.fingerprint(project, (cli, args.config, args.isolated)),
-                       details=details)
+    store = cache.Cache(_cache_dir(args, project), cache.fingerprint(project, (cli, args.config, args.isolated)),
+                        details=details)
+    # A service's answers are not a function of the file: such runs never reuse or write a
+    # cache. So a cache of this configuration exists only if it has no external checks;
+    # finding that out otherwise imports every check module.
+    if not store.file.exists() and _uses_external_checks(resolver, project):
+        return None
+    return store
 
 
 def _uses_external_checks(resolver, project) -> bool:
@@ -524,35 +541,30 @@ def _emit(args, output_format: str, rules, run: _Run) -> None:
     elif args.statistics:
         sys.stdout.write(_statistics(run.by_code))
     elif run.stream is None:
-        if output_format == "concise" and run.baseline is None:
-            text = _concise(run, rules)
+        if run.concise is not None:
+            _write_report(args, run.concise.lines())
         else:
-            text = renderer(output_format)(Report(
+            _write_report(args, (renderer(output_format)(Report(
                 run.sorted_findings(), rules, run.files, run.fixed, baselined=run.baselined,
-                baseline=run.baseline.path if run.baseline else None))
-        if args.output_file is not None:
-            try:
-                args.output_file.parent.mkdir(parents=True, exist_ok=True)
-                args.output_file.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise UsageError(f"cannot write {args.output_file}: {exc.strerror or exc}") from None
-        elif getattr(args, "report_to_stderr", False):
-            sys.stderr.write(text)
-        else:
-            sys.stdout.write(text)
+                baseline=run.baseline.path if run.baseline else None)),))
     sys.stdout.flush()
     if not args.quiet:
         print(_summary(args, run), file=sys.stderr)
 
 
-def _concise(run: _Run, rules) -> str:
-    """The default format. A result from the cache brings its lines ready (the path goes in
-    front); others are written from brief rows: no Finding objects are built."""
-    from lint.report.text import concise_lines, concise_tails
-
-    return "".join(concise_lines(path, part.tails if not isinstance(part, list)
-                                 else concise_tails(_merged_rows(part)))
-                   for path, part in run.by_file())
+def _write_report(args, chunks) -> None:
+    """The report's text, written a chunk at a time (the concise report is read back from
+    its spill a path at a time), to -o FILE, stderr (stdin fixed to stdout) or stdout."""
+    if args.output_file is not None:
+        try:
+            args.output_file.parent.mkdir(parents=True, exist_ok=True)
+            with args.output_file.open("w", encoding="utf-8") as out:
+                out.writelines(chunks)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output_file}: {exc.strerror or exc}") from None
+    else:
+        out = sys.stderr if getattr(args, "report_to_stderr", False) else sys.stdout
+        out.writelines(chunks)
 
 
 def _statistics(by_code: dict) -> str:

@@ -6,9 +6,6 @@ files there are; results come back in submission order."""
 
 from __future__ import annotations
 
-from collections import deque
-from typing import Iterator
-
 from lint.errors import UsageError
 
 BATCH = 64
@@ -19,12 +16,12 @@ _resolvers: dict = {}
 
 def _batch_work(spec, options, tasks):
     """Runs on a worker: the local per-file step, with one Resolver per worker process."""
-    from lint.runner import check_path
+    from lint.runner import check_batch
 
     resolver = _resolvers.get(spec)
     if resolver is None:
         resolver = _resolvers[spec] = spec.build()
-    return [check_path(resolver, *task, options) for task in tasks]
+    return check_batch(resolver, tasks, options)
 
 
 def connect(scheduler: str | None, workers: int):
@@ -45,25 +42,33 @@ def connect(scheduler: str | None, workers: int):
 
 
 class DaskExecutor:
-    """Sends the per-file step to Dask workers in batches, a bounded number in flight."""
+    """Sends the per-file step to Dask workers in batches; lint.runner.run keeps a bounded
+    number in flight and hands results on in submission order."""
+
+    batch_size = BATCH
+    started = True
 
     def __init__(self, spec, options, *, scheduler: str | None, workers: int):
         self.spec, self.options = spec, options
         self.client, self.cluster = connect(scheduler, workers)
         info = self.client.scheduler_info().get("workers", {})
-        self.limit = max(1, len(info) or workers) * IN_FLIGHT_PER_WORKER
+        self.in_flight = max(1, len(info) or workers) * IN_FLIGHT_PER_WORKER
 
-    def map(self, tasks: list) -> Iterator:
-        in_flight: deque = deque()
-        for start in range(0, len(tasks), BATCH):
-            batch = tasks[start:start + BATCH]
-            in_flight.append(self.client.submit(_batch_work, self.spec, self.options, batch, pure=False))
-            while len(in_flight) >= self.limit:
-                yield from in_flight.popleft().result()
-        while in_flight:
-            yield from in_flight.popleft().result()
+    def submit(self, tasks: list):
+        return _Batch(self.client.submit(_batch_work, self.spec, self.options, tasks, pure=False))
 
     def close(self) -> None:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+class _Batch:
+    def __init__(self, future):
+        self._future = future
+
+    def ready(self) -> bool:
+        return self._future.done()
+
+    def result(self) -> list:
+        return self._future.result()

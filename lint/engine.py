@@ -213,9 +213,10 @@ def corpus_findings(results: Iterable[FileResult], active: tuple[ActiveRule, ...
                     rules: RuleSet, *, context: checks.CorpusContext | None = None) -> list[Finding]:
     """The reduce step: cross-file rules compare the summaries every file produced.
     `results` has .path, .summaries (and .suppressions, or results.suppressions_of(path)):
-    a list, or a collection read anew at each iteration (runner.SummarySpill), so that the
-    summaries need not all be in memory. `context` tells the rules that want it where they
-    may keep state between runs."""
+    a list, or a collection read anew at each iteration (runner.SummarySpill, which also
+    knows the rule codes it holds summaries of, as `codes`), so that the summaries need
+    not all be in memory. `context` tells the rules that want it where they may keep state
+    between runs."""
     if iter(results) is results:  # a one-shot iterator: each rule reads the summaries again
         results = list(results)
     suppressions_of = getattr(results, "suppressions_of", None)
@@ -224,11 +225,16 @@ def corpus_findings(results: Iterable[FileResult], active: tuple[ActiveRule, ...
 
         def suppressions_of(path: str):
             return by_path[path].suppressions if path in by_path else None
+    # only rules some file has a summary for have anything to compare (this also spares
+    # a run from the cache importing every other rule's check module)
+    codes = getattr(results, "codes", None)
+    if codes is None:
+        codes = {code for r in results for code in r.summaries}
     context = context or checks.CorpusContext()
     found: list[Finding] = []
     for item in active:
         rule = item.rule
-        if rule.check == ENGINE_KIND:
+        if rule.code not in codes or rule.check == ENGINE_KIND:
             continue
         kind = checks.resolve(rule.check)
         if not kind.is_corpus:

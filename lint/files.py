@@ -34,6 +34,8 @@ class Candidate:
 
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+# how pathspec's expression for a pattern without a slash begins and ends (named group removed)
+_ANY_DIRS, _DIR_OR_END = "^(?:.+/)?", "(?:(?:/)|$)"
 
 
 _matchers: dict[int, tuple] = {}
@@ -60,7 +62,14 @@ def _matcher(spec: "pathspec.PathSpec"):
     if not regexes:
         return lambda path: False
     # pathspec marks directory matches with a named group; one expression cannot repeat a name
-    combined = re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', r.pattern)})" for r in regexes))
+    bodies = [_NAMED_GROUP.sub("(?:", r.pattern) for r in regexes]
+    if all(b.startswith(_ANY_DIRS) and b.endswith(_DIR_OR_END) for b in bodies):
+        # patterns without a slash (the default excludes): the leading directories are tried
+        # once for all of them, not once a pattern
+        cut = slice(len(_ANY_DIRS), -len(_DIR_OR_END))
+        combined = re.compile(f"{_ANY_DIRS}(?:{'|'.join(f'(?:{b[cut]})' for b in bodies)}){_DIR_OR_END}")
+    else:
+        combined = re.compile("|".join(f"(?:{b})" for b in bodies))
     search = combined.search
 
     def match(path: str) -> bool:

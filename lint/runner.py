@@ -4,6 +4,7 @@ result cache in front. Results come back in the order of discovery whatever the 
 from __future__ import annotations
 
 import os
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -154,9 +155,10 @@ def unified_diff(path: str, old: bytes, new: bytes) -> str:
 
 # -- many files --------------------------------------------------------------------------
 
-# Candidates are handled a window at a time: the cache is consulted, the misses go to the
-# executor, and results are handed on in order, so nothing accumulates per file.
-WINDOW = 4096
+# The run holds at most QUEUE files between the walk and the report (cache hits waiting
+# behind a file still being linted, and those being linted), so its memory does not grow
+# with the tree. Misses go to the executor in batches, a bounded number in flight.
+QUEUE = 1024
 
 _worker: tuple[Resolver, Options] | None = None
 
@@ -166,32 +168,65 @@ def _init_worker(spec: ResolverSpec, options: Options) -> None:
     _worker = (spec.build(), options)
 
 
-def _work(task: tuple[str, str, str | None]) -> Outcome:
+def check_batch(resolver: Resolver, tasks: list[tuple[str, str, str | None]],
+                options: Options) -> list[Outcome]:
+    """The per-file step for a batch of (path, display path, problem), as executors send them."""
+    return [check_path(resolver, *task, options) for task in tasks]
+
+
+def _work(tasks: list[tuple[str, str, str | None]]) -> list[Outcome]:
     resolver, options = _worker
-    return check_path(resolver, *task, options)
+    return check_batch(resolver, tasks, options)
+
+
+class _Done:
+    """A batch worked out in this process."""
+
+    def __init__(self, outcomes: list[Outcome]):
+        self.outcomes = outcomes
+
+    def ready(self) -> bool:
+        return True
+
+    def result(self) -> list[Outcome]:
+        return self.outcomes
 
 
 class SerialExecutor:
+    """The per-file step in this process, one file at a time."""
+
+    batch_size = 1
+    in_flight = 1
+    started = True  # nothing to start: misses are linted as soon as they are found
+
     def __init__(self, resolver: Resolver, options: Options):
         self.resolver, self.options = resolver, options
 
-    def map(self, tasks: list) -> Iterator[Outcome]:
-        return (check_path(self.resolver, *task, self.options) for task in tasks)
+    def here(self, tasks: list) -> _Done:
+        return _Done(check_batch(self.resolver, tasks, self.options))
+
+    submit = here
 
     def close(self) -> None:
         pass
 
 
 class ProcessExecutor(SerialExecutor):
-    """A pool of worker processes, started on the first window big enough to need it."""
+    """A pool of worker processes, started once enough files wait to be linted (a run
+    where most files come from the cache lints the few others here)."""
+
+    batch_size = 4
 
     def __init__(self, resolver: Resolver, spec: ResolverSpec, options: Options, jobs: int):
         super().__init__(resolver, options)
         self.spec, self.jobs, self.pool = spec, jobs, None
+        self.in_flight = jobs * 4
 
-    def map(self, tasks: list) -> Iterator[Outcome]:
-        if len(tasks) < PARALLEL_THRESHOLD and self.pool is None:
-            return super().map(tasks)
+    @property
+    def started(self) -> bool:
+        return self.pool is not None
+
+    def submit(self, tasks: list):
         if self.pool is None:
             import multiprocessing
 
@@ -199,13 +234,23 @@ class ProcessExecutor(SerialExecutor):
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             self.pool = multiprocessing.get_context(method).Pool(
                 self.jobs, initializer=_init_worker, initargs=(self.spec, self.options))
-        chunksize = max(1, min(64, len(tasks) // (self.jobs * 8)))
-        return self.pool.imap(_work, tasks, chunksize=chunksize)
+        return _Pending(self.pool.apply_async(_work, (tasks,)))
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
             self.pool.join()
+
+
+class _Pending:
+    def __init__(self, async_result):
+        self._async = async_result
+
+    def ready(self) -> bool:
+        return self._async.ready()
+
+    def result(self) -> list[Outcome]:
+        return self._async.get()
 
 
 def executor_for(resolver: Resolver, spec: ResolverSpec, options: Options, *, jobs: int,
@@ -219,47 +264,85 @@ def executor_for(resolver: Resolver, spec: ResolverSpec, options: Options, *, jo
     return SerialExecutor(resolver, options)
 
 
+class _Slot:
+    """A candidate's place in the run's order, and its outcome once known."""
+
+    __slots__ = ("outcome",)
+
+    def __init__(self, outcome: Outcome | None = None):
+        self.outcome = outcome
+
+
 def run(candidates: Iterable[tuple[Candidate, str]], executor, *,
         cache: "cache_mod.Cache | None") -> Iterator[Outcome]:
-    """Outcomes for every candidate, in candidate order."""
-    window: list[tuple[Candidate, str]] = []
-    for item in candidates:
-        window.append(item)
-        if len(window) == WINDOW:
-            yield from _run_window(window, executor, cache)
-            window = []
-    if window:
-        yield from _run_window(window, executor, cache)
+    """Outcomes for every candidate, in candidate order, whatever the scheduling. The
+    cache is asked as the walk reaches a file; an executor that has to start (a process
+    pool) is sent files only once PARALLEL_THRESHOLD of them wait."""
+    queue: deque[_Slot] = deque()  # candidate order
+    waiting: list[tuple[_Slot, tuple[str, str, str | None]]] = []  # misses not yet sent
+    in_flight: deque[tuple[object, list[_Slot]]] = deque()  # sent batches, oldest first
 
+    def send(everything: bool) -> None:
+        """Sends the waiting misses, in batches; `everything`: a last short batch too, and
+        a few misses that would not pay for starting the executor are linted here."""
+        if not executor.started:
+            if len(waiting) < PARALLEL_THRESHOLD:
+                if everything and waiting:
+                    in_flight.append((executor.here([task for _, task in waiting]),
+                                      [slot for slot, _ in waiting]))
+                    waiting.clear()
+                return
+        size = executor.batch_size
+        sent = 0
+        while len(waiting) - sent >= size or (everything and sent < len(waiting)):
+            batch = waiting[sent:sent + size]
+            while len(in_flight) >= executor.in_flight:
+                settle()
+            in_flight.append((executor.submit([task for _, task in batch]), [slot for slot, _ in batch]))
+            sent += len(batch)
+        del waiting[:sent]
 
-def _run_window(window, executor, cache) -> Iterator[Outcome]:
-    ready: dict[int, Outcome] = {}
-    pending: list[tuple[int, tuple[str, str, str | None]]] = []
-    for index, (candidate, shown) in enumerate(window):
+    def settle() -> None:
+        """Waits for the oldest batch in flight and files its outcomes."""
+        handle, slots = in_flight.popleft()
+        for slot, outcome in zip(slots, handle.result()):
+            if cache is not None and outcome.stat is not None and not outcome.result.internal_error:
+                cache.store(outcome.shown, outcome.stat, outcome.digest, outcome.result)
+            slot.outcome = outcome
+
+    for candidate, shown in candidates:
         hit = _from_cache(cache, candidate, shown)
-        if hit is not None:
-            ready[index] = hit
-        else:
-            pending.append((index, (str(candidate.location), shown, candidate.problem)))
-    next_index = 0
-    for (index, _), outcome in zip(pending, executor.map([task for _, task in pending])):
-        if cache is not None and outcome.stat is not None and not outcome.result.internal_error:
-            cache.store(outcome.shown, outcome.stat, outcome.digest, outcome.result)
-        ready[index] = outcome
-        while next_index in ready:
-            yield ready.pop(next_index)
-            next_index += 1
-    while next_index in ready:
-        yield ready.pop(next_index)
-        next_index += 1
+        if hit is not None and not queue:  # nothing waits ahead of it (a warm run's usual case)
+            yield hit
+            continue
+        slot = _Slot(hit)
+        queue.append(slot)
+        if hit is None:
+            waiting.append((slot, (str(candidate.location), shown, candidate.problem)))
+            send(everything=False)
+        while in_flight and in_flight[0][0].ready():
+            settle()
+        if len(queue) >= QUEUE and queue[0].outcome is None:
+            send(everything=True)
+            while queue[0].outcome is None:
+                settle()
+        while queue and queue[0].outcome is not None:
+            yield queue.popleft().outcome
+    send(everything=True)
+    while queue:
+        while queue[0].outcome is None:
+            settle()
+        yield queue.popleft().outcome
 
 
 def _from_cache(cache, candidate: Candidate, shown: str) -> Outcome | None:
     if cache is None or candidate.problem:
         return None
-    location = str(candidate.location)
-    if is_url(location):
-        return None
+    location = candidate.location
+    if candidate.shown is None:  # named, not walked: a path or a URL
+        location = str(location)
+        if is_url(location):
+            return None
     try:
         stat = os.stat(location)
     except OSError:
@@ -278,13 +361,15 @@ class SummarySpill:
     _PLAIN, _PICKLED, _CACHED = 0, 1, 2
 
     def __init__(self) -> None:
-        import tempfile
+        from lint.spill import RecordFile
 
-        self._file = tempfile.TemporaryFile()
+        self._file = RecordFile()
         self._count = 0
         self._suppressions: dict[str, object] = {}
+        self.codes: set[str] = set()  # the rules some file has a summary for
 
     def add(self, path: str, summaries: dict, suppressions) -> None:
+        self.codes.update(summaries)
         try:
             record = (path, self._PLAIN, {code: cache_mod.encode_value(value)
                                           for code, value in summaries.items()})
@@ -296,12 +381,11 @@ class SummarySpill:
 
     def add_cached(self, result: "cache_mod.CachedResult") -> None:
         """A result from the cache: its stored summaries go on as they are."""
+        self.codes.update(result.summary_codes)
         self._write((result.path, self._CACHED, result.corpus), result.suppressions)
 
     def _write(self, record: tuple, suppressions) -> None:
-        import marshal
-
-        self._file.write(marshal.dumps(record))
+        self._file.write(record)
         self._count += 1
         if suppressions is not None and (suppressions.directives or suppressions.invalid):
             self._suppressions[record[0]] = suppressions
@@ -310,12 +394,8 @@ class SummarySpill:
         return self._count
 
     def __iter__(self) -> Iterator["SpilledSummaries"]:
-        """The summaries in the order they were added (one reader at a time)."""
-        import marshal
-
-        self._file.seek(0)
-        for _ in range(self._count):
-            path, kind, payload = marshal.load(self._file)
+        """The summaries in the order they were added."""
+        for path, kind, payload in self._file.read():
             if kind == self._CACHED:
                 summaries = cache_mod.decode_corpus(payload)[0]
             elif kind == self._PLAIN:

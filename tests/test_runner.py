@@ -205,7 +205,8 @@ def test_one_regex_per_spec_matches_as_pathspec_does():
              ".git", "notes.text", "b.MD", "dist", "_site", "docs", "robots.txt", "a b.md", "ü.md"]
     rng = random.Random(7)
     paths = ["/".join(rng.choice(names) for _ in range(rng.randint(1, 4))) for _ in range(3000)]
-    specs = [DEFAULT_EXCLUDE, DEFAULT_INCLUDE, ("*.md", "!README*", "docs/"), ("/build", "**/x*", "a?.md"), ()]
+    specs = [DEFAULT_EXCLUDE, DEFAULT_INCLUDE, ("*.md", "!README*", "docs/"), ("/build", "**/x*", "a?.md"), (),
+             ("build", "*.MD", "a?.md", "[!d]*.text", "ü*", "requirements*.txt")]  # slashless: one prefix
     for patterns in specs:
         spec = pathspec.GitIgnoreSpec.from_lines(patterns)
         match = matcher(spec)
@@ -228,3 +229,155 @@ def test_no_cache_keeps_no_state_at_all(tree, run_cli):
     result = run_cli("check", "posts", "--no-cache")
     assert "RP106" in result.stdout.decode()  # duplicates are still found within the run
     assert not (tree / ".copydesk_cache").exists()
+
+
+class _Scrambled:
+    """An executor whose batches finish in a random order, and that records what it was sent."""
+
+    batch_size = 3
+    in_flight = 4
+
+    def __init__(self, seed: int):
+        import random
+
+        self.rng = random.Random(seed)
+        self.started = False
+        self.here_files = self.sent_files = 0
+
+    def _outcomes(self, tasks):
+        from lint.engine import FileResult
+        from lint.runner import Outcome
+
+        return [Outcome(shown, FileResult(shown)) for _, shown, _ in tasks]
+
+    def here(self, tasks):
+        self.here_files += len(tasks)
+        return self._Handle(self._outcomes(tasks), lambda: True)
+
+    def submit(self, tasks):
+        self.started = True
+        self.sent_files += len(tasks)
+        return self._Handle(self._outcomes(tasks), lambda: self.rng.random() < 0.3)
+
+    class _Handle:
+        def __init__(self, outcomes, ready):
+            self.outcomes, self.ready = outcomes, ready
+
+        def result(self):
+            return self.outcomes
+
+
+class _Hits:
+    """A cache in which every file whose number is in `hits` is found."""
+
+    def __init__(self, hits):
+        self.hits = hits
+
+    def find(self, path, stat, read_digest):
+        from lint.engine import FileResult
+
+        return FileResult(path) if int(path.rsplit("-", 1)[1]) in self.hits else None
+
+
+def _candidates(tmp_path: Path, count: int, consumed: list):
+    from lint.config import Resolver
+    from lint.files import Candidate
+
+    settings = Resolver(isolated=True).project
+    for i in range(count):
+        consumed.append(i)
+        yield Candidate(str(tmp_path / "f"), settings, shown=f"f-{i}"), f"f-{i}"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_outcomes_come_in_walk_order_whatever_finishes_first(tmp_path, seed):
+    import random
+
+    from lint import runner
+
+    (tmp_path / "f").write_text("x\n")
+    count = 3 * runner.QUEUE
+    hits = set(random.Random(seed).sample(range(count), count // 2))
+    executor, consumed, order = _Scrambled(seed), [], []
+    for outcome in runner.run(_candidates(tmp_path, count, consumed), executor, cache=_Hits(hits)):
+        order.append(int(outcome.shown.rsplit("-", 1)[1]))
+        # the run holds a bounded number of files between the walk and the report
+        assert len(consumed) - len(order) <= runner.QUEUE + executor.batch_size * executor.in_flight
+    assert order == list(range(count))
+    assert executor.here_files + executor.sent_files == count - len(hits)
+
+
+def test_a_few_misses_among_cached_files_start_no_workers(tmp_path):
+    from lint import runner
+
+    (tmp_path / "f").write_text("x\n")
+    count = 4 * runner.QUEUE
+    # misses far apart: never PARALLEL_THRESHOLD of them waiting at once
+    misses = set(range(0, count, runner.QUEUE // 8))
+    executor, consumed = _Scrambled(0), []
+    outcomes = list(runner.run(_candidates(tmp_path, count, consumed), executor,
+                               cache=_Hits(set(range(count)) - misses)))
+    assert [o.shown for o in outcomes] == [f"f-{i}" for i in range(count)]
+    assert not executor.started and executor.here_files == len(misses)
+    crowded = set(range(runner.PARALLEL_THRESHOLD))  # enough misses together: the pool starts
+    executor = _Scrambled(0)
+    list(runner.run(_candidates(tmp_path, count, []), executor, cache=_Hits(set(range(count)) - crowded)))
+    assert executor.started and executor.sent_files == len(crowded)
+
+
+def test_the_concise_spill_merges_runs_as_one_sort_would(articles, monkeypatch):
+    """Parts of a path arrive apart (a file's findings, then cross-file ones), some from the
+    cache as ready lines; the spilled, merged report equals the report of every finding sorted."""
+    import dataclasses
+
+    from lint.config import Resolver
+    from lint.engine import lint_bytes
+    from lint.finding import Finding, finding_to_rows
+    from lint.report import Report
+    from lint.report.text import ConciseSpill, concise, concise_tails
+
+    class Cached:  # what ConciseSpill reads of a cache.CachedResult
+        def __init__(self, path, findings):
+            self.path, self.tails = path, concise_tails([finding_to_rows(f)[0] for f in findings])
+
+    resolver = Resolver(isolated=True)
+    settings = resolver.project
+    parts = []
+    for path in sorted(articles.rglob("*.*"), reverse=True):  # not in path order
+        shown = path.relative_to(articles).as_posix()
+        result, _ = lint_bytes(path.read_bytes(), shown, resolver.active_rules(path, settings),
+                               settings.ruleset, max_size=settings.max_file_size)
+        findings = sorted(result.findings, key=Finding.sort_key)
+        if findings:
+            parts.append((Cached(shown, findings) if len(parts) % 2 else None, findings))
+    # a second part for some paths, with findings at the same places as the first's
+    later = [dataclasses.replace(f, message=f.message + " (again)")
+             for _, findings in parts[::3] for f in findings[::2]]
+    everything = [f for _, findings in parts for f in findings] + later
+    expected = concise(Report(sorted(everything, key=Finding.sort_key), settings.ruleset))
+    for run in (2, 5, ConciseSpill.RUN):
+        monkeypatch.setattr(ConciseSpill, "RUN", run)
+        monkeypatch.setattr(ConciseSpill, "BLOCK", 64)  # records that span blocks
+        spill = ConciseSpill()
+        for cached, findings in parts:
+            spill.add_cached(cached) if cached is not None else spill.add_findings(findings)
+        spill.add_findings(later)
+        assert "".join(spill.lines()) == expected
+        assert (spill._file is not None) == (run < len(parts))
+        spill.close()
+    assert expected.count("\n") > 50
+
+
+def test_a_warm_run_imports_only_the_corpus_rules_checks(articles):
+    """The cache says which rules have summaries; nothing else needs a check module (nor the
+    scan for external checks, which a run with a cache file never had)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from lint.cli import main; main(['check', 'posts', '-q', '--isolated', '-j', '1']); "
+            "print(sorted(m for m in sys.modules if m.startswith('lint.checks.')))")
+    cold = subprocess.run([sys.executable, "-c", code], cwd=articles, capture_output=True, text=True)
+    warm = subprocess.run([sys.executable, "-c", code], cwd=articles, capture_output=True, text=True)
+    assert cold.stdout.splitlines()[:-1] == warm.stdout.splitlines()[:-1] and "RP106" in warm.stdout
+    assert "lint.checks.encoding" in cold.stdout.splitlines()[-1]
+    assert warm.stdout.splitlines()[-1] == "['lint.checks._duplicates', 'lint.checks.repetition']", warm.stderr

@@ -32,6 +32,12 @@ def concise_tails(rows) -> list[str]:
     return [f":{r[0]}:{r[1]}: {r[4]}{' [*]' if r[8] else ''} {one_line(r[7])}\n" for r in rows]
 
 
+def _tail_key(tail: str) -> tuple[int, int, str]:
+    """Finding.sort_key within one path, read back from a concise line's tail."""
+    _, line, column, rest = tail.split(":", 3)
+    return int(line), int(column), rest.split(" ", 2)[1]
+
+
 def concise_lines(path: str, tails: list[str]) -> str:
     return path + path.join(tails) if tails else ""
 
@@ -88,3 +94,71 @@ def pylint(report: Report) -> str:
     """`path:line: [CODE] message`, the parseable pylint line that Jenkins warnings-ng and
     other pylint readers take (Ruff writes the same)."""
     return "".join(f"{f.path}:{f.line}: [{f.code}] {one_line(f.message)}\n" for f in report.findings)
+
+
+class ConciseSpill:
+    """The concise report of a run, in path order, without holding it: each file's part (its
+    lines without the path, in Finding.sort_key order) is kept as it arrives, sorted a
+    buffer at a time into runs on a temporary file, and the runs are merged by path when
+    the report is written. A path with several parts (a file's own findings and cross-file
+    ones) gets them merged as a stable sort of all its findings would order them."""
+
+    RUN = 1024  # parts sorted in memory before they go to the file
+    BLOCK = 16384  # bytes read from a run at a time when merging
+
+    def __init__(self) -> None:
+        self._buffer: list[tuple] = []
+        self._runs: list[tuple[int, int]] = []  # (start, end) offsets in the file
+        self._file = None
+        self._count = 0
+
+    def add_findings(self, findings: list[Finding]) -> None:
+        from lint.finding import finding_to_rows
+
+        by_path: dict[str, list[tuple]] = {}
+        for f in sorted(findings, key=Finding.sort_key):  # a file's findings normally share its path
+            by_path.setdefault(f.path, []).append(finding_to_rows(f)[0])
+        for path, rows in by_path.items():
+            self._add(path, concise_tails(rows))
+
+    def add_cached(self, result) -> None:
+        """A cache.CachedResult with findings: its lines are ready."""
+        self._add(result.path, result.tails)
+
+    def _add(self, path: str, tails: list[str]) -> None:
+        # the arrival number keeps parts of one path in order, and no two records equal
+        self._buffer.append((path, self._count, tails))
+        self._count += 1
+        if len(self._buffer) >= self.RUN:
+            self._spill()
+
+    def _spill(self) -> None:
+        from lint.spill import RecordFile
+
+        if self._file is None:
+            self._file = RecordFile()
+        self._buffer.sort()
+        start = self._file.tell()
+        for record in self._buffer:
+            self._file.write(record)
+        self._runs.append((start, self._file.tell()))
+        self._buffer = []
+
+    def lines(self):
+        """The report, a path's lines at a time."""
+        import heapq
+        import itertools
+
+        self._buffer.sort()
+        runs = (self._file.read(start, end, self.BLOCK) for start, end in self._runs)
+        records = heapq.merge(self._buffer, *runs)
+        for path, parts in itertools.groupby(records, key=lambda record: record[0]):
+            tails = next(parts)[2]
+            more = [tail for part in parts for tail in part[2]]
+            if more:
+                tails = sorted(tails + more, key=_tail_key)
+            yield concise_lines(path, tails)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
