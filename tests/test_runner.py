@@ -328,7 +328,6 @@ def test_a_few_misses_among_cached_files_start_no_workers(tmp_path):
 def test_the_concise_spill_merges_runs_as_one_sort_would(articles, monkeypatch):
     """Parts of a path arrive apart (a file's findings, then cross-file ones), some from the
     cache as ready lines; the spilled, merged report equals the report of every finding sorted."""
-    import dataclasses
 
     from lint.config import Resolver
     from lint.engine import lint_bytes
@@ -351,7 +350,7 @@ def test_the_concise_spill_merges_runs_as_one_sort_would(articles, monkeypatch):
         if findings:
             parts.append((Cached(shown, findings) if len(parts) % 2 else None, findings))
     # a second part for some paths, with findings at the same places as the first's
-    later = [dataclasses.replace(f, message=f.message + " (again)")
+    later = [f._replace(message=f.message + " (again)")
              for _, findings in parts[::3] for f in findings[::2]]
     everything = [f for _, findings in parts for f in findings] + later
     expected = concise(Report(sorted(everything, key=Finding.sort_key), settings.ruleset))
