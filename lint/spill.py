@@ -4,7 +4,6 @@ time: how a run keeps what it needs again at the end without holding it in memor
 from __future__ import annotations
 
 import marshal
-import os
 from typing import Iterator
 
 _BLOCK = 65536  # bytes written, and read back, at a time
@@ -31,6 +30,7 @@ class RecordFile:
         return self._written + self._pending_size
 
     def _flush(self) -> None:
+        self._file.seek(self._written)  # a read may have moved the position
         self._file.write(b"".join(self._pending))
         self._written += self._pending_size
         self._pending, self._pending_size = [], 0
@@ -42,10 +42,11 @@ class RecordFile:
             self._flush()
         self._file.flush()
         end = self._written if end is None else end
-        fd = self._file.fileno()
         pending = b""
         while start < end:
-            chunk = os.pread(fd, min(block, end - start), start)
+            # seek and read together (no os.pread: Windows has none), so readers can alternate
+            self._file.seek(start)
+            chunk = self._file.read(min(block, end - start))
             start += len(chunk)
             pending += chunk
             at = 0
