@@ -30,7 +30,7 @@ from lint.checks import CorpusContext
 from lint.checks import _duplicates as dup
 
 PARAMS = {"threshold": 0.8, "band-rows": 4, "index": True, "min-words": 100, "shingle-size": 5}
-PATHS = {"memory": sys.maxsize, "disk": 0}  # IN_MEMORY_LIMIT for each compare path
+PATHS = {"memory": sys.maxsize - 1, "disk": 0}  # IN_MEMORY_LIMIT for each compare path
 
 
 class Synthetic:

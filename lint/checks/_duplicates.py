@@ -239,7 +239,16 @@ PRAGMA synchronous=OFF;
 PRAGMA cache_size=-8192;
 PRAGMA temp_store=FILE;
 CREATE TABLE docs (id INTEGER PRIMARY KEY, path BLOB, scheme TEXT, digest TEXT, words INTEGER, sig BLOB);
-CREATE TABLE bands (key BLOB, doc INTEGER);
+-- a band key of band_keys() as two columns: the band's number, its bins
+CREATE TABLE bands (band INTEGER, bins BLOB, doc INTEGER);
+"""
+# Cut in SQL: making millions of small rows in Python would cost most of the compare.
+_CUT_BANDS = """
+INSERT INTO bands
+WITH RECURSIVE band(j) AS (
+    SELECT 0 UNION ALL SELECT j + 1 FROM band WHERE j + 1 < (SELECT MAX(length(sig)) FROM docs) / :width)
+SELECT band.j, substr(docs.sig, band.j * :width + 1, :width), docs.id
+FROM docs JOIN band ON band.j < length(docs.sig) / :width
 """
 # Each later document with the earlier ones it shares a bucket with, in the order the
 # in-memory buckets visit them (later ascending, earlier ascending). The buckets of more
@@ -248,8 +257,9 @@ CREATE TABLE bands (key BLOB, doc INTEGER);
 _CANDIDATES = """
 SELECT p.later, d.path, d.scheme, d.digest, d.words, d.sig
 FROM (SELECT DISTINCT b.doc AS later, a.doc AS earlier
-      FROM (SELECT key FROM bands GROUP BY key HAVING COUNT(*) > 1) shared
-      JOIN bands a ON a.key = shared.key JOIN bands b ON b.key = shared.key AND b.doc > a.doc) p
+      FROM (SELECT band, bins FROM bands GROUP BY band, bins HAVING COUNT(*) > 1) shared
+      JOIN bands a ON a.band = shared.band AND a.bins = shared.bins
+      JOIN bands b ON b.band = shared.band AND b.bins = shared.bins AND b.doc > a.doc) p
 JOIN docs d ON d.id = p.earlier
 ORDER BY p.later, p.earlier
 """
@@ -267,9 +277,8 @@ def _compare_out_of_core(docs: Iterable[_Doc], threshold: float, rows: int) -> d
             for chunk in _chunks(enumerate(docs)):
                 con.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)",
                                 [(i, _path_bytes(doc.path), *doc.summary) for i, doc in chunk])
-                con.executemany("INSERT INTO bands VALUES (?, ?)",
-                                [(key, i) for i, doc in chunk for key in band_keys(doc.summary.sig, rows)])
-            con.execute("CREATE INDEX bands_by_key ON bands (key, doc)")
+            con.execute(_CUT_BANDS, {"width": 4 * rows})
+            con.execute("CREATE INDEX bands_by_key ON bands (band, bins, doc)")
             con.execute("COMMIT")
             verdicts: dict[str, tuple] = {}
             for later, group in groupby(con.execute(_CANDIDATES), key=operator.itemgetter(0)):
@@ -451,13 +460,13 @@ def _index_pass(db: str, docs: Callable[[], Iterator[_Doc]], params, context: Co
         outside = (con.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
                    - con.execute("SELECT COUNT(*) FROM temp.run").fetchone()[0])
         if outside <= 0:
-            # every indexed file is in this run, compared in memory already: the same run
+            # every indexed file is in this run, compared with the others already: the same run
             # over the same index will find the same
             _remember_verdicts(con, run_key, list(verdicts.values()))
             return []
         base = context.base_dir or os.getcwd()
         hits: list[tuple[int, tuple]] = []
-        for i, where, doc in _last_occurrences(con, docs(), context):
+        for first, where, doc in _last_occurrences(con, docs(), context):
             keys = [_int_key(k) for k in band_keys(doc.summary.sig, rows)]
             found = con.execute(
                 f"SELECT DISTINCT d.path FROM bands b JOIN docs d ON d.id = b.doc "
@@ -465,14 +474,14 @@ def _index_pass(db: str, docs: Callable[[], Iterator[_Doc]], params, context: Co
             others = []
             for (other,) in found:
                 if con.execute("SELECT 1 FROM temp.run WHERE path = ?", (other,)).fetchone():
-                    continue  # compared in memory already
+                    continue  # compared with the run's files already
                 summary = _current(con, other, params, rows)
                 if summary is not None:
                     others.append(_Doc(_display(other, base), summary))
             best = _best(others, doc, threshold)
             if best is not None:
                 exact = best[1].summary.digest == doc.summary.digest
-                hits.append((i, (doc.path, best[1].path, best[0], exact)))
+                hits.append((first, (doc.path, best[1].path, best[0], exact)))
         hits.sort(key=operator.itemgetter(0))  # in the order the files first occur in the run
         return [hit for _, hit in hits]
     finally:
