@@ -420,6 +420,20 @@ def generated_docs(n: int, seed: int) -> list[dup._Doc]:
     return docs
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 500])
+def test_a_file_twice_in_a_run_is_looked_up_in_the_index_once_as_last_seen(tmp_path, monkeypatch, chunk):
+    """As with a dict of the run's files: the last occurrence's signature, at the place of
+    the first, whichever chunk of the run each falls in."""
+    monkeypatch.setattr(dup, "_CHUNK", chunk)
+    for name in ("x.md", "y.md", "a.md", "b.md"):
+        (tmp_path / name).write_text("on disk\n", encoding="utf-8")
+    context = CorpusContext(cache_dir=str(tmp_path / "cache"), base_dir=str(tmp_path))
+    story, other, unrelated = summary(STORY.split()), summary(words(250, 8)), summary(words(250, 9))
+    assert list(dup.compare([("x.md", story), ("y.md", other)], {}, context=context)) == []
+    hits = list(dup.compare([("a.md", unrelated), ("b.md", other), ("a.md", story)], {}, context=context))
+    assert [(h.path, h.data["detail"]) for h in hits] == [("a.md", "same text as x.md"), ("b.md", "same text as y.md")]
+
+
 @pytest.mark.parametrize("threshold", [0.5, 0.8, 1.0])
 @pytest.mark.parametrize("rows", [4, 5])
 def test_out_of_core_compare_agrees_with_the_in_memory_one(threshold, rows):

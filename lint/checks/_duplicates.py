@@ -189,9 +189,9 @@ def compare(summaries: Iterable[tuple[str, Any]], params: Mapping[str, Any], *,
     yield from (_hit(*verdict) for verdict in verdicts.values())
 
 
-def _chunks(items: Iterable, size: int = _CHUNK) -> Iterator[list]:
+def _chunks(items: Iterable) -> Iterator[list]:
     items = iter(items)
-    while chunk := list(islice(items, size)):
+    while chunk := list(islice(items, _CHUNK)):
         yield chunk
 
 
@@ -488,7 +488,8 @@ def _index_pass(db: str, docs: Callable[[], Iterator[_Doc]], params, context: Co
         con.close()
 
 
-def _run_files(docs: Iterable[_Doc], context: CorpusContext) -> Iterator[tuple[int, str, _Doc, tuple[int, int]]]:
+def _run_files(docs: Iterable[_Doc],
+               context: CorpusContext) -> Iterator[tuple[int, str, _Doc, tuple[int, int]]]:
     """(position in the run, absolute path, doc, stat) of the run's files that exist."""
     for i, doc in enumerate(docs):
         where = _absolute(doc.path, context)
