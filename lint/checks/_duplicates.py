@@ -180,6 +180,7 @@ def compare(summaries: Iterable[tuple[str, Any]], params: Mapping[str, Any], *,
     head = list(islice(docs(), IN_MEMORY_LIMIT + 1))
     if len(head) <= IN_MEMORY_LIMIT:
         verdicts = _compare_in_memory(head, threshold, rows)
+        docs = head.__iter__  # the whole run, in memory already: the index reads it from there
     else:
         del head
         verdicts = _compare_out_of_core(docs(), threshold, rows)
