@@ -454,12 +454,12 @@ def test_out_of_core_compare_keeps_the_first_of_equally_close_documents():
             dup._Doc("b.md", dup.Signature(scheme, "b", 300, sig)),
             dup._Doc("a.md", dup.Signature(scheme, "c", 300, near)),
             dup._Doc("d.md", dup.Signature(dup.scheme(7), "d", 300, sig)),
-            dup._Doc("e.md", dup.Signature(scheme, "e", 300, near))]
+            dup._Doc("caf\udce9.md", dup.Signature(scheme, "e", 300, near))]  # a name not in UTF-8
     verdicts = dup._compare_out_of_core(iter(docs), 0.8, 4)
     assert verdicts == dup._compare_in_memory(docs, 0.8, 4)
     assert verdicts == {"b.md": ("b.md", "a.md", 1.0, False),  # same bins, other words
                         "a.md": ("a.md", "b.md", 127 / 128, False),  # not itself
-                        "e.md": ("e.md", "a.md", 1.0, False)}  # the near copy, not d.md's scheme
+                        "caf\udce9.md": ("caf\udce9.md", "a.md", 1.0, False)}  # the near copy, not d.md's scheme
 
 
 def test_compare_above_the_in_memory_limit_goes_out_of_core(monkeypatch):
