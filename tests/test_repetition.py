@@ -389,6 +389,113 @@ def test_compare_without_a_cache_dir_keeps_no_state(tmp_path):
     assert hits == []
 
 
+# -- RP106: the out-of-core compare agrees with the in-memory one ------------------------------
+
+
+def generated_docs(n: int, seed: int) -> list[dup._Doc]:
+    """Signatures with exact copies, near copies, ties between equally close earlier
+    documents, a path that occurs twice, and a second scheme whose bins equal the first's."""
+    import random
+
+    rng = random.Random(seed)
+    main_scheme, other_scheme = dup.scheme(5), dup.scheme(7)
+    docs: list[dup._Doc] = []
+    for i in range(n):
+        kind = rng.choice(["new", "new", "exact", "near", "tie", "same-path", "other-scheme"])
+        if not docs or kind == "new":
+            summary_ = dup.Signature(main_scheme, f"d{i}", 300, rng.randbytes(4 * dup.BINS))
+        else:
+            original = rng.choice(docs).summary
+            sig = bytearray(original.sig)
+            if kind == "near":  # 8 to 64 of 128 bins differ: similar at 0.5, some at 0.8 too
+                for b in rng.sample(range(dup.BINS), rng.choice([8, 20, 40, 64])):
+                    sig[4 * b:4 * b + 4] = rng.randbytes(4)
+            digest = original.digest if kind in ("exact", "same-path") else f"d{i}"
+            summary_ = dup.Signature(other_scheme if kind == "other-scheme" else original.scheme,
+                                     digest, original.words, bytes(sig))
+            if kind == "tie":  # two earlier copies of one text are equally close to a third
+                docs.append(dup._Doc(f"tie-{i}.md", summary_._replace(digest=f"t{i}")))
+        path = docs[rng.randrange(len(docs))].path if docs and kind == "same-path" else f"p{i}.md"
+        docs.append(dup._Doc(path, summary_))
+    return docs
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 500])
+def test_a_file_twice_in_a_run_is_looked_up_in_the_index_once_as_last_seen(tmp_path, monkeypatch, chunk):
+    """As with a dict of the run's files: the last occurrence's signature, at the place of
+    the first, whichever chunk of the run each falls in."""
+    monkeypatch.setattr(dup, "_CHUNK", chunk)
+    for name in ("x.md", "y.md", "a.md", "b.md"):
+        (tmp_path / name).write_text("on disk\n", encoding="utf-8")
+    context = CorpusContext(cache_dir=str(tmp_path / "cache"), base_dir=str(tmp_path))
+    story, other, unrelated = summary(STORY.split()), summary(words(250, 8)), summary(words(250, 9))
+    assert list(dup.compare([("x.md", story), ("y.md", other)], {}, context=context)) == []
+    hits = list(dup.compare([("a.md", unrelated), ("b.md", other), ("a.md", story)], {}, context=context))
+    assert [(h.path, h.data["detail"]) for h in hits] == [("a.md", "same text as x.md"), ("b.md", "same text as y.md")]
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.8, 1.0])
+@pytest.mark.parametrize("rows", [4, 5])
+def test_out_of_core_compare_agrees_with_the_in_memory_one(threshold, rows):
+    docs = generated_docs(600, seed=rows)
+    expected = dup._compare_in_memory(docs, threshold, rows)
+    got = dup._compare_out_of_core(iter(docs), threshold, rows)
+    assert list(got.items()) == list(expected.items())
+    assert len(expected) > 50
+    if threshold < 1.0:
+        assert any(not exact and score < 1.0 for _, _, score, exact in expected.values())
+
+
+def test_out_of_core_compare_keeps_the_first_of_equally_close_documents():
+    scheme = dup.scheme(5)
+    sig = bytes(range(256)) * 2
+    near = bytes(4) + sig[4:]
+    docs = [dup._Doc("a.md", dup.Signature(scheme, "a", 300, sig)),
+            dup._Doc("b.md", dup.Signature(scheme, "b", 300, sig)),
+            dup._Doc("a.md", dup.Signature(scheme, "c", 300, near)),
+            dup._Doc("d.md", dup.Signature(dup.scheme(7), "d", 300, sig)),
+            dup._Doc("caf\udce9.md", dup.Signature(scheme, "e", 300, near))]  # a name not in UTF-8
+    verdicts = dup._compare_out_of_core(iter(docs), 0.8, 4)
+    assert verdicts == dup._compare_in_memory(docs, 0.8, 4)
+    assert verdicts == {"b.md": ("b.md", "a.md", 1.0, False),  # same bins, other words
+                        "a.md": ("a.md", "b.md", 127 / 128, False),  # not itself
+                        "caf\udce9.md": ("caf\udce9.md", "a.md", 1.0, False)}  # the near copy, not d.md's scheme
+
+
+def test_compare_above_the_in_memory_limit_goes_out_of_core(monkeypatch):
+    a, b = words(300, 1), words(300, 2)
+    pairs = [("a.md", summary(a)), ("b.md", summary(b)), ("c.md", summary(a))]
+    monkeypatch.setattr(dup, "IN_MEMORY_LIMIT", 2)
+    monkeypatch.setattr(dup, "_compare_in_memory", lambda *a: pytest.fail("compared in memory"))
+    assert [h.data["detail"] for h in dup.compare(iter(pairs), {})] == ["same text as a.md"]
+    assert [h.path for h in dup.compare(pairs, {})] == ["c.md"]
+
+
+def test_a_check_above_the_in_memory_limit_reports_what_one_below_it_does(tmp_path, capsys, monkeypatch):
+    """Whole runs with the index, duplicates split across directories, some of them found
+    among indexed files outside the run: the same output whichever way the run compares."""
+    near = words(250, 8)
+    near[100] = "edited"
+    texts = {"a/one.md": STORY, "a/two.md": " ".join(words(250, 8)), "a/three.md": " ".join(words(250, 9)),
+             "b/copy.md": STORY, "b/near.md": " ".join(near), "b/other.md": " ".join(words(250, 10)),
+             "c/again.md": STORY, "c/three.md": " ".join(words(250, 9)), "c/alone.md": " ".join(words(250, 11))}
+    for name, body in texts.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        write(tmp_path / name, body)
+
+    def runs(cache_dir: str) -> list[tuple[int, str]]:
+        monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path / cache_dir))
+        return [run(tmp_path, capsys, "a", "b", "c"), run(tmp_path, capsys, "a"), run(tmp_path, capsys, "c"),
+                run(tmp_path, capsys, "b", "c/again.md")]
+
+    in_memory = runs("cache-in-memory")
+    monkeypatch.setattr(dup, "IN_MEMORY_LIMIT", 2)
+    monkeypatch.setattr(dup, "_compare_in_memory", lambda *a: pytest.fail("compared in memory"))
+    assert runs("cache-out-of-core") == in_memory
+    assert in_memory[0][0] == 1 and len(in_memory[0][1].splitlines()) == 4
+    assert "c/three.md:1:1: RP106 duplicate article: same text as a/three.md" in in_memory[2][1]
+
+
 # -- the shared tokenisation and the faster matchers agree with the plain versions -------------
 
 FIXTURE_FILES = sorted(p for p in (Path(__file__).resolve().parent / "fixtures").rglob("*")

@@ -10,7 +10,10 @@ bytes, plus a digest of the word sequence for exact copies.
 Compare (once per run): LSH banding (bands of `band-rows` bins) puts signatures that agree
 on a whole band in one bucket; candidates from a bucket are verified over all 128 bins
 (the share of equal bins estimates the Jaccard similarity of the shingle sets, standard
-error about 0.03 near 0.85). Cost grows linearly with the number of articles.
+error about 0.03 near 0.85). Cost grows linearly with the number of articles. Up to
+IN_MEMORY_LIMIT signatures the buckets are dicts in memory; above it they are rows of a
+temporary SQLite file, joined on the band key, so that memory stays flat however many
+files a run has.
 
 Index: the signatures of the files a run saw are kept in SQLite under the cache directory,
 so that a run over one staged file can still find the older post it duplicates. A corrupt
@@ -25,10 +28,11 @@ import operator
 import os
 import sqlite3
 import sys
+import tempfile
 import zlib
 from array import array
-from itertools import repeat
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple
+from itertools import groupby, islice, repeat
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from lint.checks import CorpusContext, CorpusHit
 from lint.finding import Location
@@ -38,6 +42,10 @@ _MASK32 = 0xFFFFFFFF
 _EMPTY = _MASK32
 _DB_NAME = "duplicate-articles-v3.sqlite3"
 _FILE_START = Location(1, 1, 1, 1)
+# Signatures compared in memory (about 4 KB each with their buckets); a run with more
+# compares them in a temporary SQLite file instead.
+IN_MEMORY_LIMIT = 20_000
+_CHUNK = 500  # signatures read, written or looked up at a time by the SQLite passes
 
 
 class Signature(NamedTuple):
@@ -169,12 +177,23 @@ def compare(summaries: Iterable[tuple[str, Any]], params: Mapping[str, Any], *,
         if known is not None:
             yield from (_hit(*verdict) for verdict in known)
             return
-    all_docs = list(docs())
-    verdicts = _compare_in_memory(all_docs, threshold, rows)
+    head = list(islice(docs(), IN_MEMORY_LIMIT + 1))
+    if len(head) <= IN_MEMORY_LIMIT:
+        verdicts = _compare_in_memory(head, threshold, rows)
+        docs = head.__iter__  # the whole run, in memory already: the index reads it from there
+    else:
+        del head
+        verdicts = _compare_out_of_core(docs(), threshold, rows)
     if indexed:
-        for verdict in _with_index(all_docs, params, context, threshold, rows, run_key, verdicts):
+        for verdict in _with_index(docs, params, context, threshold, rows, run_key, verdicts):
             verdicts.setdefault(verdict[0], verdict)
     yield from (_hit(*verdict) for verdict in verdicts.values())
+
+
+def _chunks(items: Iterable) -> Iterator[list]:
+    items = iter(items)
+    while chunk := list(islice(items, _CHUNK)):
+        yield chunk
 
 
 def _compare_in_memory(docs: list[_Doc], threshold: float, rows: int) -> dict[str, tuple]:
@@ -213,6 +232,74 @@ def _compare_in_memory(docs: list[_Doc], threshold: float, rows: int) -> dict[st
         if collecting:
             gc.enable()
     return verdicts
+
+
+_COMPARE_SCHEMA = """
+PRAGMA journal_mode=OFF;
+PRAGMA synchronous=OFF;
+PRAGMA cache_size=-8192;
+PRAGMA temp_store=FILE;
+CREATE TABLE docs (id INTEGER PRIMARY KEY, path BLOB, scheme TEXT, digest TEXT, words INTEGER, sig BLOB);
+-- a band key of band_keys() as two columns: the band's number, its bins
+CREATE TABLE bands (band INTEGER, bins BLOB, doc INTEGER);
+"""
+# Cut in SQL: making millions of small rows in Python would cost most of the compare.
+_CUT_BANDS = """
+INSERT INTO bands
+WITH RECURSIVE band(j) AS (
+    SELECT 0 UNION ALL SELECT j + 1 FROM band WHERE j + 1 < (SELECT MAX(length(sig)) FROM docs) / :width)
+SELECT band.j, substr(docs.sig, band.j * :width + 1, :width), docs.id
+FROM docs JOIN band ON band.j < length(docs.sig) / :width
+"""
+# Each later document with the earlier ones it shares a bucket with, in the order the
+# in-memory buckets visit them (later ascending, earlier ascending). The buckets of more
+# than one document are found first, by one scan of the index: joining every band row
+# to its bucket would look up all of them to find the few shared.
+_CANDIDATES = """
+SELECT p.later, d.path, d.scheme, d.digest, d.words, d.sig
+FROM (SELECT DISTINCT b.doc AS later, a.doc AS earlier
+      FROM (SELECT band, bins FROM bands GROUP BY band, bins HAVING COUNT(*) > 1) shared
+      JOIN bands a ON a.band = shared.band AND a.bins = shared.bins
+      JOIN bands b ON b.band = shared.band AND b.bins = shared.bins AND b.doc > a.doc) p
+JOIN docs d ON d.id = p.earlier
+ORDER BY p.later, p.earlier
+"""
+
+
+def _compare_out_of_core(docs: Iterable[_Doc], threshold: float, rows: int) -> dict[str, tuple]:
+    """_compare_in_memory's verdicts, with the signatures and their buckets in a temporary
+    SQLite file of bounded cache: a bucket is the rows of one band key (band number and
+    bins, as in memory: no hash, so no collisions), found by a self-join on that key."""
+    with tempfile.TemporaryDirectory(prefix="copydesk-rp106-") as tmp:
+        con = sqlite3.connect(os.path.join(tmp, "compare.sqlite3"), isolation_level=None)
+        try:
+            con.executescript(_COMPARE_SCHEMA)
+            con.execute("BEGIN")
+            for chunk in _chunks(enumerate(docs)):
+                con.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)",
+                                [(i, _path_bytes(doc.path), *doc.summary) for i, doc in chunk])
+            con.execute(_CUT_BANDS, {"width": 4 * rows})
+            con.execute("CREATE INDEX bands_by_key ON bands (band, bins, doc)")
+            con.execute("COMMIT")
+            verdicts: dict[str, tuple] = {}
+            for later, group in groupby(con.execute(_CANDIDATES), key=operator.itemgetter(0)):
+                doc = _stored_doc(con.execute("SELECT path, scheme, digest, words, sig FROM docs WHERE id = ?",
+                                              (later,)).fetchone())
+                best = _best((_stored_doc(row[1:]) for row in group), doc, threshold)
+                if best is not None:
+                    verdicts[doc.path] = _verdict_of(doc, best)
+            return verdicts
+        finally:
+            con.close()
+
+
+def _path_bytes(path: str) -> bytes:
+    return path.encode("utf-8", "surrogatepass")  # a file name that is not UTF-8 survives
+
+
+def _stored_doc(row: tuple) -> _Doc:
+    path, scheme_, digest, words, sig = row
+    return _Doc(path.decode("utf-8", "surrogatepass"), Signature(scheme_, digest, words, sig))
 
 
 def _verdict_of(doc: _Doc, best: tuple[float, _Doc]) -> tuple[str, str, float, bool]:
@@ -265,7 +352,7 @@ CREATE TABLE IF NOT EXISTS runs (key BLOB PRIMARY KEY, generation INTEGER NOT NU
 _RUNS_KEPT = 8
 
 
-def _with_index(docs: list[_Doc], params, context: CorpusContext, threshold: float,
+def _with_index(docs: Callable[[], Iterator[_Doc]], params, context: CorpusContext, threshold: float,
                 rows: int, run_key: bytes, verdicts: dict[str, tuple]) -> list[tuple]:
     db = os.path.join(context.cache_dir, _DB_NAME)
     for attempt in (1, 2):
@@ -358,56 +445,103 @@ def _generation(con: sqlite3.Connection) -> int:
     return con.execute("SELECT COALESCE(MAX(generation), 0) FROM meta").fetchone()[0]
 
 
-def _index_pass(db: str, docs: list[_Doc], params, context: CorpusContext,
+def _index_pass(db: str, docs: Callable[[], Iterator[_Doc]], params, context: CorpusContext,
                 threshold: float, rows: int, run_key: bytes, verdicts: dict[str, tuple]) -> list[tuple]:
+    """Bring the index up to date with the run's files (`docs()` reads them afresh, a chunk
+    at a time), then find what they duplicate among the indexed files outside the run."""
     con = _connect(db)
     try:
-        run: dict[str, tuple[_Doc, tuple[int, int]]] = {}
-        for doc in docs:
-            where = _absolute(doc.path, context)
-            stat = _stat(where) if where is not None else None
-            if stat is not None:
-                run[where] = (doc, stat)
-        known: dict[str, tuple] = {}
-        paths = list(run)
-        for chunk in range(0, len(paths), 500):
-            part = paths[chunk:chunk + 500]
-            known.update((row[0], row[1:]) for row in con.execute(
-                f"SELECT path, digest, scheme, size, mtime_ns FROM docs WHERE path IN ({','.join('?' * len(part))})",
-                part))
-        # Only new or changed files are written: a second run over the same tree writes nothing.
-        changed = [(where, doc.summary, stat) for where, (doc, stat) in run.items()
-                   if known.get(where) != (doc.summary.digest, doc.summary.scheme, *stat)]
-        if changed:
-            _transaction(con, lambda: _store_many(con, changed, rows, known))
+        # The run's files, by absolute path: where each occurs first and last in the run
+        # (the last occurrence is the one that counts), on disk rather than in memory.
+        con.execute("PRAGMA temp_store=FILE")
+        con.execute("CREATE TEMP TABLE run (path TEXT PRIMARY KEY, first INTEGER NOT NULL, "
+                    "last INTEGER NOT NULL) WITHOUT ROWID")
+        _store_run(con, docs(), context, rows)
         _sweep(con, rows)
-        outside = con.execute("SELECT COUNT(*) FROM docs").fetchone()[0] - len(run)
-        hits: list[tuple] = []
+        outside = (con.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+                   - con.execute("SELECT COUNT(*) FROM temp.run").fetchone()[0])
         if outside <= 0:
-            # every indexed file is in this run, compared in memory already: the same run
+            # every indexed file is in this run, compared with the others already: the same run
             # over the same index will find the same
             _remember_verdicts(con, run_key, list(verdicts.values()))
-            return hits
+            return []
         base = context.base_dir or os.getcwd()
-        for where, (doc, _) in run.items():
+        hits: list[tuple[int, tuple]] = []
+        for first, where, doc in _last_occurrences(con, docs(), context):
             keys = [_int_key(k) for k in band_keys(doc.summary.sig, rows)]
             found = con.execute(
                 f"SELECT DISTINCT d.path FROM bands b JOIN docs d ON d.id = b.doc "
                 f"WHERE b.key IN ({','.join('?' * len(keys))})", keys).fetchall()
             others = []
             for (other,) in found:
-                if other in run:
-                    continue  # compared in memory already
+                if con.execute("SELECT 1 FROM temp.run WHERE path = ?", (other,)).fetchone():
+                    continue  # compared with the run's files already
                 summary = _current(con, other, params, rows)
                 if summary is not None:
                     others.append(_Doc(_display(other, base), summary))
             best = _best(others, doc, threshold)
             if best is not None:
                 exact = best[1].summary.digest == doc.summary.digest
-                hits.append((doc.path, best[1].path, best[0], exact))
-        return hits
+                hits.append((first, (doc.path, best[1].path, best[0], exact)))
+        hits.sort(key=operator.itemgetter(0))  # in the order the files first occur in the run
+        return [hit for _, hit in hits]
     finally:
         con.close()
+
+
+def _run_files(docs: Iterable[_Doc],
+               context: CorpusContext) -> Iterator[tuple[int, str, _Doc, tuple[int, int]]]:
+    """(position in the run, absolute path, doc, stat) of the run's files that exist."""
+    for i, doc in enumerate(docs):
+        where = _absolute(doc.path, context)
+        stat = _stat(where) if where is not None else None
+        if stat is not None:
+            yield i, where, doc, stat
+
+
+def _store_run(con: sqlite3.Connection, docs: Iterable[_Doc], context: CorpusContext, rows: int) -> None:
+    """Fill temp.run, and write the new or changed files to the index: a second run over
+    the same tree writes nothing; a run that changes something does it in one transaction
+    (begun at the first change) that bumps the generation once."""
+    writing = False
+    try:
+        for chunk in _chunks(_run_files(docs, context)):
+            latest = {where: (doc, stat) for _, where, doc, stat in chunk}
+            con.executemany("INSERT INTO temp.run VALUES (?, ?, ?) "
+                            "ON CONFLICT (path) DO UPDATE SET last = excluded.last",
+                            [(where, i, i) for i, where, _, _ in chunk])
+            paths = list(latest)
+            known = {row[0]: row[1:] for row in con.execute(
+                f"SELECT path, digest, scheme, size, mtime_ns FROM docs WHERE path IN ({','.join('?' * len(paths))})",
+                paths)}
+            changed = [(where, doc.summary, stat) for where, (doc, stat) in latest.items()
+                       if known.get(where) != (doc.summary.digest, doc.summary.scheme, *stat)]
+            if changed and not writing:
+                con.execute("BEGIN IMMEDIATE")
+                writing = True
+            if changed:
+                _store_many(con, changed, rows, known)
+        if writing:
+            _bump_generation(con)
+            con.execute("COMMIT")
+    except BaseException:
+        if writing:
+            con.execute("ROLLBACK")
+        raise
+
+
+def _last_occurrences(con: sqlite3.Connection, docs: Iterable[_Doc],
+                      context: CorpusContext) -> Iterator[tuple[int, str, _Doc]]:
+    """(first position, absolute path, doc) of each file of temp.run at its last occurrence."""
+    for chunk in _chunks(enumerate(docs)):
+        located = [(i, _absolute(doc.path, context), doc) for i, doc in chunk]
+        paths = list({where for _, where, _ in located if where is not None})
+        positions = {row[0]: row[1:] for row in con.execute(
+            f"SELECT path, first, last FROM temp.run WHERE path IN ({','.join('?' * len(paths))})", paths)}
+        for i, where, doc in located:
+            first, last = positions.get(where, (None, None))
+            if i == last:
+                yield first, where, doc
 
 
 def _transaction(con: sqlite3.Connection, work) -> None:
@@ -415,11 +549,15 @@ def _transaction(con: sqlite3.Connection, work) -> None:
     con.execute("BEGIN IMMEDIATE")
     try:
         work()
-        con.execute("INSERT OR REPLACE INTO meta VALUES (1, ?)", (_generation(con) + 1,))
+        _bump_generation(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _bump_generation(con: sqlite3.Connection) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES (1, ?)", (_generation(con) + 1,))
 
 
 def _store_many(con: sqlite3.Connection, entries, rows: int, known=None) -> None:
