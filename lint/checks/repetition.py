@@ -419,9 +419,10 @@ def _each_shingle(words: list[bytes], size: int) -> Iterable[tuple[bytes, ...]]:
     return zip(*(words[j:] for j in range(size)))
 
 
-def _may_nearly_repeat(paragraphs: list[list[bytes]], size: int, threshold: float) -> list[int]:
-    """The paragraphs (indexes into `paragraphs`) that may share `threshold` of their
-    shingles with an earlier one; the others cannot.
+def _may_nearly_repeat(shingle_sets: list[set[tuple[bytes, ...]]], lengths: list[int], size: int,
+                       threshold: float) -> list[int]:
+    """The paragraphs (indexes into `shingle_sets`, of paragraphs of `lengths` words) that
+    may share `threshold` of their shingles with an earlier one; the others cannot.
 
     A similarity c / (|A| + |B| - c) >= t needs c >= t * |A|: paragraph A must share that
     many shingles with the earlier paragraphs taken together. One set of all the shingles
@@ -429,15 +430,15 @@ def _may_nearly_repeat(paragraphs: list[list[bytes]], size: int, threshold: floa
     len(A) - size + 1. In most articles no paragraph passes, and this costs a fraction of
     the posting lists below."""
     if threshold <= 0:
-        return list(range(len(paragraphs)))
+        return list(range(len(shingle_sets)))
     union: set[tuple[bytes, ...]] = set()
     possible = []
-    for i, words in enumerate(paragraphs):
+    for i, (shingles, length) in enumerate(zip(shingle_sets, lengths)):
         before = len(union)
-        union.update(_each_shingle(words, size))
+        union.update(shingles)
         new = len(union) - before
         # new <= (1 - t) * |A| is needed; the 1 covers rounding
-        if new <= (1 - threshold) * max(1, len(words) - size + 1) + 1:
+        if new <= (1 - threshold) * max(1, length - size + 1) + 1:
             possible.append(i)
     return possible
 
@@ -456,14 +457,16 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
     found = shared_words(article)
     blocks = article.blocks
     paragraphs = [k for k, block in enumerate(blocks) if block.is_prose and found.size(k) >= min_words]
-    possible = _may_nearly_repeat(list(map(found.block, paragraphs)), size, threshold)
+    # Each paragraph's shingles are hashed once: the union below inserts them from the
+    # sets with the hashes these stored.
+    shingle_sets = [_shingles(found.block(k), size) for k in paragraphs]
+    possible = _may_nearly_repeat(shingle_sets, list(map(found.size, paragraphs)), size, threshold)
     if not possible:
         return
     # the posting lists are built as far as the last paragraph that may match, and only
     # those paragraphs are scored
     paragraphs = paragraphs[:possible[-1] + 1]
     scored = set(possible)
-    shingle_sets = [_shingles(found.block(k), size) for k in paragraphs]
     # Only the shingles of a scored paragraph are ever looked up: the other paragraphs
     # index those only (set & set reuses the stored hashes; a shingle is never hashed
     # again). A posting list holds the same paragraphs either way.
