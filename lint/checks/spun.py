@@ -585,9 +585,8 @@ def _name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
         if following is None:
             continue
         core = following.group(1).rstrip(_TRAIL)
-        pm = _POSSESSIVE.search(core)
-        if pm and len(core) > 2:
-            core = core[:pm.start()]
+        if len(core) > 2 and core[-2:] in _POSSESSIVE_ENDS:  # \S+ holds no newline for $ to precede
+            core = core[:-2]
         if core not in matcher.second.get(m.group(1), ()):
             continue  # no name continues this way: skip the costly window
         window_start = max(0, m.start() - 60)
@@ -602,7 +601,9 @@ def _name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
         # corrupted variant only, to check the context.
         opening = m.start()
         token_start = _token_start(prose, window_start, opening)
-        words = words_of(prose, token_start, window_end, limit=2)
+        # as many words as the longest name this word opens, so that most matches tokenise
+        # once (a shorter list is the start of a longer one)
+        words = words_of(prose, token_start, window_end, limit=max(2, len(matcher.index[m.group(1)][0][0])))
         i = next((k for k, w in enumerate(words) if w.start >= opening), None)
         if i is None:
             continue
