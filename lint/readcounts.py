@@ -212,6 +212,9 @@ class Hyphenator:
     per letter at most, all of them in one C-level pass. Element-wise max does not depend
     on order, so the merged values are pyphen's."""
 
+    # a long run meets ever new words (names, typos): the cache starts over when full
+    _MAX_CACHE = 200_000
+
     def __init__(self, lang: str):
         self.table, self.maxlen = hyphenation(lang)
         self.cache: dict[str, str] = {}  # lowercased word -> its merged values (digits)
@@ -220,6 +223,8 @@ class Hyphenator:
         word = word.lower()
         found = self.cache.get(word)
         if found is None:
+            if len(self.cache) >= self._MAX_CACHE:
+                self.cache.clear()
             pointed = f".{word}."
             n = len(pointed)
             table, maxlen = self.table.get, self.maxlen
