@@ -257,8 +257,9 @@ def clean(raw: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub("", single_spaced(text))
 
 
-# runs of spaces (blanked non-prose leaves long ones)
-_SPACES = re.compile("  +")
+# runs of spaces (blanked non-prose leaves long ones), spelled to start with two literal
+# spaces: the regex engine then skips to the next pair, not to every space
+_SPACES = re.compile("   *")
 
 
 def single_spaced(text: str) -> str:
