@@ -341,6 +341,9 @@ def count_sentences(text: str) -> int:
     expression (str.split is many times quicker)."""
     if not text:
         return 0
+    stops = text.count(".") + text.count("!") + text.count("?")
+    if stops == 0 or (stops == 1 and text.endswith((".", "!", "?"))):
+        return 1  # one stretch with words at most (a sentence of the ranking): max(1, 0 or 1)
     stretches = text.replace("!", ".").replace("?", ".").split(".")
     return max(1, len(list(filter(_THREE_WORDS, stretches))))
 
