@@ -212,6 +212,9 @@ class Hyphenator:
     per letter at most, all of them in one C-level pass. Element-wise max does not depend
     on order, so the merged values are pyphen's."""
 
+    # a long run meets ever new words (names, typos): the cache starts over when full
+    _MAX_CACHE = 200_000
+
     def __init__(self, lang: str):
         self.table, self.maxlen = hyphenation(lang)
         self.cache: dict[str, str] = {}  # lowercased word -> its merged values (digits)
@@ -220,6 +223,8 @@ class Hyphenator:
         word = word.lower()
         found = self.cache.get(word)
         if found is None:
+            if len(self.cache) >= self._MAX_CACHE:
+                self.cache.clear()
             pointed = f".{word}."
             n = len(pointed)
             table, maxlen = self.table.get, self.maxlen
@@ -336,6 +341,9 @@ def count_sentences(text: str) -> int:
     expression (str.split is many times quicker)."""
     if not text:
         return 0
+    stops = text.count(".") + text.count("!") + text.count("?")
+    if stops == 0 or (stops == 1 and text.endswith((".", "!", "?"))):
+        return 1  # one stretch with words at most (a sentence of the ranking): max(1, 0 or 1)
     stretches = text.replace("!", ".").replace("?", ".").split(".")
     return max(1, len(list(filter(_THREE_WORDS, stretches))))
 

@@ -473,6 +473,13 @@ def test_clean_all_is_clean_unit_by_unit():
         assert rd.clean_all(raws) == [rd.clean(r) for r in raws], raws
 
 
+def test_single_spaced_is_split_and_join():
+    texts = _prose_texts() + _fuzz("a. \n\t\u00a0\x00\x1c\u2028", 3000, 6, longest=30)
+    texts += ["", " ", "\n", "  a  ", "a" + " " * 90 + "b", "\n\x00\n", "a\u00adb c"]
+    for text in texts:
+        assert rd.single_spaced(text) == " ".join(text.split()), repr(text)
+
+
 def test_stop_word_counts_are_the_plain_counts(rules):
     from collections import Counter
 

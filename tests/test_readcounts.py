@@ -119,6 +119,16 @@ def test_cached_hyphenation_positions_equal_pyphen():
         assert rc.Hyphenator(lang).table == h.table  # read back from the cache
 
 
+def test_hyphenation_cache_starts_over_when_full(monkeypatch):
+    words = out_of_dictionary(cmu_words(), 300)
+    expected = [rc.Hyphenator("en_US").positions(w) for w in words]
+    monkeypatch.setattr(rc.Hyphenator, "_MAX_CACHE", 50)
+    h = rc.Hyphenator("en_US")
+    for _ in range(2):  # the second pass recomputes what the clearing dropped
+        assert [h.positions(w) for w in words] == expected
+        assert 0 < len(h.cache) <= 50
+
+
 # -- base counts and formulas ------------------------------------------------------------
 
 _TEXTSTAT_TEXTS = """

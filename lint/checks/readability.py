@@ -254,9 +254,24 @@ def clean(raw: str) -> str:
         text = html.unescape(text)
     if "<" in text or "(" in text:
         text = _EMPTY_BRACKETS.sub(" ", text)
-    # " ".join(split()) is re.sub(r"\s+", " ", text).strip(): str.split and the regular
-    # expression's \s agree on what white space is (str.isspace)
-    return _SPACE_BEFORE_PUNCT.sub("", " ".join(text.split()))
+    return _SPACE_BEFORE_PUNCT.sub("", single_spaced(text))
+
+
+# runs of spaces (blanked non-prose leaves long ones), spelled to start with two literal
+# spaces: the regex engine then skips to the next pair, not to every space
+_SPACES = re.compile("   *")
+
+
+def single_spaced(text: str) -> str:
+    """" ".join(text.split()): every run of white space one space, none at either end.
+    When spaces and line breaks are the only white space, without splitting the text into
+    words (the scores split it, and making the words twice costs as much as scoring them).
+    The space is the one printable white space character; the unit mark is not white
+    space, so it does not stand in the way."""
+    spaced = text.replace("\n", " ")
+    if not spaced.replace(_UNIT_MARK, "").isprintable():  # other white space, or a control
+        return " ".join(text.split())
+    return _SPACES.sub(" ", spaced).strip(" ")
 
 
 def _unlinked(text: str) -> str:
@@ -267,7 +282,8 @@ def _unlinked(text: str) -> str:
 # Between units in clean_all: a line of its own (so that ^ and the look-arounds see a line
 # boundary, as at the start and end of a unit), holding a character that is neither white
 # space nor part of any pattern above.
-_UNIT_BREAK = "\n\x00\n"
+_UNIT_MARK = "\x00"
+_UNIT_BREAK = f"\n{_UNIT_MARK}\n"
 
 
 def clean_all(raws: list[str]) -> list[str]:
@@ -280,7 +296,7 @@ def clean_all(raws: list[str]) -> list[str]:
     # a newline before the first unit too: every line start follows a newline, and the
     # list markers are found by a pattern that starts with one (quicker than ^ with re.M)
     text = "\n" + _UNIT_BREAK.join(raws)
-    if text.count("\x00") != len(raws) - 1:  # a NUL in the prose itself
+    if text.count(_UNIT_MARK) != len(raws) - 1:  # a NUL in the prose itself
         return [clean(raw) for raw in raws]
     if ">" in text:
         text = _QUOTE_MARKER.sub("", text)
@@ -298,8 +314,8 @@ def clean_all(raws: list[str]) -> list[str]:
         text = html.unescape(text)
     if "<" in text or "(" in text:
         text = _EMPTY_BRACKETS.sub(" ", text)
-    text = _SPACE_BEFORE_PUNCT.sub("", " ".join(text.split()))
-    return [piece.strip() for piece in text.split("\x00")]
+    text = _SPACE_BEFORE_PUNCT.sub("", single_spaced(text))
+    return [piece.strip() for piece in text.split(_UNIT_MARK)]
 
 
 def _item_spans(prose: str, block_start: int, block_end: int) -> Iterator[tuple[int, int]]:
