@@ -72,8 +72,8 @@ class CachedResult:
     """An engine.FileResult read back from the cache. `stats` (counts per rule) and `tails`
     (the default format's lines, without the leading path) are all that counting and a
     concise report need; `rows` (the brief part of each finding) and `findings` (Finding
-    objects) are read only with details, and decoded on first use. The corpus rules' summaries stay in their stored
-    form (`corpus`; `summary_codes` names the rules)."""
+    objects) are read only with details, and decoded on first use. The corpus rules'
+    summaries stay in their stored form (`corpus`; `summary_codes` names the rules)."""
 
     internal_error = False
     fixed_data = None
