@@ -8,6 +8,7 @@ dependencies from PyPI), hence the network mark. The damaged article breaks a ho
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from lint.config import DEFAULT_INCLUDE
 
 ROOT = Path(__file__).resolve().parent.parent
 HOUSE_RULE = """\
@@ -40,7 +43,13 @@ def test_manifest_declares_both_hooks():
     assert set(hooks) == {"copydesk", "copydesk-fix"}
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert hook["types_or"] == ["markdown", "plain-text"]  # not `text`: every text file
+        assert hook["types"] == ["text"]
+        # the hook is given the files a directory walk would find
+        selected = re.compile(hook["files"])
+        for pattern in DEFAULT_INCLUDE:
+            assert selected.search("posts/2024-01-01-a" + pattern.removeprefix("*")), pattern
+        for name in ("photo.jpg", "config.yaml", "notes.md.bak", "page.html"):
+            assert not selected.search(name), name
         assert hook["entry"].startswith("copydesk check --force-exclude")
     assert "--fix" not in hooks["copydesk"]["entry"].split()
     assert "--fix" in hooks["copydesk-fix"]["entry"].split()
@@ -86,6 +95,7 @@ def test_pre_commit_try_repo(tmp_path):
     (site / "copydesk.toml").write_text('rules-dirs = ["house"]\nselect = ["HS"]\n', encoding="utf-8")
     (site / "house" / "style.yaml").write_text(HOUSE_RULE, encoding="utf-8")
     (site / "damaged.md").write_text(DAMAGED, encoding="utf-8")
+    (site / "damaged.text").write_text(DAMAGED, encoding="utf-8")  # an extension with no type tag
     (site / "clean.md").write_text(CLEAN, encoding="utf-8")
     _git(site, "init", "-q", env=env)
     _git(site, "add", "-A", env=env)
@@ -97,20 +107,22 @@ def test_pre_commit_try_repo(tmp_path):
         return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "--files", *files],
                               cwd=site, env=env, capture_output=True, text=True, timeout=300)
 
-    first = try_repo("damaged.md", "clean.md")
+    first = try_repo("damaged.md", "damaged.text", "clean.md")
     output = first.stdout + first.stderr
     assert first.returncode == 1, output
     report, fix_report = output.split("copydesk (fix)", 1)
     # the copydesk hook fails with copydesk's findings, on the damaged article only
     assert "Failed" in report
     assert "damaged.md:3:35: HS101 [*] write 'email', not 'e-mail'" in report
+    assert "damaged.text:3:35: HS101 [*] write 'email', not 'e-mail'" in report
     assert "clean.md:" not in report
     # the fix hook rewrites it (pre-commit fails a hook that changed files, to have the
     # change reviewed and staged)
     assert "files were modified by this hook" in fix_report
     assert (site / "damaged.md").read_text(encoding="utf-8") == CLEAN
+    assert (site / "damaged.text").read_text(encoding="utf-8") == CLEAN
     assert (site / "clean.md").read_text(encoding="utf-8") == CLEAN
 
-    second = try_repo("damaged.md", "clean.md")
+    second = try_repo("damaged.md", "damaged.text", "clean.md")
     assert second.returncode == 0, second.stdout + second.stderr
     assert second.stdout.count("Passed") == 2, second.stdout
