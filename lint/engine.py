@@ -269,5 +269,5 @@ def _corpus_finding(rule: Rule, item: ActiveRule, hit: checks.CorpusHit) -> Find
         name=rule.name,
         severity=item.severity,
         message=hit.message or format_message(rule.message, hit.data),
-        related=tuple(Related(loc, f"{path}: {label}") for path, loc, label in hit.related),
+        related=tuple(Related(loc, f"{path}: {label}", path) for path, loc, label in hit.related),
     )

@@ -81,6 +81,7 @@ class Hit(NamedTuple):
 class Related(NamedTuple):
     location: Location
     message: str
+    path: str | None = None  # set when the place is in another file (a cross-file finding)
 
 
 class Finding(NamedTuple):
@@ -123,7 +124,8 @@ class Finding(NamedTuple):
             "message": self.message,
             "fix": fix_to_dict(self.fix),
             "related": [
-                {"line": r.location.line, "column": r.location.column,
+                {**({"path": r.path} if r.path is not None else {}),
+                 "line": r.location.line, "column": r.location.column,
                  "end_line": r.location.end_line, "end_column": r.location.end_column,
                  "message": r.message}
                 for r in self.related
@@ -180,7 +182,7 @@ def finding_to_rows(f: Finding) -> tuple[tuple, tuple]:
                       None if e.location is None else tuple(e.location)) for e in f.fix.edits),
                None if f.fix.applicability is None else f.fix.applicability.value,
                f.fix.remove_bom, f.fix.encoding)
-    related = tuple((tuple(r.location), r.message) for r in f.related)
+    related = tuple((tuple(r.location), r.message, r.path) for r in f.related)
     return brief, (fix, related, f.snippet, tuple(f.span), f.line_text)
 
 
@@ -191,6 +193,6 @@ def finding_from_rows(path: str, brief: tuple, detail: tuple) -> Finding:
         edits, applicability, remove_bom, encoding = fix_row
         fix = Fix(tuple(Edit(s, e, r, None if loc is None else Location._make(loc)) for s, e, r, loc in edits),
                   None if applicability is None else Applicability(applicability), remove_bom, encoding)
-    related = tuple(Related(Location._make(loc), message) for loc, message in related_rows)
+    related = tuple(Related(Location._make(loc), message, path) for loc, message, path in related_rows)
     return Finding(path, Location._make(brief[:4]), brief[4], brief[5], SEVERITIES[brief[6]], brief[7],
                    fix, related, snippet, span, line_text)

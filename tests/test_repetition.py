@@ -284,6 +284,43 @@ def cache(tmp_path, monkeypatch):
     return folder / "duplicate-articles-v3.sqlite3"
 
 
+def test_the_other_copy_is_a_place_in_the_other_file(tmp_path, capsys, monkeypatch):
+    """SARIF (checked against the official schema) and JSON point at the other copy itself:
+    a related place of a cross-file finding carries that file's path."""
+    import json
+
+    import jsonschema
+
+    from lint.finding import Finding, Location, Related, Severity, finding_from_rows, finding_to_rows
+
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    write(posts / "2025-01-01-old.md", STORY)
+    write(posts / "2025-03-01-new.md", STORY, title="The same story again")
+    monkeypatch.chdir(tmp_path)
+
+    def report(fmt: str):
+        assert main(["check", "--isolated", "--no-cache", "--select", "RP106", "-q",
+                     "--output-format", fmt, "_posts"]) == 1
+        return json.loads(capsys.readouterr().out)
+
+    sarif = report("sarif")
+    schema = json.loads((Path(__file__).resolve().parent / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(schema)(schema).validate(sarif)
+    [result] = sarif["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "_posts/2025-03-01-new.md"
+    [other] = result["relatedLocations"]
+    assert other["physicalLocation"]["artifactLocation"]["uri"] == "_posts/2025-01-01-old.md"
+    assert other["physicalLocation"]["region"]["startLine"] == 1
+    [finding] = report("json")
+    assert [r["path"] for r in finding["related"]] == ["_posts/2025-01-01-old.md"]
+    # the plain-tuple rows (result cache, spilled reports) keep the path
+    kept = Finding("b.md", Location(1, 1, 1, 1), "RP106", "duplicate-article", Severity.ERROR, "m",
+                   related=(Related(Location(1, 1, 1, 1), "a.md: the other copy", "a.md"),
+                            Related(Location(2, 1, 2, 5), "same file")))
+    assert finding_from_rows("b.md", *finding_to_rows(kept)) == kept
+
+
 def test_pre_commit_run_of_one_file_finds_the_indexed_older_post(tmp_path, capsys, cache):
     posts = tmp_path / "_posts"
     posts.mkdir()

@@ -112,13 +112,9 @@ def _result(f: Finding, fingerprint: str, index: dict[str, int], report: Report,
             result["suppressions"] = [{"kind": "external", "status": "accepted",
                                        "justification": f"recorded in the baseline {report.baseline}"}]
     if f.related:
-        # Related carries no path: a check's related places are in the same file, but those of
-        # a cross-file finding (no flagged text of its own) are elsewhere, named in the message.
-        same_file = bool(f.snippet)
         result["relatedLocations"] = [
             {"id": i, "message": {"text": r.message},
-             **({"physicalLocation": {"artifactLocation": _artifact(f.path), "region": _region(r.location)}}
-                if same_file else {})}
+             "physicalLocation": {"artifactLocation": _artifact(r.path or f.path), "region": _region(r.location)}}
             for i, r in enumerate(f.related, 1)]
     fixes = _fixes(f)
     if fixes:
