@@ -78,6 +78,26 @@ def test_run_takes_in_the_short_heading_that_opens_it():
     assert "(3 blocks pasted twice)" in finding.message
 
 
+def test_copies_in_sections_with_different_headings_are_a_template_filled_twice():
+    a, b, c, d, e = PARAGRAPHS
+    template = f"{b}\n\n{c}"
+    text = f"# Reference\n\n## open(path)\n\n{template}\n\n{a}\n\n## close(path)\n\n{template}\n\n{d}\n"
+    assert findings(text, "RP101") == []
+    # the same headings above both copies: the same section, pasted twice
+    same = f"# Reference\n\n## open(path)\n\n{template}\n\n{a}\n\n{template}\n\n{d}\n"
+    assert len(findings(same, "RP101")) == 1
+    # a copy that holds a heading is told apart by the headings above that level only
+    story = f"{b}\n\n### Details\n\n{c}"
+    apart = f"# Guide\n\n## Callbacks\n\n{story}\n\n## Promises\n\n{story}\n"
+    assert findings(apart, "RP101") == []
+    pasted = f"# Guide\n\n{a}\n\n{story}\n\n{d}\n\n{story}\n\n{e}\n"
+    assert len(findings(pasted, "RP101")) == 1
+    # the heading of the next section, repeated after both copies, is not the copy's own
+    releases = "".join(f"## Release {n}\n\n### Known issues\n\n{template}\n\n## Commits\n\n- {n}\n\n"
+                       for n in ("2.1", "2.0"))
+    assert findings(releases, "RP101") == []
+
+
 def test_a_repeated_one_line_lead_in_is_not_a_pasted_block():
     lead = "Other new features and updated software packages included in this release:"
     text = "\n\n".join([PARAGRAPHS[0], lead, "- apt 1.0", PARAGRAPHS[1], lead, "- dpkg 1.17"]) + "\n"

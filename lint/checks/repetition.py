@@ -392,10 +392,47 @@ def _delete_blocks(article: Article, blocks: list[Block], first: int, last: int)
     return Edit(start, end, "")
 
 
+def _in_other_sections(blocks: list[Block], later: int, earlier: int, n: int) -> bool:
+    """The two copies sit in different sections: a template filled in twice (the parameter
+    list under each function of a reference page, an API described once for callbacks and
+    once for promises), not a pasting accident. Sections are told apart by the headings
+    that enclose each copy, of levels above any heading the copy holds: a story pasted
+    twice brings its own headings along, and its copies share the headings above them. A
+    heading that ends a copy opens the next section: it is not one of the copy's own."""
+    while n > 1 and blocks[later + n - 1].kind == "heading":
+        n -= 1
+    above = min((_heading_level(b) for b in blocks[later:later + n] if b.kind == "heading"), default=7)
+    later_path = _section_path(blocks, later, above)
+    earlier_path = _section_path(blocks, earlier, above)
+    return bool(later_path) and bool(earlier_path) and later_path != earlier_path
+
+
+def _section_path(blocks: list[Block], index: int, above: int) -> list[str]:
+    """The headings (normalised) that enclose blocks[index], innermost first, of levels
+    under `above`."""
+    path = []
+    for block in reversed(blocks[:index]):
+        if block.kind == "heading":
+            level = _heading_level(block)
+            if level < above:
+                path.append(normalise(block.text))
+                above = level
+    return path
+
+
+def _heading_level(heading: Block) -> int:
+    text = heading.text.strip()
+    if text.startswith("#"):
+        return len(text) - len(text.lstrip("#"))
+    return 1 if text.endswith("=") else 2  # a setext heading, underlined with = or -
+
+
 @check("repetition.repeated-block")
 def repeated_block(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     blocks = _candidate_blocks(article)
     for later, earlier, n in repeated_runs(article, params):
+        if _in_other_sections(blocks, later, earlier, n):
+            continue
         start, end = blocks[later].start, blocks[later + n - 1].end
         first_start, first_end = blocks[earlier].start, blocks[earlier + n - 1].end
         lines = _lines(article, start, end)
