@@ -153,6 +153,15 @@ def test_template_paragraphs_are_not_near_duplicates():
     assert [f.location.line for f in findings(text, "RP102")] == [3]
 
 
+def test_near_duplicates_in_sections_under_different_headings_are_a_template():
+    a, b = PARAGRAPHS[0] + " " + PARAGRAPHS[1], PARAGRAPHS[2] + " " + PARAGRAPHS[3]
+    edited = a.replace("runs again", "is running again")
+    apart = f"# Ferries\n\n## North quay\n\n{a}\n\n## South quay\n\n{edited}\n"
+    assert findings(apart, "RP102") == []
+    together = f"# Ferries\n\n## North quay\n\n{a}\n\n{b}\n\n{edited}\n"
+    assert [f.location.line for f in findings(together, "RP102")] == [9]
+
+
 # -- RP103 -----------------------------------------------------------------------------------
 
 
@@ -649,7 +658,7 @@ def _near_duplicates_plainly(art: Article, params) -> list[tuple[int, int, str]]
     max-postings, Jaccard over the shared counts (ties: the earliest paragraph)."""
     from collections import Counter
 
-    from lint.checks.repetition import _shingles, _template
+    from lint.checks.repetition import _in_other_sections, _shingles, _template
     from lint.text import WORD_RE
 
     min_words, threshold = params["min-words"], params["threshold"]
@@ -657,7 +666,7 @@ def _near_duplicates_plainly(art: Article, params) -> list[tuple[int, int, str]]
     postings: dict = {}
     seen: list = []
     found = []
-    for block in art.blocks:
+    for k, block in enumerate(art.blocks):
         if not block.is_prose:
             continue
         words = [w.casefold().replace("’", "'") for w in WORD_RE.findall(art.prose_text, block.start, block.end)]
@@ -669,12 +678,13 @@ def _near_duplicates_plainly(art: Article, params) -> list[tuple[int, int, str]]
             overlap.update(postings.get(s, ()))
         best = None
         for j in sorted(overlap):
-            other, other_shingles, other_words = seen[j]
+            other, other_shingles, other_words, other_k = seen[j]
             sim = overlap[j] / (len(shingles) + len(other_shingles) - overlap[j])
             if other_words != words and sim >= threshold and (best is None or sim > best[0]) \
-                    and not _template(art.prose_text, block, other):
+                    and not _template(art.prose_text, block, other) \
+                    and not _in_other_sections(art.blocks, k, other_k, 1):
                 best = (sim, other)
-        seen.append((block, shingles, words))
+        seen.append((block, shingles, words, k))
         for s in shingles:
             posting = postings.setdefault(s, [])
             if len(posting) < max_postings:

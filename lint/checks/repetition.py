@@ -512,7 +512,7 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
     # more (`more`): most shingles occur once, and are stored with C-level dict updates.
     first: dict[tuple[str, ...], int] = {}
     more: dict[tuple[str, ...], list[int]] = {}
-    seen: list[tuple[Block, int, list[str]]] = []
+    seen: list[tuple[Block, int, list[str], int]] = []  # block, shingles, words, block index
     for k, shingles in zip(paragraphs, shingle_sets):
         block = blocks[k]
         words = found.block(k)
@@ -544,13 +544,14 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
             # ties go to the earliest paragraph
             for j in sorted(overlap):
                 shared_count = overlap[j]
-                other, other_size, other_words = seen[j]
+                other, other_size, other_words, other_k = seen[j]
                 similarity = shared_count / (len(shingles) + other_size - shared_count)
                 if similarity >= threshold and (best is None or similarity > best[0]) \
                         and other_words != words \
-                        and not _template(prose, block, other):  # an exact repeat is RP101's
+                        and not _template(prose, block, other) \
+                        and not _in_other_sections(blocks, k, other_k, 1):  # an exact repeat is RP101's
                     best = (similarity, other)
-        seen.append((block, len(shingles), words))
+        seen.append((block, len(shingles), words, k))
         first.update(dict.fromkeys(indexed - shared if shared else indexed, index))
         if best is not None:
             similarity, other = best
