@@ -202,6 +202,8 @@ def test_doubled_phrase_is_found_and_fixed():
     "| swap      swap |",
     "Initialise it with dirvish --vault vault --init first.",
     "Open the file file.txt in an editor.",
+    "Edit the async\\_context context loss text.",
+    "Refactor the deprecated v8::Function::Call call in the binding.",
     "Ha iniziato a poco a poco.",
 ])
 def test_legitimate_doubles_stay_silent(text):

@@ -799,8 +799,10 @@ def _deliberate(tokens: list[tuple[int, int, str]], i: int, n: int, text: str,
     words = tokens[i:i + 2 * n]
     if n == 1 and (words[0][2].isdigit() or (len(words[0][2]) == 1 and words[0][2] != "a")):
         return True  # "10 10" is a score or a table cell; "l l", "o o" are layout
-    if text[words[0][0] - 1:words[0][0]] in ("-", "/", "."):
-        return True  # "--vault vault", "-name name": an option and its argument
+    if text[words[0][0] - 1:words[0][0]] in ("-", "/", ".", "_", ":"):
+        # "--vault vault", "-name name": an option and its argument; "async_context
+        # context", "v8::Function::Call call": the first copy ends a name
+        return True
     if re.match(r"[./\\_@][^\W_]", text[words[-1][1]:words[-1][1] + 2]):
         return True  # "file file.txt": the second copy is part of a name
     first = text[words[0][0]:words[n - 1][1]]
