@@ -186,6 +186,8 @@ def test_doubled_phrase_is_found_and_fixed():
     (finding,) = findings(text, "RP104")
     assert finding.message == "repeated phrase: 'sooner or later sooner or later'"
     assert fixed(text, "RP104") == "In 2008 the alliance said Ukraine would join NATO sooner or later.\n"
+    (two_words,) = findings("The ferry waited in the in the harbour for an hour.\n", "RP104")
+    assert two_words.message == "repeated phrase: 'in the in the'"
 
 
 @pytest.mark.parametrize("text", [
@@ -204,6 +206,8 @@ def test_doubled_phrase_is_found_and_fixed():
     "Open the file file.txt in an editor.",
     "Edit the async\\_context context loss text.",
     "Refactor the deprecated v8::Function::Call call in the binding.",
+    "Without writing dull code again and again and without a penalty.",
+    "They went over and over and finally agreed.",
     "Ha iniziato a poco a poco.",
 ])
 def test_legitimate_doubles_stay_silent(text):
