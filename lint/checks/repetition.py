@@ -417,6 +417,8 @@ def _section_path(blocks: list[Block], index: int, above: int) -> list[str]:
             if level < above:
                 path.append(normalise(block.text))
                 above = level
+                if above == 1:
+                    break
     return path
 
 
@@ -546,10 +548,11 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
                 shared_count = overlap[j]
                 other, other_size, other_words, other_k = seen[j]
                 similarity = shared_count / (len(shingles) + other_size - shared_count)
+                # neither an exact repeat (RP101's) nor a template filled in twice
                 if similarity >= threshold and (best is None or similarity > best[0]) \
                         and other_words != words \
                         and not _template(prose, block, other) \
-                        and not _in_other_sections(blocks, k, other_k, 1):  # an exact repeat is RP101's
+                        and not _in_other_sections(blocks, k, other_k, 1):
                     best = (similarity, other)
         seen.append((block, len(shingles), words, k))
         first.update(dict.fromkeys(indexed - shared if shared else indexed, index))
