@@ -3,6 +3,7 @@
     python benchmarks/bench.py                      # generate trees of 10 and 50 MB, measure
     python benchmarks/bench.py --sizes 5            # smaller
     python benchmarks/bench.py --tree DIR           # measure an existing tree of articles
+    python benchmarks/bench.py --real               # real documents installed on this machine
     python benchmarks/bench.py --warm-runs 5        # the warm run: the fastest of 5
 
 A generated tree is built deterministically from the real sample articles in
@@ -11,11 +12,17 @@ about one in five damaged (mojibake, a pasted-twice block, a comment form at the
 front matter). Each run reports files, MB, seconds, files/s, MB/s and the peak RSS of the
 largest copydesk process, for a cold run (no cache), a first run that fills the cache, a
 warm run from the cache, and the one-file latency (process start to exit, median of 20).
+
+A generated tree repeats a few hundred real paragraphs, which flatters every memo keyed by
+word or paragraph. `--real` measures real text instead: a tree assembled from the
+documentation that Debian packages install (REAL_SOURCES; e.g. `apt-get install nodejs
+python3.11-doc debian-faq`), Markdown and plain text written by many hands.
 Not part of the test suite: timings belong here, not in assertions."""
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import platform
 import random
@@ -92,6 +99,34 @@ def generate(target: Path, megabytes: float, seed: int = 42) -> None:
         size += len(text.encode("utf-8"))
         i += 1
     (target / ".complete").write_text("")
+
+
+# (folder in the tree, where the files are, glob): real documents that Debian packages install
+REAL_SOURCES = [
+    ("nodejs", "/usr/share/doc/nodejs", "**/*.md"),  # nodejs: API docs, guides, changelogs
+    ("npm", "/usr/lib/node_modules/npm/docs/content", "**/*.md"),  # npm's command docs
+    ("python", "/usr/share/doc/python3.11/html/_sources", "**/*.txt"),  # python3.11-doc (reST as text)
+    ("debian-faq", "/usr/share/doc/debian/FAQ", "debian-faq.*.txt.gz"),  # debian-faq, -de, -fr, ...
+]
+
+
+def assemble_real(target: Path) -> None:
+    """A tree of the REAL_SOURCES found on this machine (gzipped ones unpacked)."""
+    shutil.rmtree(target, ignore_errors=True)
+    found = 0
+    for label, folder, pattern in REAL_SOURCES:
+        base = Path(folder)
+        for path in sorted(base.glob(pattern)) if base.is_dir() else []:
+            name = path.relative_to(base)
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                data, name = gzip.decompress(data), name.with_suffix("")
+            dest = target / label / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+            found += 1
+    if not found:
+        sys.exit("--real: none of the documentation folders in REAL_SOURCES is installed")
 
 
 def tree_size(tree: Path) -> tuple[int, int]:
@@ -198,6 +233,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=float, nargs="+", default=[10, 50], help="generated tree sizes in MB")
     parser.add_argument("--tree", type=Path, help="measure this tree instead of generated ones")
+    parser.add_argument("--real", action="store_true",
+                        help="measure a tree of the real documents in REAL_SOURCES instead of generated ones")
     parser.add_argument("--jobs", type=int, help="pass --jobs N to copydesk")
     parser.add_argument("--dask", action="store_true",
                         help="also measure the Dask executor (1 and 2 workers) and the client's memory")
@@ -209,7 +246,10 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     trees = [args.tree] if args.tree else []
-    for mb in ([] if args.tree else args.sizes):
+    if args.real:
+        trees.append(args.data_dir / "real-docs")
+        assemble_real(trees[-1])
+    for mb in ([] if args.tree or args.real else args.sizes):
         tree = args.data_dir / f"tree-{mb:g}MB"
         generate(tree, mb)
         trees.append(tree)
