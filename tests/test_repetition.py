@@ -208,6 +208,9 @@ def test_doubled_phrase_is_found_and_fixed():
     "Refactor the deprecated v8::Function::Call call in the binding.",
     "Without writing dull code again and again and without a penalty.",
     "They went over and over and finally agreed.",
+    "We want a more diverse and more and more companies to join.",
+    "There is another task and another and another, every day.",
+    "We are super super duper excited about it.",
     "Ha iniziato a poco a poco.",
 ])
 def test_legitimate_doubles_stay_silent(text):

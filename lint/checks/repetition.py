@@ -797,8 +797,8 @@ _WORD_GAP = re.compile(r" {1,2}|[ \t]*\r?\n[ \t]*")
 _SENTENCE_END = re.compile(r"[.!?:;…]['\"”’»)\]]*\s*$")
 
 
-# "X and X", "one by one", "day after day": followed by the link word again, they read as a
-# doubled two-word phrase
+# "X and X", "one by one", "day after day": with the link word once more before or after,
+# they read as a doubled two-word phrase
 _IDIOM_LINKS = frozenset({"and", "or", "by", "after"})
 
 
@@ -807,8 +807,10 @@ def _deliberate(tokens: list[tuple[int, int, str]], i: int, n: int, text: str,
     words = tokens[i:i + 2 * n]
     if n == 1 and (words[0][2].isdigit() or (len(words[0][2]) == 1 and words[0][2] != "a")):
         return True  # "10 10" is a score or a table cell; "l l", "o o" are layout
-    if n == 2 and words[1][2] in _IDIOM_LINKS:
-        return True  # "again and again and without": the idiom "again and again", then a clause
+    if n == 2 and (words[1][2] in _IDIOM_LINKS or words[0][2] in _IDIOM_LINKS):
+        # "again and again and without": the idiom "again and again", then a clause; "more
+        # diverse and more and more companies", "another task and another and another"
+        return True
     if text[words[0][0] - 1:words[0][0]] in ("-", "/", ".", "_", ":"):
         # "--vault vault", "-name name": an option and its argument; "async_context
         # context", "v8::Function::Call call": the first copy ends a name
