@@ -13,7 +13,7 @@ import bisect
 import functools
 import re
 import weakref
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from lint.article import Article
 from lint.checks import check
@@ -926,6 +926,8 @@ _IMG = re.compile(r"<img\b[^>]*>", re.I)
 _PIXEL_SIZE = re.compile(r"\b(?:width|height)\s*=\s*[\"']?[01](?:px)?[\"'\s/>]", re.I)
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
 _IFRAME = re.compile(r"<iframe\b[^>]*>", re.I)
+_SHORTCODE = re.compile(r"\[(/?)([A-Za-z][\w-]*)((?:\s[^\]\n]*)?)\]")
+_SHORTCODE_REACH = 2000  # characters in which an opening shortcode's closing tag is looked for
 
 
 _LABEL_LEAD = " \t>*-+•_~[(«‹←<"
@@ -979,6 +981,9 @@ def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     for m in _MD_IMAGE.finditer(text, body):
         if not in_code(m.start()) and tracked(m.group(1)):
             hits.append(Hit(m.start(), m.end(), {"what": "tracking pixel", "found": m.group()[:60]}))
+    if "[" in text:
+        shortcode = _shortcode_matcher(_lexicon(params, "shortcode-lexicon"))
+        hits.extend(h for h in _shortcodes(text, body, shortcode) if not in_code(h.start))
     if any(e.strip() for e in label_entries):
         for line in _label_candidates(article, label_heads):
             if line.nonprose or len(line.raw) > 120 or len(line.raw.strip()) > 80:
@@ -995,6 +1000,33 @@ def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
                 hits.append(Hit(line.start, line.end, {"what": "layout label", "found": label}))
     hits.sort(key=lambda h: h.start)
     yield from hits
+
+
+@functools.lru_cache(maxsize=16)
+def _shortcode_matcher(entries: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a shortcode name (lowercased) is one of the lexicon's names or prefixes."""
+    names = frozenset(e.strip().lower() for e in entries if e.strip() and not e.strip().endswith("*"))
+    prefixes = tuple(e.strip()[:-1].lower() for e in entries if e.strip().endswith("*"))
+    return lambda name: name in names or (bool(prefixes) and name.startswith(prefixes))
+
+
+def _shortcodes(text: str, body: int, known: Callable[[str], bool]) -> Iterator[Hit]:
+    """WordPress shortcodes: an opening tag with attributes or a closing tag after it
+    (one hit from the opening tag to the closing one), or a closing tag alone."""
+    covered = body
+    for m in _SHORTCODE.finditer(text, body):
+        closing, name, attrs = m.group(1), m.group(2).lower(), m.group(3)
+        if m.start() < covered or not known(name):
+            continue
+        end = m.end()
+        if not closing:
+            close = text[end:end + _SHORTCODE_REACH].lower().find(f"[/{name}]")
+            if close < 0 and "=" not in attrs:
+                continue  # "[caption]" alone may be a link's text
+            if close >= 0:
+                end += close + len(name) + 3
+        covered = end
+        yield Hit(m.start(), end, {"what": "WordPress shortcode", "found": m.group()[:60]})
 
 
 @functools.lru_cache(maxsize=16)
