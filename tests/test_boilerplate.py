@@ -54,6 +54,15 @@ def test_trailing_region_spans_marker_to_end_and_fix_leaves_one_newline(rules):
     assert apply(article, hit) == ARTICLE
 
 
+def test_a_technorati_tag_line_is_furniture_of_one_line(rules):
+    tags = ('Technorati: <a href="http://technorati.com/tag/bikes" rel="tag">bikes</a> &#8211; '
+            '<a href="http://technorati.com/tag/council" rel="tag">council</a>\n')
+    article, hits = run(rules, "BP101", ARTICLE + "\n" + tags)
+    assert len(hits) == 1
+    assert hits[0].data["lines"] == 1 and hits[0].data["unit"] == "line"
+    assert apply(article, hits[0]) == ARTICLE
+
+
 def test_fix_keeps_crlf_line_endings(rules):
     text = (ARTICLE + "\nLeave a Reply\nYour email address will not be published.\n").replace("\n", "\r\n")
     article, hits = run(rules, "BP101", text)

@@ -571,7 +571,8 @@ def trailing(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     last = _tail_lines(article, 1)[-1]
     label = _MD_LINK.sub(lambda m: m.group(1), line.plain)
     yield Hit(line.start, last.end,
-              {"marker": label[:60], "lines": last.index - line.index + 1},
+              {"marker": label[:60], "lines": last.index - line.index + 1,
+               "unit": "line" if last.index == line.index else "lines"},
               fix=_delete_to_end(article, line.start))
 
 
