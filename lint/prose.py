@@ -14,6 +14,8 @@ from itertools import compress, starmap
 from operator import itemgetter
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+from lint.lazyre import lazy
+
 if TYPE_CHECKING:
     from lint.article import Article, Block, Span
 
@@ -587,12 +589,14 @@ class PlainProse:
         return PlainProse("".join(text), origin, opaque)
 
 
-_GROUP_REFERENCE = re.compile(r"\\(\d)")
-_NOT_WHITE = re.compile(r"\S+")  # str.split()'s words: \s is str.isspace() for str patterns
+_GROUP_REFERENCE = lazy(r"\\(\d)")
+_NOT_WHITE = lazy(r"\S+")  # str.split()'s words: \s is str.isspace() for str patterns
 
 
 # -- readability's stripping: passes over units of prose ---------------------------------
 
+# Markdown's bullets and the ones text pasted from web pages keeps (▪◦‣); the block
+# splitter does not take those to open a list, but a unit loses them all the same
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•▪◦‣]|\d{1,9}[.)])[ \t]+")
 _LIST_LINE_MARKERS = re.compile("\n" + _LIST_MARKER.pattern[1:])  # "\n" for "^", newline kept
 _QUOTE_MARKER = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
@@ -614,7 +618,7 @@ _BRACKETS = re.compile(r"[\[\]]")
 _SPACE_BEFORE_PUNCT = re.compile(r" (?=[.,;:!?…)\]])")
 _EMPTY_BRACKETS = re.compile(r"<\s*>|\(\s*\)")
 # html.unescape's pattern (CPython's html._charref): the map needs its matches one by one
-_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+_CHARREF = lazy(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
 # runs of spaces (blanked non-prose leaves long ones), spelled to start with two literal
 # spaces: the regex engine then skips to the next pair, not to every space
 _SPACES = re.compile("   *")
@@ -754,27 +758,28 @@ def prose_units(article: "Article") -> ProseUnits:
 
 
 # -- grammar's stripping: the lines of the prose blocks, one pass over each --------------
+# (its patterns are compiled when first used: only an opt-in family needs them)
 
 # Stands in for inline code, a URL or a template tag inside a sentence, so that
 # "run `make` first" still reads as a sentence.
 PLACEHOLDER = "X"
 _PARAGRAPH_BREAK = "\n\n"
-_LINE_PREFIX_MD = re.compile(
+_LINE_PREFIX_MD = lazy(
     rf"[ \t]*(?:>[ \t]?)*[ \t]*(?:(?P<item>{_ITEM_MARKER})[ \t]+|(?P<heading>#{{1,6}})(?:[ \t]+|$))?")
-_LINE_PREFIX_TXT = re.compile(rf"[ \t]*(?:(?P<item>{_ITEM_MARKER})[ \t]+)?")
-_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
+_LINE_PREFIX_TXT = lazy(rf"[ \t]*(?:(?P<item>{_ITEM_MARKER})[ \t]+)?")
+_CLOSING_HASHES = lazy(r"[ \t]+#+[ \t]*$")
 # Opens or closes emphasis; unlike EMPHASIS, a marker may mix * and _ ("*_a_*"), and one
 # after a backslash is escaped (the escape pattern keeps it)
-_LINE_EMPHASIS = re.compile(
+_LINE_EMPHASIS = lazy(
     r"(?<![\w*_~\\])(?:[*_]{1,3}|~~)(?=[^\s*_~])|(?<=[^\s*_~\\])(?:[*_]{1,3}|~~)(?![\w*_~])")
-_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:?")
-_ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")  # the backslash only
-_HARD_BREAK = re.compile(r"\\$")
+_FOOTNOTE = lazy(r"\[\^[^\]\s]+\]:?")
+_ESCAPE = lazy(r"\\(?=[!-/:-@\[-`{-~])")  # the backslash only
+_HARD_BREAK = lazy(r"\\$")
 # Non-prose inside a sentence: what it becomes in the text sent.
 _PLACEHOLDER_KINDS = ("code", "url", "template")
 _PARAGRAPH_KINDS = ("paragraph", "list", "quote", "heading")
 _SPACE = " \t\r\n\f\v"
-_WHITE_RUN = re.compile(r"[ \t\r\n\f\v]+")
+_WHITE_RUN = lazy(r"[ \t\r\n\f\v]+")
 
 
 def prose_paragraphs(article: "Article") -> PlainProse:

@@ -8,8 +8,9 @@ the `grammar` extra). Nothing here runs, and nothing is imported, unless a GR ru
 enabled.
 
 Only prose is sent: front matter, code, URLs, HTML, tables and Markdown markup are left
-out, and every character of the text sent keeps the offset it came from in Article.text,
-so each match lands on the right line and column. LanguageTool is written in Java and its
+out, and every character of the text sent keeps the offset it came from in Article.text
+(lint.prose.prose_paragraphs), so each match lands on the right line and column; matches
+that touch a placeholder (inline code, a URL) are dropped. LanguageTool is written in Java and its
 offsets and lengths count UTF-16 code units (RuleMatch.getFromPos() on a Java String):
 an emoji or any character outside the Basic Multilingual Plane counts twice. They are
 turned into code points before they are mapped back.
