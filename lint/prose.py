@@ -558,9 +558,7 @@ class PlainProse:
     def replace(self, old: str, new: str) -> "PlainProse":
         return self.sub(re.compile(re.escape(old)), lambda m: new)
 
-    def split(self, separator: str | None = None) -> list["PlainProse"]:
-        if separator is None:
-            return [self[m.start():m.end()] for m in _NOT_WHITE.finditer(self.text)]
+    def split(self, separator: str) -> list["PlainProse"]:
         pieces, pos = [], 0
         while (found := self.text.find(separator, pos)) >= 0:
             pieces.append(self[pos:found])
@@ -574,7 +572,8 @@ class PlainProse:
 
     @staticmethod
     def join(separator: str, parts: list["PlainProse"]) -> "PlainProse":
-        """separator.join(parts); a separator maps to the offset after the part before it."""
+        """separator.join(parts); a separator maps to the offset after the part before it
+        (strip_markdown strips the ones it puts between units)."""
         text: list[str] = []
         origin: list[int] = []
         opaque = bytearray()
@@ -590,7 +589,7 @@ class PlainProse:
 
 
 _GROUP_REFERENCE = lazy(r"\\(\d)")
-_NOT_WHITE = lazy(r"\S+")  # str.split()'s words: \s is str.isspace() for str patterns
+_WHITE_SPACE = lazy(r"\s+")  # \s is str.isspace() for str patterns: str.split()'s separators
 
 
 # -- readability's stripping: passes over units of prose ---------------------------------
@@ -703,7 +702,9 @@ def single_spaced(text: Prose) -> Prose:
     space, so it does not stand in the way."""
     spaced = text.replace("\n", " ")
     if not str(spaced).replace(_UNIT_MARK, "").isprintable():  # other white space, or a control
-        return _join(" ", text.split(), text)
+        if isinstance(text, str):
+            return " ".join(text.split())
+        return text.sub(_WHITE_SPACE, " ").strip(" ")  # each space stands where its run starts
     return _sub(_SPACES, " ", spaced).strip(" ")
 
 

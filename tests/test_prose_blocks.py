@@ -158,7 +158,17 @@ def test_stripping_with_a_map_gives_the_same_text():
 
 
 def test_every_unit_of_the_fixtures_maps_back():
+    """Each character of a unit stands where it came from in Article.prose_text (the
+    article's text with non-prose blanked): itself, a space for white space or an empty
+    bracket pair, or a decoded entity at its "&"; the map runs forward."""
     for path in sorted(p for p in Path(__file__).parent.joinpath("fixtures").rglob("*.md") if p.is_file()):
         article = Article(path.read_bytes(), path.name)
         units = prose.prose_units(article)
-        assert [m.text for m in units.mapped()] == units.texts, path
+        mapped = units.mapped()
+        assert [m.text for m in mapped] == units.texts, path
+        for plain in mapped:
+            assert plain.origin == sorted(plain.origin) and not any(plain.opaque), path
+            for ch, at in zip(plain.text, plain.origin):
+                source = article.prose_text[at]
+                assert source == ch or source == "&" or (ch == " " and (source.isspace() or source in "<(")), \
+                    (path, ch, at)
