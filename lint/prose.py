@@ -8,10 +8,13 @@ from __future__ import annotations
 import functools
 import operator
 import re
+import typing
 from bisect import bisect_left, bisect_right
 from itertools import compress, starmap
 from operator import itemgetter
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+from lint.lazyre import lazy
 
 if TYPE_CHECKING:
     from lint.article import Article, Block, Span
@@ -313,7 +316,8 @@ def _scan_code_blocks(text: str, lines: list[tuple[int, int]], starts: list[int]
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)\s*$")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,9}[.)])\s+")
+_ITEM_MARKER = r"(?:[-*+•]|\d{1,9}[.)])"
+_LIST_ITEM = re.compile(rf"^\s*{_ITEM_MARKER}\s+")
 _QUOTE = re.compile(r"^\s*>")
 _TABLE = re.compile(r"^\s*\|")
 _HTML_LINE = re.compile(r"^\s*</?[A-Za-z!][^>]*>?")
@@ -457,3 +461,451 @@ def _line_indexes(line_starts: list[int], offsets: Iterable[int], first: int) ->
         if i < len(line_starts) and line_starts[i] == offset:
             found.append(i - first)
     return found
+
+
+# -- plain prose: Markdown syntax out, with a map back to Article.text -------------------
+#
+# Two families read prose without its Markdown syntax, and the way each strips it is part
+# of what it reports (its snapshots and tests hold it), so one mechanism serves both,
+# parameterised where they differ and why:
+# - readability (prose_units) scores what a reader reads: it works on Article.prose_text
+#   (non-prose blanked already), leaves headings out, drops every bracket and decodes
+#   entities; it strips in passes, each over what the pass before left (an escaped "\*"
+#   loses its backslash and then reads as emphasis: textstat only counts words, and the
+#   scores were fixed that way). It needs no offsets, so its text is made by plain str
+#   passes and the map only when asked for, by the same passes over PlainProse.
+# - grammar (prose_paragraphs) sends text to a checker whose every match must land back
+#   on the article: headings are prose there, code and URLs inside a sentence become a
+#   placeholder so that the sentence still parses, the markup is found on the raw line
+#   in one pass (so a backslash escape keeps the character it escapes) and a bracket
+#   goes only when it opens a link.
+
+
+class PlainProse:
+    """Text made from an article's prose, and where each of its characters came from:
+    origin[i] is the Article.text offset of text[i] (a character that stands for a
+    stripped match, such as a decoded entity, maps to where the match started), and
+    opaque[i] is 1 where text[i] stands for something that is not prose (a placeholder, a
+    paragraph break). `paragraphs`: where each paragraph starts in text.
+
+    It has the str methods strip_markdown uses, each carrying the map along, so that
+    stripping a PlainProse gives the text stripping its str gives, with the map."""
+
+    __slots__ = ("text", "origin", "opaque", "paragraphs")
+
+    def __init__(self, text: str, origin: list[int], opaque: bytearray | None = None,
+                 paragraphs: list[int] | None = None):
+        self.text = text
+        self.origin = origin
+        self.opaque = bytearray(len(text)) if opaque is None else opaque
+        self.paragraphs = [] if paragraphs is None else paragraphs
+
+    @classmethod
+    def of(cls, source: str, start: int, end: int) -> "PlainProse":
+        """source[start:end] (source: Article.text or Article.prose_text, which share
+        offsets), each character at its own offset."""
+        return cls(source[start:end], list(range(start, end)))
+
+    def to_article(self, start: int, end: int) -> tuple[int, int] | None:
+        """The Article.text span of text[start:end]; None when it touches non-prose."""
+        if start < 0 or end > len(self.text) or end < start:
+            return None
+        if any(self.opaque[start:end]):
+            return None
+        if end == start:
+            offset = self.origin[start] if start < len(self.origin) else self.origin[-1] + 1
+            return offset, offset
+        return self.origin[start], self.origin[end - 1] + 1
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"PlainProse({self.text!r}, {self.origin!r})"
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __contains__(self, part: str) -> bool:
+        return part in self.text
+
+    def __getitem__(self, key: slice) -> "PlainProse":
+        return PlainProse(self.text[key], self.origin[key], self.opaque[key])
+
+    def count(self, part: str) -> int:
+        return self.text.count(part)
+
+    def sub(self, pattern: re.Pattern, replacement: str | Callable[[re.Match], str]) -> "PlainProse":
+        """pattern.sub(replacement, text), with the map: a group the replacement names
+        whole (r"\\1") keeps its characters' origins; other replacement text maps to where
+        its match starts."""
+        pieces = []
+        pos = 0
+        for m in pattern.finditer(self.text):
+            pieces.append(self[pos:m.start()])
+            group = _GROUP_REFERENCE.fullmatch(replacement) if isinstance(replacement, str) else None
+            if group:
+                pieces.append(self[m.start(int(group[1])):m.end(int(group[1]))])
+            else:
+                new = m.expand(replacement) if isinstance(replacement, str) else replacement(m)
+                pieces.append(PlainProse(new, [self.origin[m.start()]] * len(new)))
+            pos = m.end()
+        if not pieces:
+            return self
+        pieces.append(self[pos:])
+        return PlainProse.join("", pieces)
+
+    def replace(self, old: str, new: str) -> "PlainProse":
+        return self.sub(re.compile(re.escape(old)), lambda m: new)
+
+    def split(self, separator: str) -> list["PlainProse"]:
+        pieces, pos = [], 0
+        while (found := self.text.find(separator, pos)) >= 0:
+            pieces.append(self[pos:found])
+            pos = found + len(separator)
+        pieces.append(self[pos:])
+        return pieces
+
+    def strip(self, chars: str | None = None) -> "PlainProse":
+        start = len(self.text) - len(self.text.lstrip(chars))
+        return self[start:max(start, len(self.text.rstrip(chars)))]
+
+    @staticmethod
+    def join(separator: str, parts: list["PlainProse"]) -> "PlainProse":
+        """separator.join(parts); a separator maps to the offset after the part before it
+        (strip_markdown strips the ones it puts between units)."""
+        text: list[str] = []
+        origin: list[int] = []
+        opaque = bytearray()
+        for i, part in enumerate(parts):
+            if i and separator:
+                text.append(separator)
+                origin.extend([origin[-1] + 1 if origin else 0] * len(separator))
+                opaque.extend(bytes(len(separator)))
+            text.append(part.text)
+            origin.extend(part.origin)
+            opaque.extend(part.opaque)
+        return PlainProse("".join(text), origin, opaque)
+
+
+_GROUP_REFERENCE = lazy(r"\\(\d)")
+_WHITE_SPACE = lazy(r"\s+")  # \s is str.isspace() for str patterns: str.split()'s separators
+
+
+# -- readability's stripping: passes over units of prose ---------------------------------
+
+# Markdown's bullets and the ones text pasted from web pages keeps (▪◦‣); the block
+# splitter does not take those to open a list, but a unit loses them all the same
+_LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•▪◦‣]|\d{1,9}[.)])[ \t]+")
+_LIST_LINE_MARKERS = re.compile("\n" + _LIST_MARKER.pattern[1:])  # "\n" for "^", newline kept
+_QUOTE_MARKER = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+_TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$", re.M)
+_FOOTNOTE_REF = re.compile(r"^[ \t]*\[\^[^\]\s]*\]:[ \t]*|\[\^[^\]\s]*\]", re.M)
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
+# An emphasis marker (*, **, ***, _, __, ___, ~~) that opens (nothing word-like before it,
+# no space after) or closes (no space before, nothing word-like after). Written as
+#   (?<![\w*~])(?:\*{1,3}|_{1,3}|~~)(?=\S)|(?<=\S)(?:\*{1,3}|_{1,3}|~~)(?![\w*~])
+# it matches the same, but every alternative here starts with the marker's first
+# character, so that the regex engine skips straight to the next *, _ or ~ instead of
+# testing the look-behinds at every character (the look-behinds look one further back).
+EMPHASIS = re.compile(
+    r"\*(?:(?<![\w*~]\*)\*{0,2}(?=\S)|(?<=\S\*)\*{0,2}(?![\w*~]))"
+    r"|_(?:(?<![\w*~]_)_{0,2}(?=\S)|(?<=\S_)_{0,2}(?![\w*~]))"
+    r"|~(?:(?<![\w*~]~)~(?=\S)|(?<=\S~)~(?![\w*~]))")
+_BRACKETS = re.compile(r"[\[\]]")
+# white space before closing punctuation, once runs of white space are single spaces
+_SPACE_BEFORE_PUNCT = re.compile(r" (?=[.,;:!?…)\]])")
+_EMPTY_BRACKETS = re.compile(r"<\s*>|\(\s*\)")
+# html.unescape's pattern (CPython's html._charref): the map needs its matches one by one
+_CHARREF = lazy(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+# runs of spaces (blanked non-prose leaves long ones), spelled to start with two literal
+# spaces: the regex engine then skips to the next pair, not to every space
+_SPACES = re.compile("   *")
+# Between units in strip_markdown: a line of its own (so that ^ and the look-arounds see
+# a line boundary, as at the start and end of a unit), holding a character that is
+# neither white space nor part of any pattern above.
+_UNIT_MARK = "\x00"
+_UNIT_BREAK = f"\n{_UNIT_MARK}\n"
+
+Prose = typing.TypeVar("Prose", str, PlainProse)
+
+
+def _sub(pattern: re.Pattern, replacement: str, text: Prose) -> Prose:
+    return pattern.sub(replacement, text) if isinstance(text, str) else text.sub(pattern, replacement)
+
+
+def _join(separator: str, parts: list[Prose], like: Prose) -> Prose:
+    """separator.join(parts), for parts of like's type."""
+    return separator.join(parts) if isinstance(like, str) else PlainProse.join(separator, parts)
+
+
+def _unescaped(text: Prose) -> Prose:
+    import html  # rarely needed: not at module import
+
+    if isinstance(text, str):
+        return html.unescape(text)
+    return text.sub(_CHARREF, lambda m: html.unescape(m.group()))
+
+
+def strip_markdown(raws: list[Prose]) -> list[Prose]:
+    """Markdown syntax out of units of prose whose non-prose is blanked already: list and
+    quote markers, footnote references, link brackets, escapes, emphasis, entities, empty
+    brackets; white space single spaces, none before closing punctuation.
+
+    Each pass runs once over all the units, joined by _UNIT_BREAK: every pattern stays
+    inside a line or within white space, so none reaches across it, and at a unit's edge
+    each sees what it sees at the start or end of a string. Only the brackets pass goes
+    unit by unit: a lone "]" stays in a unit without "[". `raws` are all str (no map) or
+    all PlainProse (the same text, with the map)."""
+    if not raws:
+        return []
+    empty = raws[0][:0]
+    # a newline before the first unit too: every line start follows a newline, and the
+    # list markers are found by a pattern that starts with one (quicker than ^ with re.M)
+    text = _join("\n", [empty, _join(_UNIT_BREAK, raws, empty)], empty)
+    if text.count(_UNIT_MARK) != len(raws) - 1:  # a NUL in the prose itself: unit by unit
+        return [_stripped(_join("\n", [empty, raw], empty), marked=False)[0] for raw in raws]
+    return _stripped(text, marked=True)
+
+
+def _stripped(text: Prose, marked: bool) -> list[Prose]:
+    """strip_markdown's passes over "\n" + the units joined by _UNIT_BREAK (`marked`) or
+    over "\n" + one unit."""
+    if ">" in text:
+        text = _sub(_QUOTE_MARKER, "", text)
+    text = _sub(_LIST_LINE_MARKERS, "\n", text)
+    if "[" in text:  # unit by unit: a "]" stays in a unit without "["
+        pieces = text.split(_UNIT_BREAK) if marked else [text]
+        text = _join(_UNIT_BREAK, [_unlinked(piece) if "[" in piece else piece for piece in pieces], text)
+    if "\\" in text:
+        text = _sub(_ESCAPED, r"\1", text)
+    if "*" in text or "_" in text or "~" in text:
+        text = _sub(EMPHASIS, "", text)
+    if "&" in text:
+        text = _unescaped(text)
+    if "<" in text or "(" in text:
+        text = _sub(_EMPTY_BRACKETS, " ", text)
+    text = _sub(_SPACE_BEFORE_PUNCT, "", single_spaced(text))
+    return [piece.strip() for piece in text.split(_UNIT_MARK)] if marked else [text]
+
+
+def _unlinked(text: Prose) -> Prose:
+    """Footnote references and link brackets out (in a text with a "[")."""
+    return _sub(_BRACKETS, "", _sub(_FOOTNOTE_REF, "", text) if "[^" in text else text)
+
+
+def single_spaced(text: Prose) -> Prose:
+    """" ".join(text.split()): every run of white space one space, none at either end.
+    When spaces and line breaks are the only white space, without splitting the text into
+    words (the scores split it, and making the words twice costs as much as scoring them).
+    The space is the one printable white space character; the unit mark is not white
+    space, so it does not stand in the way."""
+    spaced = text.replace("\n", " ")
+    if not str(spaced).replace(_UNIT_MARK, "").isprintable():  # other white space, or a control
+        if isinstance(text, str):
+            return " ".join(text.split())
+        return text.sub(_WHITE_SPACE, " ").strip(" ")  # each space stands where its run starts
+    return _sub(_SPACES, " ", spaced).strip(" ")
+
+
+def list_items(prose: str, block_start: int, block_end: int) -> Iterator[tuple[int, int]]:
+    """A list block split into its items (continuation lines stay with their item)."""
+    start = None
+    pos = block_start
+    for line in prose[block_start:block_end].split("\n"):
+        if _LIST_MARKER.match(line):
+            if start is not None:
+                yield start, pos - 1
+            start = pos
+        elif start is None:
+            start = pos
+        pos += len(line) + 1
+    if start is not None:
+        yield start, block_end
+
+
+class ProseUnits:
+    """The units of an article's prose a reader takes one at a time (paragraphs, quote
+    paragraphs, list items; no headings, no table without leading pipes), each with its
+    Markdown syntax stripped. `spans`: (start, end, kind) in Article.prose_text; `texts`:
+    the stripped units; `mapped()`: the same texts with their maps."""
+
+    __slots__ = ("spans", "texts", "_prose", "_mapped")
+
+    def __init__(self, article: "Article"):
+        prose = self._prose = article.prose_text
+        spans: list[tuple[int, int, str]] = []
+        # a table delimiter row has "--" and "|"
+        tables = article.markdown and "--" in prose and "|" in prose
+        for block in article.prose_blocks():
+            if tables and _TABLE_DELIMITER.search(prose, block.start, block.end):
+                continue  # a table without leading pipes
+            if block.kind == "list":
+                spans.extend((start, end, "list") for start, end in list_items(prose, block.start, block.end))
+            else:
+                spans.append((block.start, block.end, block.kind))
+        self.spans = spans
+        self.texts = strip_markdown([prose[s:e] for s, e, _ in spans])
+        self._mapped: list[PlainProse] | None = None
+
+    def mapped(self) -> list[PlainProse]:
+        if self._mapped is None:
+            self._mapped = strip_markdown([PlainProse.of(self._prose, s, e) for s, e, _ in self.spans])
+        return self._mapped
+
+
+def prose_units(article: "Article") -> ProseUnits:
+    return article.memo(("prose", "units"), lambda: ProseUnits(article))
+
+
+# -- grammar's stripping: the lines of the prose blocks, one pass over each --------------
+# (its patterns are compiled when first used: only an opt-in family needs them)
+
+# Stands in for inline code, a URL or a template tag inside a sentence, so that
+# "run `make` first" still reads as a sentence.
+PLACEHOLDER = "X"
+_PARAGRAPH_BREAK = "\n\n"
+_LINE_PREFIX_MD = lazy(
+    rf"[ \t]*(?:>[ \t]?)*[ \t]*(?:(?P<item>{_ITEM_MARKER})[ \t]+|(?P<heading>#{{1,6}})(?:[ \t]+|$))?")
+_LINE_PREFIX_TXT = lazy(rf"[ \t]*(?:(?P<item>{_ITEM_MARKER})[ \t]+)?")
+_CLOSING_HASHES = lazy(r"[ \t]+#+[ \t]*$")
+# Opens or closes emphasis; unlike EMPHASIS, a marker may mix * and _ ("*_a_*"), and one
+# after a backslash is escaped (the escape pattern keeps it)
+_LINE_EMPHASIS = lazy(
+    r"(?<![\w*_~\\])(?:[*_]{1,3}|~~)(?=[^\s*_~])|(?<=[^\s*_~\\])(?:[*_]{1,3}|~~)(?![\w*_~])")
+_FOOTNOTE = lazy(r"\[\^[^\]\s]+\]:?")
+_ESCAPE = lazy(r"\\(?=[!-/:-@\[-`{-~])")  # the backslash only
+_HARD_BREAK = lazy(r"\\$")
+# Non-prose inside a sentence: what it becomes in the text sent.
+_PLACEHOLDER_KINDS = ("code", "url", "template")
+_PARAGRAPH_KINDS = ("paragraph", "list", "quote", "heading")
+_SPACE = " \t\r\n\f\v"
+_WHITE_RUN = lazy(r"[ \t\r\n\f\v]+")
+
+
+def prose_paragraphs(article: "Article") -> PlainProse:
+    """The article's prose blocks (paragraphs, lists, quotes, headings) without markup,
+    paragraphs separated by a blank line and white space runs one space, each list item
+    a paragraph; inline code, URLs and template tags a PLACEHOLDER (opaque)."""
+    return article.memo(("prose", "paragraphs"), lambda: _prose_paragraphs(article))
+
+
+def _prose_paragraphs(article: "Article") -> PlainProse:
+    out: list[str] = []
+    origin: list[int] = []
+    opaque = bytearray()
+    paragraphs: list[int] = []
+    text = article.text
+    spans = [s for s in article.nonprose if s.kind != "frontmatter"]
+    span_index = 0
+
+    def add(chars: str, at: int, *, hidden: bool = False) -> None:
+        """Append chars (from Article offset at on); white space runs become one space."""
+        flag = b"\x01" if hidden else b"\x00"
+        pos = 0
+        for m in _WHITE_RUN.finditer(chars):
+            if m.start() > pos:
+                out.extend(chars[pos:m.start()])
+                origin.extend(range(at + pos, at + m.start()))
+                opaque.extend(flag * (m.start() - pos))
+            if out and out[-1] not in _SPACE:
+                out.append(" ")
+                origin.append(at + m.start())
+                opaque.extend(flag)
+            pos = m.end()
+        if pos < len(chars):
+            out.extend(chars[pos:])
+            origin.extend(range(at + pos, at + len(chars)))
+            opaque.extend(flag * (len(chars) - pos))
+
+    def new_paragraph() -> None:
+        while out and out[-1] == " ":
+            out.pop(), origin.pop(), opaque.pop()
+        if out and out[-1] != "\n":
+            at = origin[-1] + 1
+            for _ in _PARAGRAPH_BREAK:
+                out.append("\n")
+                origin.append(at)
+                opaque.append(1)
+        if not paragraphs or paragraphs[-1] != len(out):
+            paragraphs.append(len(out))
+
+    prefix = _LINE_PREFIX_MD if article.markdown else _LINE_PREFIX_TXT
+    for block in article.blocks:
+        if block.kind not in _PARAGRAPH_KINDS:
+            continue
+        new_paragraph()
+        for line_index in range(article.line_of(block.start), article.line_of(block.end) + 1):
+            start, end = article.lines[line_index]
+            start, end = max(start, block.start), min(end, block.end)
+            line = text[start:end]
+            if block.kind == "heading" and article.markdown and _SETEXT.match(line):
+                continue
+            m = prefix.match(line)
+            if m.group("item") and block.kind == "list":
+                new_paragraph()  # each list item is a paragraph of its own
+            content_start = start + m.end()
+            if block.kind == "heading" and article.markdown:
+                closing = _CLOSING_HASHES.search(text, content_start, end)
+                if closing:
+                    end = closing.start()
+            if _HARD_BREAK.search(text, content_start, end) and article.markdown:
+                end -= 1
+            # the line's prose and non-prose pieces; Markdown emphasis and escapes are
+            # found on the whole line, so that `**[a link](url)**` loses both its `**`
+            markup = _markup(text, content_start, end) if article.markdown else []
+            while span_index < len(spans) and spans[span_index].end <= content_start:
+                span_index += 1
+            pos = content_start
+            j = span_index
+            while pos < end:
+                span = spans[j] if j < len(spans) else None
+                if span is None or span.start >= end:
+                    _add_prose(text, pos, end, markup, add)
+                    break
+                if span.start > pos:
+                    _add_prose(text, pos, span.start, markup, add)
+                span_end = span.end
+                if span.kind in _PLACEHOLDER_KINDS:
+                    if span.kind == "url" and out and out[-1] == "<" and text.startswith(">", span.end):
+                        out.pop(), origin.pop(), opaque.pop()  # <https://...> or <name@host>
+                        span_end += 1
+                    add(PLACEHOLDER, max(span.start, pos), hidden=True)
+                elif span.kind == "link" and text.startswith("]", span.start):
+                    _drop_open_bracket(out, origin, opaque)
+                pos = max(pos, span_end)
+                j += 1
+            add(" ", end)  # a line break inside a paragraph reads as a space
+    while out and out[-1] in _SPACE:
+        out.pop(), origin.pop(), opaque.pop()
+    paragraphs = [p for p in paragraphs if p < len(out)]
+    return PlainProse("".join(out), origin, opaque, paragraphs)
+
+
+def _markup(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Emphasis markers, backslash escapes and footnote marks on a line, as Article offsets."""
+    line = text[start:end]
+    return sorted((start + m.start(), start + m.end())
+                  for pattern in (_LINE_EMPHASIS, _ESCAPE, _FOOTNOTE) for m in pattern.finditer(line))
+
+
+def _add_prose(text: str, start: int, end: int, markup: list[tuple[int, int]], add) -> None:
+    pos = start
+    for s, e in markup:
+        if e <= pos or s >= end:
+            continue
+        if s > pos:
+            add(text[pos:s], pos)
+        pos = max(pos, min(e, end))
+    if pos < end:
+        add(text[pos:end], pos)
+
+
+def _drop_open_bracket(out: list[str], origin: list[int], opaque: bytearray) -> None:
+    """A link's target was left out: drop the `[` that opened its text."""
+    for i in range(len(out) - 1, max(-1, len(out) - 2000), -1):
+        if out[i] == "[":
+            del out[i], origin[i], opaque[i]
+            return
+        if out[i] == "\n":
+            return

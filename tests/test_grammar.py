@@ -22,6 +22,7 @@ from lint.config import ActiveRule
 from lint.engine import lint_bytes
 from lint.errors import CheckSetupError
 from lint.fix import apply_once
+from lint.prose import prose_paragraphs
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -60,7 +61,7 @@ def position(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
 
 
 def _mapping_holds(article: Article) -> None:
-    prose = grammar.prose_text(article)
+    prose = prose_paragraphs(article)
     assert len(prose.text) == len(prose.origin) == len(prose.opaque)
     last = -1
     for i, ch in enumerate(prose.text):
@@ -108,7 +109,7 @@ def test_only_prose_is_sent():
 
         [^1]: A footnote.
         """)
-    prose = grammar.prose_text(Article(text.encode(), "post.md"))
+    prose = prose_paragraphs(Article(text.encode(), "post.md"))
     assert prose.text == (
         "A heading with a link here\n\n"
         "Run X first, then read the guide at X. A second line of the same paragraph. "
@@ -120,7 +121,7 @@ def test_only_prose_is_sent():
 
 def test_plain_text_keeps_its_characters():
     text = "Stars *and* under_scores stay in plain text.\nSee https://example.org/x for more.\n\n- An item.\n"
-    prose = grammar.prose_text(Article(text.encode(), "post.txt"))
+    prose = prose_paragraphs(Article(text.encode(), "post.txt"))
     assert prose.text == "Stars *and* under_scores stay in plain text. See X for more.\n\nAn item."
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from lint import prose
 from lint.article import Article
 from lint.checks import readability as rd
 from lint.config import Resolver
@@ -430,7 +431,7 @@ def _prose_texts() -> list[str]:
 
 def test_emphasis_pattern_matches_its_plain_form():
     for text in _fuzz("*_~ a.\n-", 30000, 1) + _prose_texts():
-        assert rd._EMPHASIS.sub("", text) == _PLAIN_EMPHASIS.sub("", text), repr(text)
+        assert prose.EMPHASIS.sub("", text) == _PLAIN_EMPHASIS.sub("", text), repr(text)
 
 
 def test_ends_sentence_is_the_terminal_pattern():
@@ -461,7 +462,7 @@ _UNIT_EDGES = [
 ]
 
 
-def test_clean_all_is_clean_unit_by_unit():
+def test_stripping_units_together_is_stripping_them_one_by_one():
     rng = random.Random(4)
     cases = [_UNIT_EDGES, [e for e in _UNIT_EDGES if "]" not in e] + ["a ] b"]]
     cases += [rng.sample(_UNIT_EDGES, 12) for _ in range(3000)]
@@ -470,14 +471,14 @@ def test_clean_all_is_clean_unit_by_unit():
         cases.append(raws)
     cases.append(["a\x00b", "c"])  # a NUL in the prose: unit by unit
     for raws in cases:
-        assert rd.clean_all(raws) == [rd.clean(r) for r in raws], raws
+        assert prose.strip_markdown(raws) == [prose.strip_markdown([r])[0] for r in raws], raws
 
 
 def test_single_spaced_is_split_and_join():
     texts = _prose_texts() + _fuzz("a. \n\t\u00a0\x00\x1c\u2028", 3000, 6, longest=30)
     texts += ["", " ", "\n", "  a  ", "a" + " " * 90 + "b", "\n\x00\n", "a\u00adb c"]
     for text in texts:
-        assert rd.single_spaced(text) == " ".join(text.split()), repr(text)
+        assert prose.single_spaced(text) == " ".join(text.split()), repr(text)
 
 
 def test_stop_word_counts_are_the_plain_counts(rules):

@@ -8,8 +8,9 @@ the `grammar` extra). Nothing here runs, and nothing is imported, unless a GR ru
 enabled.
 
 Only prose is sent: front matter, code, URLs, HTML, tables and Markdown markup are left
-out, and every character of the text sent keeps the offset it came from in Article.text,
-so each match lands on the right line and column. LanguageTool is written in Java and its
+out, and every character of the text sent keeps the offset it came from in Article.text
+(lint.prose.prose_paragraphs), so each match lands on the right line and column; matches
+that touch a placeholder (inline code, a URL) are dropped. LanguageTool is written in Java and its
 offsets and lengths count UTF-16 code units (RuleMatch.getFromPos() on a Java String):
 an emoji or any character outside the Basic Multilingual Plane counts twice. They are
 turned into code points before they are mapped back.
@@ -36,176 +37,9 @@ from lint.article import Article
 from lint.checks import check
 from lint.errors import CheckSetupError
 from lint.finding import Edit, Fix, Hit
+from lint.prose import PlainProse, prose_paragraphs
 
 ENV_URL = "LANGUAGETOOL_URL"
-# Stands in for inline code, a URL or a template tag inside a sentence, so that
-# "run `make` first" still reads as a sentence. Matches that touch it are dropped.
-PLACEHOLDER = "X"
-_PARAGRAPH_BREAK = "\n\n"
-
-# -- the text sent: prose only, with a map back to Article.text ---------------------------
-
-
-@dataclass
-class ProseText:
-    """The text sent to LanguageTool and where each of its characters came from."""
-
-    text: str
-    origin: list[int]      # origin[i]: offset in Article.text of text[i]
-    opaque: bytearray      # 1 where text[i] stands for something that is not prose
-    paragraphs: list[int]  # where each paragraph starts in text
-
-    def to_article(self, start: int, end: int) -> tuple[int, int] | None:
-        """The Article.text span of text[start:end]; None when it touches non-prose."""
-        if start < 0 or end > len(self.text) or end < start:
-            return None
-        if any(self.opaque[start:end]):
-            return None
-        if end == start:
-            offset = self.origin[start] if start < len(self.origin) else self.origin[-1] + 1
-            return offset, offset
-        return self.origin[start], self.origin[end - 1] + 1
-
-
-_LINE_PREFIX_MD = re.compile(
-    r"[ \t]*(?:>[ \t]?)*[ \t]*(?:(?P<item>[-*+\u2022]|\d{1,9}[.)])[ \t]+|(?P<heading>#{1,6})(?:[ \t]+|$))?")
-_LINE_PREFIX_TXT = re.compile(r"[ \t]*(?:(?P<item>[-*+\u2022]|\d{1,9}[.)])[ \t]+)?")
-_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
-_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
-_EMPHASIS = re.compile(r"(?<![\w*_~\\])(?:[*_]{1,3}|~~)(?=[^\s*_~])|(?<=[^\s*_~\\])(?:[*_]{1,3}|~~)(?![\w*_~])")
-_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:?")
-_ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
-_HARD_BREAK = re.compile(r"\\$")
-# Non-prose inside a sentence: what it becomes in the text sent.
-_PLACEHOLDER_KINDS = ("code", "url", "template")
-_PROSE_BLOCKS = ("paragraph", "list", "quote", "heading")
-_SPACE = " \t\r\n\f\v"
-_WHITE_RUN = re.compile(r"[ \t\r\n\f\v]+")
-
-
-def prose_text(article: Article) -> ProseText:
-    """Build the text sent for an article: its prose blocks (paragraphs, lists, quotes,
-    headings) without markup, paragraphs separated by a blank line."""
-    out: list[str] = []
-    origin: list[int] = []
-    opaque = bytearray()
-    paragraphs: list[int] = []
-    text = article.text
-    spans = [s for s in article.nonprose if s.kind != "frontmatter"]
-    span_index = 0
-
-    def add(chars: str, at: int, *, hidden: bool = False) -> None:
-        """Append chars (from Article offset at on); white space runs become one space."""
-        flag = b"\x01" if hidden else b"\x00"
-        pos = 0
-        for m in _WHITE_RUN.finditer(chars):
-            if m.start() > pos:
-                out.extend(chars[pos:m.start()])
-                origin.extend(range(at + pos, at + m.start()))
-                opaque.extend(flag * (m.start() - pos))
-            if out and out[-1] not in _SPACE:
-                out.append(" ")
-                origin.append(at + m.start())
-                opaque.extend(flag)
-            pos = m.end()
-        if pos < len(chars):
-            out.extend(chars[pos:])
-            origin.extend(range(at + pos, at + len(chars)))
-            opaque.extend(flag * (len(chars) - pos))
-
-    def new_paragraph() -> None:
-        while out and out[-1] == " ":
-            out.pop(), origin.pop(), opaque.pop()
-        if out and out[-1] != "\n":
-            at = origin[-1] + 1
-            for _ in _PARAGRAPH_BREAK:
-                out.append("\n")
-                origin.append(at)
-                opaque.append(1)
-        if not paragraphs or paragraphs[-1] != len(out):
-            paragraphs.append(len(out))
-
-    prefix = _LINE_PREFIX_MD if article.markdown else _LINE_PREFIX_TXT
-    for block in article.blocks:
-        if block.kind not in _PROSE_BLOCKS:
-            continue
-        new_paragraph()
-        for line_index in range(article.line_of(block.start), article.line_of(block.end) + 1):
-            start, end = article.lines[line_index]
-            start, end = max(start, block.start), min(end, block.end)
-            line = text[start:end]
-            if block.kind == "heading" and article.markdown and _SETEXT_UNDERLINE.match(line):
-                continue
-            m = prefix.match(line)
-            if m.group("item") and block.kind == "list":
-                new_paragraph()  # each list item is a paragraph of its own
-            content_start = start + m.end()
-            if block.kind == "heading" and article.markdown:
-                closing = _CLOSING_HASHES.search(text, content_start, end)
-                if closing:
-                    end = closing.start()
-            if _HARD_BREAK.search(text, content_start, end) and article.markdown:
-                end -= 1
-            # the line's prose and non-prose pieces; Markdown emphasis and escapes are
-            # found on the whole line, so that `**[a link](url)**` loses both its `**`
-            markup = _markup(text, content_start, end) if article.markdown else []
-            while span_index < len(spans) and spans[span_index].end <= content_start:
-                span_index += 1
-            pos = content_start
-            j = span_index
-            while pos < end:
-                span = spans[j] if j < len(spans) else None
-                if span is None or span.start >= end:
-                    _add_prose(text, pos, end, markup, add)
-                    break
-                if span.start > pos:
-                    _add_prose(text, pos, span.start, markup, add)
-                span_end = span.end
-                if span.kind in _PLACEHOLDER_KINDS:
-                    if span.kind == "url" and out and out[-1] == "<" and text.startswith(">", span.end):
-                        out.pop(), origin.pop(), opaque.pop()  # <https://...> or <name@host>
-                        span_end += 1
-                    add(PLACEHOLDER, max(span.start, pos), hidden=True)
-                elif span.kind == "link" and text.startswith("]", span.start):
-                    _drop_open_bracket(out, origin, opaque)
-                pos = max(pos, span_end)
-                j += 1
-            add(" ", end)  # a line break inside a paragraph reads as a space
-    while out and out[-1] in _SPACE:
-        out.pop(), origin.pop(), opaque.pop()
-    paragraphs = [p for p in paragraphs if p < len(out)]
-    return ProseText("".join(out), origin, opaque, paragraphs)
-
-
-def _markup(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Emphasis markers, backslash escapes and footnote marks on a line, as Article offsets."""
-    line = text[start:end]
-    found = sorted((start + m.start(), start + m.end())
-                   for pattern in (_EMPHASIS, _ESCAPE, _FOOTNOTE) for m in pattern.finditer(line))
-    return found
-
-
-def _add_prose(text: str, start: int, end: int, markup: list[tuple[int, int]], add) -> None:
-    pos = start
-    for s, e in markup:
-        if e <= pos or s >= end:
-            continue
-        if s > pos:
-            add(text[pos:s], pos)
-        pos = max(pos, min(e, end))
-    if pos < end:
-        add(text[pos:end], pos)
-
-
-def _drop_open_bracket(out: list[str], origin: list[int], opaque: bytearray) -> None:
-    """A link's target was left out: drop the `[` that opened its text."""
-    for i in range(len(out) - 1, max(-1, len(out) - 2000), -1):
-        if out[i] == "[":
-            del out[i], origin[i], opaque[i]
-            return
-        if out[i] == "\n":
-            return
-
 
 # -- UTF-16 offsets --------------------------------------------------------------------
 
@@ -483,7 +317,7 @@ def matches(article: Article, params: Mapping[str, Any]) -> list[Match]:
 
     def ask_server() -> list[Match]:
         client = _client(server, timeout)
-        prose = prose_text(article)
+        prose = prose_paragraphs(article)
         found: list[Match] = []
         for start, end in _chunks(prose, max_chars):
             chunk = prose.text[start:end]
@@ -518,7 +352,7 @@ def _ask(client: _Client, form: dict[str, str], params: Mapping[str, Any], *, de
         raise CheckSetupError(f"LanguageTool at {client.url} refused the request: {exc}{hint}") from None
 
 
-def _chunks(prose: ProseText, max_chars: int) -> Iterator[tuple[int, int]]:
+def _chunks(prose: PlainProse, max_chars: int) -> Iterator[tuple[int, int]]:
     """Whole paragraphs, as many as fit in max_chars (a longer paragraph goes alone)."""
     bounds = prose.paragraphs + [len(prose.text)]
     start = bounds[0] if prose.paragraphs else 0
@@ -532,7 +366,7 @@ def _chunks(prose: ProseText, max_chars: int) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-def _map_matches(article: Article, prose: ProseText, base: int, chunk: str, answer: Any) -> Iterator[Match]:
+def _map_matches(article: Article, prose: PlainProse, base: int, chunk: str, answer: Any) -> Iterator[Match]:
     if not isinstance(answer, dict) or not isinstance(answer.get("matches"), list):
         raise CheckSetupError("the server did not answer like LanguageTool (no 'matches' list)")
     table = utf16_to_codepoints(chunk)

@@ -4,10 +4,10 @@ long paragraphs, thin content; and the measurements `copydesk stats` reports.
 Three things are shared by every rule and computed once per article (cached on the
 Article object, weakly):
 
-- the scoring text: the prose blocks only (no front matter, code, tables, HTML, URLs or
-  link targets — Article.prose_text has them blanked already), with Markdown syntax
-  (list and quote markers, emphasis, link brackets, escapes, entities) stripped, headings
-  and caption-like lines without sentence punctuation left out, and every unit ended with
+- the scoring text: the article's prose units with their Markdown syntax stripped
+  (lint.prose.prose_units: no front matter, code, tables, HTML, URLs, link targets or
+  headings; list and quote markers, emphasis, link brackets, escapes and entities out),
+  caption-like lines without sentence punctuation left out, and every unit ended with
   sentence punctuation so that textstat counts sentences the way a reader does;
 - the language: the `language` parameter, else the front matter, else the path, else a
   cheap detection (script, then stop-word share);
@@ -32,6 +32,7 @@ from typing import Any, Iterator, Mapping
 from lint.article import Article
 from lint.checks import check
 from lint.finding import Hit
+from lint.prose import prose_units, strip_markdown
 from lint.text import WORD_RE, most_words, split_sentences
 
 # -- formulas ----------------------------------------------------------------------------
@@ -146,29 +147,8 @@ def _install_fast_cmudict() -> None:
     syllables.get_pyphen = hyphenator
 
 
-# -- prose extraction --------------------------------------------------------------------
+# -- the scored units ---------------------------------------------------------------------
 
-_LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•▪◦‣]|\d{1,9}[.)])[ \t]+")
-_LIST_MARKERS = re.compile(_LIST_MARKER.pattern, re.M)
-_LIST_LINE_MARKERS = re.compile("\n" + _LIST_MARKER.pattern[1:])  # "\n" for "^", newline kept
-_QUOTE_MARKER = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
-_TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$", re.M)
-_FOOTNOTE_REF = re.compile(r"^[ \t]*\[\^[^\]\s]*\]:[ \t]*|\[\^[^\]\s]*\]", re.M)
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
-# An emphasis marker (*, **, ***, _, __, ___, ~~) that opens (nothing word-like before it,
-# no space after) or closes (no space before, nothing word-like after). Written as
-#   (?<![\w*~])(?:\*{1,3}|_{1,3}|~~)(?=\S)|(?<=\S)(?:\*{1,3}|_{1,3}|~~)(?![\w*~])
-# it matches the same, but every alternative here starts with the marker's first
-# character, so that the regex engine skips straight to the next *, _ or ~ instead of
-# testing the look-behinds at every character (the look-behinds look one further back).
-_EMPHASIS = re.compile(
-    r"\*(?:(?<![\w*~]\*)\*{0,2}(?=\S)|(?<=\S\*)\*{0,2}(?![\w*~]))"
-    r"|_(?:(?<![\w*~]_)_{0,2}(?=\S)|(?<=\S_)_{0,2}(?![\w*~]))"
-    r"|~(?:(?<![\w*~]~)~(?=\S)|(?<=\S~)~(?![\w*~]))")
-_BRACKETS = re.compile(r"[\[\]]")
-# white space before closing punctuation, once runs of white space are single spaces
-_SPACE_BEFORE_PUNCT = re.compile(r" (?=[.,;:!?…)\]])")
-_EMPTY_BRACKETS = re.compile(r"<\s*>|\(\s*\)")
 _CLOSERS = "\"'”’»)]"
 _STOPS = (".", "!", "?", "…")
 _ANY_WORD = re.compile(r"[^\W_]").search  # a WORD_RE match starts at any such character
@@ -239,119 +219,14 @@ def at_most_words(text: str, limit: int) -> bool:
     return most_words(text) <= limit or word_count(text) <= limit
 
 
-def clean(raw: str) -> str:
-    """Markdown syntax out of one unit of prose (non-prose is already blanked)."""
-    text = _LIST_MARKERS.sub("", _QUOTE_MARKER.sub("", raw) if ">" in raw else raw)
-    if "[" in text:
-        text = _unlinked(text)
-    if "\\" in text:
-        text = _ESCAPE.sub(r"\1", text)
-    if "*" in text or "_" in text or "~" in text:
-        text = _EMPHASIS.sub("", text)
-    if "&" in text:
-        import html  # rarely needed: not at module import
-
-        text = html.unescape(text)
-    if "<" in text or "(" in text:
-        text = _EMPTY_BRACKETS.sub(" ", text)
-    return _SPACE_BEFORE_PUNCT.sub("", single_spaced(text))
-
-
-# runs of spaces (blanked non-prose leaves long ones), spelled to start with two literal
-# spaces: the regex engine then skips to the next pair, not to every space
-_SPACES = re.compile("   *")
-
-
-def single_spaced(text: str) -> str:
-    """" ".join(text.split()): every run of white space one space, none at either end.
-    When spaces and line breaks are the only white space, without splitting the text into
-    words (the scores split it, and making the words twice costs as much as scoring them).
-    The space is the one printable white space character; the unit mark is not white
-    space, so it does not stand in the way."""
-    spaced = text.replace("\n", " ")
-    if not spaced.replace(_UNIT_MARK, "").isprintable():  # other white space, or a control
-        return " ".join(text.split())
-    return _SPACES.sub(" ", spaced).strip(" ")
-
-
-def _unlinked(text: str) -> str:
-    """Footnote references and link brackets out (in a text with a "[")."""
-    return _BRACKETS.sub("", _FOOTNOTE_REF.sub("", text) if "[^" in text else text)
-
-
-# Between units in clean_all: a line of its own (so that ^ and the look-arounds see a line
-# boundary, as at the start and end of a unit), holding a character that is neither white
-# space nor part of any pattern above.
-_UNIT_MARK = "\x00"
-_UNIT_BREAK = f"\n{_UNIT_MARK}\n"
-
-
-def clean_all(raws: list[str]) -> list[str]:
-    """[clean(raw) for raw in raws], with each step done once over all of them: every
-    pattern stays inside a line or within white space, so none reaches across
-    _UNIT_BREAK, and at a unit's edge each sees what it sees at the start or end of a
-    string. A step that clean() takes only on a unit with some character changes nothing
-    in a unit without it, except for the brackets step (a lone "]" stays): that one goes
-    unit by unit."""
-    # a newline before the first unit too: every line start follows a newline, and the
-    # list markers are found by a pattern that starts with one (quicker than ^ with re.M)
-    text = "\n" + _UNIT_BREAK.join(raws)
-    if text.count(_UNIT_MARK) != len(raws) - 1:  # a NUL in the prose itself
-        return [clean(raw) for raw in raws]
-    if ">" in text:
-        text = _QUOTE_MARKER.sub("", text)
-    text = _LIST_LINE_MARKERS.sub("\n", text)
-    if "[" in text:  # unit by unit: a "]" stays in a unit without "["
-        text = _UNIT_BREAK.join(_unlinked(piece) if "[" in piece else piece
-                                for piece in text.split(_UNIT_BREAK))
-    if "\\" in text:
-        text = _ESCAPE.sub(r"\1", text)
-    if "*" in text or "_" in text or "~" in text:
-        text = _EMPHASIS.sub("", text)
-    if "&" in text:
-        import html
-
-        text = html.unescape(text)
-    if "<" in text or "(" in text:
-        text = _EMPTY_BRACKETS.sub(" ", text)
-    text = _SPACE_BEFORE_PUNCT.sub("", single_spaced(text))
-    return [piece.strip() for piece in text.split(_UNIT_MARK)]
-
-
-def _item_spans(prose: str, block_start: int, block_end: int) -> Iterator[tuple[int, int]]:
-    """A list block split into its items (continuation lines stay with their item)."""
-    start = None
-    pos = block_start
-    for line in prose[block_start:block_end].split("\n"):
-        if _LIST_MARKER.match(line):
-            if start is not None:
-                yield start, pos - 1
-            start = pos
-        elif start is None:
-            start = pos
-        pos += len(line) + 1
-    if start is not None:
-        yield start, block_end
-
-
 def units(article: Article) -> list[Unit]:
     return _cache(article).units
 
 
 def _build_units(article: Article) -> list[Unit]:
-    prose = article.prose_text
-    spans: list[tuple[int, int, str]] = []
-    # a table delimiter row has "--" and "|"
-    tables = article.markdown and "--" in prose and "|" in prose
-    for block in article.prose_blocks():
-        if tables and _TABLE_DELIMITER.search(prose, block.start, block.end):
-            continue  # a table without leading pipes
-        if block.kind == "list":
-            spans.extend((start, end, "list") for start, end in _item_spans(prose, block.start, block.end))
-        else:
-            spans.append((block.start, block.end, block.kind))
+    view = prose_units(article)
     found: list[Unit] = []
-    for (start, end, kind), text in zip(spans, clean_all([prose[s:e] for s, e, _ in spans])):
+    for (start, end, kind), text in zip(view.spans, view.texts):
         if not _ANY_WORD(text):
             continue
         if not ends_sentence(text):
@@ -714,7 +589,7 @@ def _sentence_counts(article: Article, lang: str) -> list[tuple[int, int, tuple[
         prose = article.prose_text
         # 8 words take 15 characters, and cleaning never adds any
         spans = [(start, end) for start, end, _ in _sentences(article) if end - start >= 15]
-        texts = clean_all([prose[start:end] for start, end in spans])
+        texts = strip_markdown([prose[start:end] for start, end in spans])
         found = memo[lang] = []
         for (start, end), text in zip(spans, texts):
             tokens = text.split()
