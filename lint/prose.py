@@ -596,8 +596,8 @@ _WHITE_SPACE = lazy(r"\s+")  # \s is str.isspace() for str patterns: str.split()
 
 # Markdown's bullets and the ones text pasted from web pages keeps (▪◦‣); the block
 # splitter does not take those to open a list, but a unit loses them all the same
-_LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•▪◦‣]|\d{1,9}[.)])[ \t]+")
-_LIST_LINE_MARKERS = re.compile("\n" + _LIST_MARKER.pattern[1:])  # "\n" for "^", newline kept
+LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+•▪◦‣]|\d{1,9}[.)])[ \t]+")
+_LIST_LINE_MARKERS = re.compile("\n" + LIST_MARKER.pattern[1:])  # "\n" for "^", newline kept
 _QUOTE_MARKER = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
 _TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$", re.M)
 _FOOTNOTE_REF = re.compile(r"^[ \t]*\[\^[^\]\s]*\]:[ \t]*|\[\^[^\]\s]*\]", re.M)
@@ -713,7 +713,7 @@ def list_items(prose: str, block_start: int, block_end: int) -> Iterator[tuple[i
     start = None
     pos = block_start
     for line in prose[block_start:block_end].split("\n"):
-        if _LIST_MARKER.match(line):
+        if LIST_MARKER.match(line):
             if start is not None:
                 yield start, pos - 1
             start = pos

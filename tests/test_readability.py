@@ -327,6 +327,29 @@ def test_long_sentence_does_not_count_quotations():
     assert [h.data["words"] for h in hits] == [55]
 
 
+def test_long_sentence_leaves_block_quotes_to_their_source():
+    ruling = "> " + " ".join(["the court held that the contract was void"] * 8) + ".\n"
+    a = Article(("The ruling is short.\n\n" + ruling).encode(), "x.md")
+    assert list(rd.long_sentence(a, {"max-words": 20})) == []
+    assert [h.data["words"] for h in rd.long_sentence(a, {"max-words": 20, "count-quotations": True})] == [64]
+
+
+def test_a_quoted_list_is_not_a_long_paragraph():
+    steps = "".join(f"> {n}. Let the result be the value of step {n - 1}, then go on.\n" for n in range(1, 21))
+    a = Article(("The algorithm:\n\n" + steps).encode(), "x.md")
+    assert list(rd.long_paragraph(a, {"max-words": 250, "max-sentences": 12})) == []
+    prose = "> " + " ".join(f"Step {n} takes the value of the step before it." for n in range(1, 21)) + "\n"
+    a = Article(("The algorithm:\n\n" + prose).encode(), "x.md")
+    assert [h.data["sentences"] for h in rd.long_paragraph(a, {"max-words": 250, "max-sentences": 12})] == [20]
+
+
+@pytest.mark.parametrize("score, reported", [(14.04, None), (14.05, 14.1), (14.2, 14.2)])
+def test_grade_is_judged_as_it_is_shown(rules, monkeypatch, score, reported):
+    monkeypatch.setattr(rd.Measures, "score", lambda self, formula: score)
+    hits = list(rd.grade(article(SEEDS[2]), params(rules, "RD101", **{"max-grade": 14})))
+    assert [h.data["score"] for h in hits] == ([reported] if reported else [])
+
+
 def test_thin_content_skips_section_pages_and_redirects(rules):
     p = params(rules, "RD105")
     assert list(rd.thin_content(Article(b"---\ntitle: News\n---\n", "content/news/_index.md"), p)) == []

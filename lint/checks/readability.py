@@ -32,7 +32,7 @@ from typing import Any, Iterator, Mapping
 from lint.article import Article
 from lint.checks import check
 from lint.finding import Hit
-from lint.prose import prose_units, strip_markdown
+from lint.prose import LIST_MARKER, prose_units, strip_markdown
 from lint.text import WORD_RE, most_words, split_sentences
 
 # -- formulas ----------------------------------------------------------------------------
@@ -608,11 +608,11 @@ def grade(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     m = _scorable(article, params, formula)
     if m is None:
         return
-    value = m.score(formula.name)
+    value = round(m.score(formula.name), 1)  # judged as shown: "14.0 is above 14" is no finding
     target = float(params.get("max-grade", 14))
     if value > target:
         start, end = _anchor(article)
-        yield Hit(start, end, {"formula": formula.label, "score": round(value, 1), "target": target,
+        yield Hit(start, end, {"formula": formula.label, "score": value, "target": target,
                                "words": m.words, "sentences": m.sentences},
                   related=_hardest(article, m.lang, int(params.get("show-sentences", 3)), False))
 
@@ -623,11 +623,11 @@ def reading_ease(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     m = _scorable(article, params, formula)
     if m is None:
         return
-    value = m.score(formula.name)
+    value = round(m.score(formula.name), 1)
     floor = float(params.get("min-score", 30))
     if value < floor:
         start, end = _anchor(article)
-        yield Hit(start, end, {"formula": formula.label, "score": round(value, 1), "target": floor,
+        yield Hit(start, end, {"formula": formula.label, "score": value, "target": floor,
                                "words": m.words, "sentences": m.sentences, "language": m.lang},
                   related=_hardest(article, m.lang, int(params.get("show-sentences", 3)), True))
 
@@ -675,6 +675,8 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     min_length = 2 * limit + 1
     prose = article.prose_text
     for i, unit in enumerate(units(article)):
+        if unit.kind == "quote" and not count_quotes:
+            continue  # a block quote is the source's words too
         if unit.end - unit.start < min_length or most_words(prose[unit.start:unit.end]) <= limit:
             continue
         for start, end in _unit_sentences(article, i):
@@ -694,6 +696,12 @@ def _stops(text: str, start: int, end: int) -> int:
             + text.count("…", start, end))
 
 
+def _quoted_list(prose: str, unit: Unit) -> bool:
+    """A block quote that opens with a list item: a quoted list, whose numbers and items are
+    not the sentences of a paragraph."""
+    return LIST_MARKER.match(prose[unit.start:unit.end].lstrip(" \t>")) is not None
+
+
 @check("readability.long-paragraph")
 def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     if not _spaced(article, params):
@@ -702,7 +710,7 @@ def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
     max_sentences = int(params.get("max-sentences", 12))
     prose = article.prose_text
     for i, unit in enumerate(units(article)):
-        if unit.kind == "list":
+        if unit.kind == "list" or (unit.kind == "quote" and _quoted_list(prose, unit)):
             continue
         # bounds first: n words take 2n - 1 characters; every sentence but the last ends
         # at sentence punctuation
