@@ -536,7 +536,10 @@ def test_first_and_later_runs_over_an_index_find_what_the_in_memory_compare_find
     expected = verdicts_of(dup.compare(pairs, params))
     assert len(expected) > 10
     assert verdicts_of(dup.compare(pairs, params, context=context)) == expected
+    index = tmp_path / "cache" / dup._DB_NAME
+    written = index.read_bytes()
     assert verdicts_of(dup.compare(pairs, params, context=context)) == expected
+    assert index.read_bytes() == written  # the same run again writes nothing
     monkeypatch.setattr(dup, "_known_verdicts", lambda *a: None)
     assert verdicts_of(dup.compare(pairs, params, context=context)) == expected
     found = 0

@@ -16,8 +16,11 @@ temporary SQLite file, joined on the band key, so that memory stays flat however
 files a run has.
 
 Index: the signatures of the files a run saw are kept in SQLite under the cache directory,
-so that a run over one staged file can still find the older post it duplicates. A corrupt
-database is rebuilt; a locked one is skipped for that run; the index never fails a run."""
+so that a run over one staged file can still find the older post it duplicates. A band is
+keyed there by its number and first two bins; a run writes its new and changed files in one
+transaction, their band keys cut in SQL and inserted in key order; a second run over the
+same tree writes nothing. A corrupt database is rebuilt; a locked one is skipped for that run;
+the index never fails a run."""
 
 from __future__ import annotations
 
