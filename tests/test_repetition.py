@@ -577,6 +577,25 @@ def test_a_key_shared_without_a_whole_band_is_no_candidate(tmp_path):
     assert hits == [("c.md", "a.md", "near-identical to a.md (about 76% of word shingles shared)")]
 
 
+def test_an_indexed_file_refreshed_by_a_lookup_is_indexed_by_its_new_bands(tmp_path, capsys, cache):
+    write(tmp_path / "a.md", STORY)
+    assert run(tmp_path, capsys, "a.md") == (0, "")
+    edited = STORY.split()
+    edited[100] = "edited"
+    write(tmp_path / "a.md", " ".join(edited))  # after it was indexed
+    os.utime(tmp_path / "a.md", ns=(1, 1))
+    write(tmp_path / "b.md", STORY)
+    code, out = run(tmp_path, capsys, "b.md")  # finds a.md by its old bands, compares the new text
+    assert code == 1 and out.startswith("b.md:1:1: RP106 duplicate article: near-identical to a.md")
+    write(tmp_path / "c.md", " ".join(edited))
+    assert run(tmp_path, capsys, "c.md") == (1, "c.md:1:1: RP106 duplicate article: same text as a.md\n")
+    with sqlite3.connect(cache) as con:
+        doc, sig = con.execute("SELECT id, sig FROM docs WHERE path = ?", (str(tmp_path / "a.md"),)).fetchone()
+        assert sig == summary(edited).sig
+        assert con.execute("SELECT band, bins FROM bands WHERE doc = ? ORDER BY band", (doc,)).fetchall() == \
+            dup.band_keys(sig, 4)
+
+
 def test_an_index_of_an_older_key_format_is_not_read(tmp_path, capsys, cache):
     """The keys changed in v4: a v3 index left in the cache directory is not misread as a
     v4 one; the run starts a v4 index of its own."""

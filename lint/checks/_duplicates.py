@@ -368,12 +368,13 @@ CREATE TABLE IF NOT EXISTS runs (key BLOB PRIMARY KEY, generation INTEGER NOT NU
 _RUNS_KEPT = 8
 # The keys of band_keys() for the documents a transaction added, in key order: a large write
 # then fills the bands B-tree page after page (appending, into an empty index), instead of
-# at a random place for every row; and SQL cuts them faster than Python can hand them over.
+# at a random place for every row; and SQL cuts them faster than Python can hand them over
+# (documents first: each signature is read once).
 _INDEX_NEW_BANDS = """
 INSERT INTO bands
 WITH RECURSIVE number(band) AS (SELECT 0 UNION ALL SELECT band + 1 FROM number WHERE band + 1 < :bands)
 SELECT number.band, substr(docs.sig, number.band * :width + 1, :size), docs.id
-FROM docs JOIN number WHERE docs.id > :since
+FROM docs CROSS JOIN number WHERE docs.id > :since
 ORDER BY 1, 2, 3
 """
 
