@@ -141,16 +141,19 @@ def band_keys(sig: bytes, rows: int) -> list[tuple[int, bytes]]:
     values already, so not hashed again; _INDEX_NEW_BANDS cuts the same keys in SQL).
     Signatures that agree on a band share its key; the few that share a key only are told
     apart by _shares_band."""
-    width = 4 * rows
-    size = min(width, _KEY_BYTES)
-    return [(band, sig[start:start + size]) for band, start in enumerate(range(0, BINS // rows * width, width))]
+    size = min(4 * rows, _KEY_BYTES)
+    return [(band, sig[start:start + size]) for band, start in enumerate(_band_starts(rows))]
 
 
 def _shares_band(a: bytes, b: bytes, rows: int) -> bool:
     """Whether two signatures agree on a whole band (what makes them candidates)."""
     width = 4 * rows
-    return any(a[start:start + width] == b[start:start + width]
-               for start in range(0, BINS // rows * width, width))
+    return any(a[start:start + width] == b[start:start + width] for start in _band_starts(rows))
+
+
+def _band_starts(rows: int) -> range:
+    """Where each band starts in a signature (bytes); bins after the last whole band are in none."""
+    return range(0, BINS // rows * 4 * rows, 4 * rows)
 
 
 class _Doc(NamedTuple):
