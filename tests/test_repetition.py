@@ -319,7 +319,7 @@ def run(tmp_path: Path, capsys, *paths: str) -> tuple[int, str]:
 def cache(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("COPYDESK_CACHE_DIR", str(folder))
-    return folder / "duplicate-articles-v3.sqlite3"
+    return folder / dup._DB_NAME
 
 
 def test_the_other_copy_is_a_place_in_the_other_file(tmp_path, capsys, monkeypatch):
@@ -569,6 +569,129 @@ def test_a_check_above_the_in_memory_limit_reports_what_one_below_it_does(tmp_pa
     assert runs("cache-out-of-core") == in_memory
     assert in_memory[0][0] == 1 and len(in_memory[0][1].splitlines()) == 4
     assert "c/three.md:1:1: RP106 duplicate article: same text as a/three.md" in in_memory[2][1]
+
+
+# -- RP106: the index's keys, written in bulk ---------------------------------------------------
+
+
+def indexed_context(tmp_path: Path, docs: list[dup._Doc]) -> CorpusContext:
+    for doc in docs:  # the index keeps files that exist
+        (tmp_path / doc.path).write_text("on disk\n", encoding="utf-8")
+    return CorpusContext(cache_dir=str(tmp_path / "cache"), base_dir=str(tmp_path))
+
+
+def verdicts_of(hits) -> list[tuple[str, str, str]]:
+    return [(h.path, h.data["other"], h.data["detail"]) for h in hits]
+
+
+@pytest.mark.parametrize("rows", [1, 4, 5])
+def test_the_keys_the_index_writes_are_those_it_looks_up(tmp_path, rows):
+    docs = [doc for doc in generated_docs(40, seed=rows) if not doc.path.startswith("tie-")]
+    list(dup.compare([(d.path, d.summary) for d in docs], {"band-rows": rows}, context=indexed_context(tmp_path, docs)))
+    with sqlite3.connect(tmp_path / "cache" / dup._DB_NAME) as con:
+        stored = con.execute("SELECT id, sig FROM docs").fetchall()
+        assert len(stored) == len({d.path for d in docs})
+        for doc, sig in stored:
+            keys = con.execute("SELECT band, bins FROM bands WHERE doc = ? ORDER BY band", (doc,)).fetchall()
+            assert keys == dup.band_keys(sig, rows)
+            assert len(keys) == dup.BINS // rows and all(len(bins) == min(4 * rows, 8) for _, bins in keys)
+
+
+@pytest.mark.parametrize("threshold, rows", [(0.5, 4), (0.8, 4), (0.8, 5)])
+def test_first_and_later_runs_over_an_index_find_what_the_in_memory_compare_finds(tmp_path, monkeypatch,
+                                                                                   threshold, rows):
+    """The first run fills the index in one bulk write; a second finds the same (read back,
+    then recomputed over the full index); a run of each file alone finds among the indexed
+    files what the in-memory buckets find among the files before it, the earliest of equally
+    close ones included."""
+    docs = list({doc.path: doc for doc in generated_docs(150, seed=rows)}.values())  # a path once
+    params = {"threshold": threshold, "band-rows": rows}
+    pairs = [(d.path, d.summary) for d in docs]
+    context = indexed_context(tmp_path, docs)
+    expected = verdicts_of(dup.compare(pairs, params))
+    assert len(expected) > 10
+    assert verdicts_of(dup.compare(pairs, params, context=context)) == expected
+    index = tmp_path / "cache" / dup._DB_NAME
+    written = index.read_bytes()
+    assert verdicts_of(dup.compare(pairs, params, context=context)) == expected
+    assert index.read_bytes() == written  # the same run again writes nothing
+    monkeypatch.setattr(dup, "_known_verdicts", lambda *a: None)
+    assert verdicts_of(dup.compare(pairs, params, context=context)) == expected
+    found = 0
+    for i, doc in enumerate(docs):
+        others = docs[:i] + docs[i + 1:]
+        alone = dup._compare_in_memory(others + [doc], threshold, rows).get(doc.path)
+        got = verdicts_of(dup.compare([(doc.path, doc.summary)], params, context=context))
+        assert got == verdicts_of([dup._hit(*alone)] if alone else []), doc.path
+        found += bool(got)
+    assert found > len(expected)  # later files found by earlier ones, and earlier ones by later ones
+
+
+def test_a_key_shared_without_a_whole_band_is_no_candidate(tmp_path):
+    """The index's keys are the first two bins of each band: a signature that agrees with an
+    indexed one on those of every band, but on no whole band, is not compared with it (nor
+    would the in-memory buckets compare them)."""
+    def last_bins_changed(sig: bytes, mask: int, bands: int) -> bytes:
+        changed = bytearray(sig)
+        for band in range(bands):
+            changed[16 * band + 12] ^= mask
+        return bytes(changed)
+
+    original = bytes(range(256)) * 2
+    scheme = dup.scheme(5)
+    docs = [dup._Doc("a.md", dup.Signature(scheme, "a", 300, original)),
+            dup._Doc("b.md", dup.Signature(scheme, "b", 300, last_bins_changed(original, 0xFF, 32))),
+            # the last band whole with a.md's, none with b.md's
+            dup._Doc("c.md", dup.Signature(scheme, "c", 300, last_bins_changed(original, 0x0F, 31)))]
+    context = indexed_context(tmp_path, docs)
+    params = {"threshold": 0.5}
+    assert list(dup.compare([("a.md", docs[0].summary)], params, context=context)) == []
+    assert list(dup.compare([("b.md", docs[1].summary)], params, context=context)) == []
+    assert dup._compare_in_memory(docs[:2], 0.5, 4) == {}
+    hits = verdicts_of(dup.compare([("c.md", docs[2].summary)], params, context=context))
+    assert hits == [("c.md", "a.md", "near-identical to a.md (about 76% of word shingles shared)")]
+
+
+def test_an_indexed_file_refreshed_by_a_lookup_is_indexed_by_its_new_bands(tmp_path, capsys, cache):
+    write(tmp_path / "a.md", STORY)
+    assert run(tmp_path, capsys, "a.md") == (0, "")
+    edited = STORY.split()
+    edited[100] = "edited"
+    write(tmp_path / "a.md", " ".join(edited))  # after it was indexed
+    os.utime(tmp_path / "a.md", ns=(1, 1))
+    write(tmp_path / "b.md", STORY)
+    code, out = run(tmp_path, capsys, "b.md")  # finds a.md by its old bands, compares the new text
+    assert code == 1 and out.startswith("b.md:1:1: RP106 duplicate article: near-identical to a.md")
+    write(tmp_path / "c.md", " ".join(edited))
+    assert run(tmp_path, capsys, "c.md") == (1, "c.md:1:1: RP106 duplicate article: same text as a.md\n")
+    with sqlite3.connect(cache) as con:
+        doc, sig = con.execute("SELECT id, sig FROM docs WHERE path = ?", (str(tmp_path / "a.md"),)).fetchone()
+        assert sig == summary(edited).sig
+        assert con.execute("SELECT band, bins FROM bands WHERE doc = ? ORDER BY band", (doc,)).fetchall() == \
+            dup.band_keys(sig, 4)
+
+
+def test_an_index_of_an_older_key_format_is_not_read(tmp_path, capsys, cache):
+    """The keys changed in v4: a v3 index left in the cache directory is not misread as a
+    v4 one; the run starts a v4 index of its own."""
+    assert cache.name == "duplicate-articles-v4.sqlite3"  # a new key format needs a new name
+    write(tmp_path / "a.md", STORY)
+    write(tmp_path / "b.md", STORY)
+    old = cache.parent / "duplicate-articles-v3.sqlite3"
+    old.parent.mkdir(parents=True)
+    with sqlite3.connect(old) as con:  # v3: one integer key per band, a.md indexed
+        con.executescript("CREATE TABLE docs (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, "
+                          "scheme TEXT, digest TEXT, words INTEGER, sig BLOB, size INTEGER, mtime_ns INTEGER);"
+                          "CREATE TABLE bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, "
+                          "PRIMARY KEY (key, doc)) WITHOUT ROWID;")
+        stat = (tmp_path / "a.md").stat()
+        con.execute("INSERT INTO docs VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+                    (str(tmp_path / "a.md"), *summary(STORY.split()), stat.st_size, stat.st_mtime_ns))
+    assert run(tmp_path, capsys, "b.md") == (0, "")
+    assert run(tmp_path, capsys, "a.md") == (1, "a.md:1:1: RP106 duplicate article: same text as b.md\n")
+    with sqlite3.connect(cache) as con:
+        assert {row[0] for row in con.execute("SELECT path FROM docs")} == {str(tmp_path / "a.md"),
+                                                                          str(tmp_path / "b.md")}
 
 
 # -- the shared tokenisation and the faster matchers agree with the plain versions -------------

@@ -16,8 +16,11 @@ temporary SQLite file, joined on the band key, so that memory stays flat however
 files a run has.
 
 Index: the signatures of the files a run saw are kept in SQLite under the cache directory,
-so that a run over one staged file can still find the older post it duplicates. A corrupt
-database is rebuilt; a locked one is skipped for that run; the index never fails a run."""
+so that a run over one staged file can still find the older post it duplicates. A band is
+keyed there by its number and first two bins; a run writes its new and changed files in one
+transaction, their band keys cut in SQL and inserted in key order; a second run over the
+same tree writes nothing. A corrupt database is rebuilt; a locked one is skipped for that run;
+the index never fails a run."""
 
 from __future__ import annotations
 
@@ -40,7 +43,7 @@ from lint.finding import Location
 BINS = 128
 _MASK32 = 0xFFFFFFFF
 _EMPTY = _MASK32
-_DB_NAME = "duplicate-articles-v3.sqlite3"
+_DB_NAME = "duplicate-articles-v4.sqlite3"  # bumped by every change to its keys or tables
 _FILE_START = Location(1, 1, 1, 1)
 # Signatures compared in memory (about 4 KB each with their buckets, so at most ~20 MB);
 # a run with more compares them in a temporary SQLite file (about twice the CPU time).
@@ -130,13 +133,27 @@ def similarity(a: bytes, b: bytes) -> float:
     return sum(map(operator.eq, x, y)) / len(x)
 
 
-def band_keys(sig: bytes, rows: int) -> list[bytes]:
+_KEY_BYTES = 8
+
+
+def band_keys(sig: bytes, rows: int) -> list[tuple[int, bytes]]:
+    """The index's key of each band: its number and its first 8 bytes (two bins: hash
+    values already, so not hashed again; _INDEX_NEW_BANDS cuts the same keys in SQL).
+    Signatures that agree on a band share its key; the few that share a key only are told
+    apart by _shares_band."""
+    size = min(4 * rows, _KEY_BYTES)
+    return [(band, sig[start:start + size]) for band, start in enumerate(_band_starts(rows))]
+
+
+def _shares_band(a: bytes, b: bytes, rows: int) -> bool:
+    """Whether two signatures agree on a whole band (what makes them candidates)."""
     width = 4 * rows
-    return [bytes((j,)) + sig[j * width:(j + 1) * width] for j in range(len(sig) // width)]
+    return any(a[start:start + width] == b[start:start + width] for start in _band_starts(rows))
 
 
-def _int_key(key: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little", signed=True)
+def _band_starts(rows: int) -> range:
+    """Where each band starts in a signature (bytes); bins after the last whole band are in none."""
+    return range(0, BINS // rows * 4 * rows, 4 * rows)
 
 
 class _Doc(NamedTuple):
@@ -240,7 +257,7 @@ PRAGMA synchronous=OFF;
 PRAGMA cache_size=-8192;
 PRAGMA temp_store=FILE;
 CREATE TABLE docs (id INTEGER PRIMARY KEY, path BLOB, scheme TEXT, digest TEXT, words INTEGER, sig BLOB);
--- a band key of band_keys() as two columns: the band's number, its bins
+-- a band as two columns: its number, its bins (the whole band, unlike the index's keys)
 CREATE TABLE bands (band INTEGER, bins BLOB, doc INTEGER);
 """
 # Cut in SQL: making millions of small rows in Python would cost most of the compare.
@@ -336,13 +353,15 @@ def _best(candidates, doc: _Doc, threshold: float) -> tuple[float, _Doc] | None:
 # -- the index ----------------------------------------------------------------------------
 
 _SCHEMA = """
+-- ids are never reused: the documents a transaction adds are those above the largest id
+-- when it began (see _commit)
 CREATE TABLE IF NOT EXISTS docs (
-    id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, scheme TEXT NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL UNIQUE, scheme TEXT NOT NULL,
     digest TEXT NOT NULL, words INTEGER NOT NULL, sig BLOB NOT NULL,
     size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
--- one clustered B-tree: a lookup by band key reads neighbouring rows, an insert touches one tree
-CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL,
-    PRIMARY KEY (key, doc)) WITHOUT ROWID;
+-- a key of band_keys() per row; one clustered B-tree: a lookup by key reads neighbouring rows
+CREATE TABLE IF NOT EXISTS bands (band INTEGER NOT NULL, bins BLOB NOT NULL, doc INTEGER NOT NULL,
+    PRIMARY KEY (band, bins, doc)) WITHOUT ROWID;
 -- bumped by every change to docs: the verdicts of a run are reused only on the same index
 CREATE TABLE IF NOT EXISTS meta (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL);
 -- the verdicts of recent runs that compared every indexed file (see compare)
@@ -350,6 +369,17 @@ CREATE TABLE IF NOT EXISTS runs (key BLOB PRIMARY KEY, generation INTEGER NOT NU
     verdicts BLOB NOT NULL);
 """
 _RUNS_KEPT = 8
+# The keys of band_keys() for the documents a transaction added, in key order: a large write
+# then fills the bands B-tree page after page (appending, into an empty index), instead of
+# at a random place for every row; and SQL cuts them faster than Python can hand them over
+# (documents first: each signature is read once).
+_INDEX_NEW_BANDS = """
+INSERT INTO bands
+WITH RECURSIVE number(band) AS (SELECT 0 UNION ALL SELECT band + 1 FROM number WHERE band + 1 < :bands)
+SELECT number.band, substr(docs.sig, number.band * :width + 1, :size), docs.id
+FROM docs CROSS JOIN number WHERE docs.id > :since
+ORDER BY 1, 2, 3
+"""
 
 
 def _with_index(docs: Callable[[], Iterator[_Doc]], params, context: CorpusContext, threshold: float,
@@ -388,6 +418,9 @@ def _connect(db: str) -> sqlite3.Connection:
         con.execute("PRAGMA journal_mode=WAL")
     except sqlite3.OperationalError:
         pass  # some file systems have no shared memory: the default journal works too
+    # A cache, rebuilt when damaged: a commit need not wait for the disk (with WAL the
+    # database stays consistent anyway; the last runs' additions may be lost to a power cut).
+    con.execute("PRAGMA synchronous=NORMAL")
     con.executescript(_SCHEMA)
     return con
 
@@ -468,17 +501,21 @@ def _index_pass(db: str, docs: Callable[[], Iterator[_Doc]], params, context: Co
         base = context.base_dir or os.getcwd()
         hits: list[tuple[int, tuple]] = []
         for first, where, doc in _last_occurrences(con, docs(), context):
-            keys = [_int_key(k) for k in band_keys(doc.summary.sig, rows)]
+            keys = band_keys(doc.summary.sig, rows)
+            # the files outside the run (those in it were compared already), earliest indexed first
             found = con.execute(
-                f"SELECT DISTINCT d.path FROM bands b JOIN docs d ON d.id = b.doc "
-                f"WHERE b.key IN ({','.join('?' * len(keys))})", keys).fetchall()
+                f"WITH k(band, bins) AS (VALUES {','.join(['(?, ?)'] * len(keys))}) "
+                "SELECT path, scheme, digest, words, sig, size, mtime_ns FROM docs "
+                "WHERE id IN (SELECT b.doc FROM k JOIN bands b ON b.band = k.band AND b.bins = k.bins) "
+                "AND path NOT IN (SELECT path FROM temp.run) ORDER BY id",
+                [value for key in keys for value in key]).fetchall()
             others = []
-            for (other,) in found:
-                if con.execute("SELECT 1 FROM temp.run WHERE path = ?", (other,)).fetchone():
-                    continue  # compared with the run's files already
-                summary = _current(con, other, params, rows)
+            for row in found:
+                if not _shares_band(doc.summary.sig, row[4], rows):
+                    continue
+                summary = _current(con, row, params, rows)
                 if summary is not None:
-                    others.append(_Doc(_display(other, base), summary))
+                    others.append(_Doc(_display(row[0], base), summary))
             best = _best(others, doc, threshold)
             if best is not None:
                 exact = best[1].summary.digest == doc.summary.digest
@@ -503,7 +540,7 @@ def _store_run(con: sqlite3.Connection, docs: Iterable[_Doc], context: CorpusCon
     """Fill temp.run, and write the new or changed files to the index: a second run over
     the same tree writes nothing; a run that changes something does it in one transaction
     (begun at the first change) that bumps the generation once."""
-    writing = False
+    since = None  # where the transaction began, once the run has changed something
     try:
         for chunk in _chunks(_run_files(docs, context)):
             latest = {where: (doc, stat) for _, where, doc, stat in chunk}
@@ -516,16 +553,14 @@ def _store_run(con: sqlite3.Connection, docs: Iterable[_Doc], context: CorpusCon
                 paths)}
             changed = [(where, doc.summary, stat) for where, (doc, stat) in latest.items()
                        if known.get(where) != (doc.summary.digest, doc.summary.scheme, *stat)]
-            if changed and not writing:
-                con.execute("BEGIN IMMEDIATE")
-                writing = True
+            if changed and since is None:
+                since = _begin(con)
             if changed:
                 _store_many(con, changed, rows, known)
-        if writing:
-            _bump_generation(con)
-            con.execute("COMMIT")
+        if since is not None:
+            _commit(con, since, rows)
     except BaseException:
-        if writing:
+        if since is not None:
             con.execute("ROLLBACK")
         raise
 
@@ -544,47 +579,52 @@ def _last_occurrences(con: sqlite3.Connection, docs: Iterable[_Doc],
                 yield first, where, doc
 
 
-def _transaction(con: sqlite3.Connection, work) -> None:
+def _transaction(con: sqlite3.Connection, rows: int, work) -> None:
     """Changes to docs, in one transaction that also bumps the index's generation."""
-    con.execute("BEGIN IMMEDIATE")
+    since = _begin(con)
     try:
         work()
-        _bump_generation(con)
-        con.execute("COMMIT")
+        _commit(con, since, rows)
     except BaseException:
         con.execute("ROLLBACK")
         raise
 
 
-def _bump_generation(con: sqlite3.Connection) -> None:
+def _begin(con: sqlite3.Connection) -> int:
+    """Begin a write; the largest document id when it began."""
+    con.execute("BEGIN IMMEDIATE")
+    return con.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0]
+
+
+def _commit(con: sqlite3.Connection, since: int, rows: int) -> None:
+    """Index the bands of the documents added since `since`, bump the generation, commit."""
+    width = 4 * rows
+    con.execute(_INDEX_NEW_BANDS,
+                {"bands": BINS // rows, "width": width, "size": min(width, _KEY_BYTES), "since": since})
     con.execute("INSERT OR REPLACE INTO meta VALUES (1, ?)", (_generation(con) + 1,))
+    con.execute("COMMIT")
 
 
 def _store_many(con: sqlite3.Connection, entries, rows: int, known=None) -> None:
-    """Write entries (path, signature, stat); `known` holds the paths already indexed (all
-    are looked up when it is None)."""
-    bands = []
-    for where, s, stat in entries:
+    """Write entries (path, signature, stat), whose bands _commit indexes; `known` holds the
+    paths already indexed (all are looked up when it is None)."""
+    for where, _, _ in entries:
         if known is None or where in known:
             _forget(con, where, rows)
-        cur = con.execute("INSERT INTO docs (path, scheme, digest, words, sig, size, mtime_ns) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?)", (where, s.scheme, s.digest, s.words, s.sig, *stat))
-        doc = cur.lastrowid
-        bands.extend((_int_key(k), doc) for k in band_keys(s.sig, rows))
-    con.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", bands)
+    con.executemany("INSERT INTO docs (path, scheme, digest, words, sig, size, mtime_ns) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)", [(where, *s, *stat) for where, s, stat in entries])
 
 
-def _current(con: sqlite3.Connection, where: str, params, rows: int) -> Signature | None:
-    """The indexed signature of a file not in this run, refreshed when the file changed
-    since it was indexed, forgotten when the file is gone."""
-    row = con.execute("SELECT scheme, digest, words, sig, size, mtime_ns FROM docs WHERE path = ?",
-                      (where,)).fetchone()
+def _current(con: sqlite3.Connection, row: tuple, params, rows: int) -> Signature | None:
+    """The signature of an indexed file not in this run (its row: path, signature, stat),
+    refreshed when the file changed since it was indexed, forgotten when the file is gone."""
+    where = row[0]
     stat = _stat(where)
-    if row is None or stat is None:
-        _transaction(con, lambda: _forget(con, where, rows))
+    if stat is None:
+        _transaction(con, rows, lambda: _forget(con, where, rows))
         return None
-    summary = Signature(*row[:4])
-    if (row[4], row[5]) == stat:
+    summary = Signature(*row[1:5])
+    if tuple(row[5:]) == stat:
         return summary
     try:
         from lint.article import Article
@@ -594,9 +634,9 @@ def _current(con: sqlite3.Connection, where: str, params, rows: int) -> Signatur
     except OSError:
         return None
     if fresh is None:
-        _transaction(con, lambda: _forget(con, where, rows))
+        _transaction(con, rows, lambda: _forget(con, where, rows))
         return None
-    _transaction(con, lambda: _store_many(con, [(where, fresh, stat)], rows))
+    _transaction(con, rows, lambda: _store_many(con, [(where, fresh, stat)], rows))
     return fresh
 
 
@@ -613,7 +653,7 @@ def _sweep(con: sqlite3.Connection, rows: int, sample: int = 64) -> None:
         found += con.execute("SELECT path FROM docs ORDER BY id LIMIT ?", (sample - len(found),)).fetchall()
     gone = {path for (path,) in found if not os.path.exists(path)}
     if gone:
-        _transaction(con, lambda: [_forget(con, path, rows) for path in gone])
+        _transaction(con, rows, lambda: [_forget(con, path, rows) for path in gone])
 
 
 def _forget(con: sqlite3.Connection, where: str, rows: int) -> None:
@@ -621,8 +661,8 @@ def _forget(con: sqlite3.Connection, where: str, rows: int) -> None:
     if row is None:
         return
     doc, sig = row
-    con.executemany("DELETE FROM bands WHERE key = ? AND doc = ?",
-                    [(_int_key(k), doc) for k in band_keys(sig, rows)])
+    con.executemany("DELETE FROM bands WHERE band = ? AND bins = ? AND doc = ?",
+                    [(*key, doc) for key in band_keys(sig, rows)])
     con.execute("DELETE FROM docs WHERE id = ?", (doc,))
 
 
