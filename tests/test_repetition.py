@@ -283,6 +283,14 @@ def summary(text_words: list[str]) -> dup.Signature:
     return dup.summarize(article(" ".join(text_words) + "\n"), {"min-words": 50})
 
 
+@pytest.mark.parametrize("rows", [0, dup.BINS + 1])
+def test_band_rows_outside_the_signature_is_a_usage_error(rows):
+    from lint.errors import UsageError
+
+    with pytest.raises(UsageError, match="band-rows"):
+        list(dup.compare([("a.md", summary(words(300, 1)))], {"band-rows": rows}))
+
+
 def test_compare_reports_the_later_file_of_each_pair_once():
     a, b = words(300, 1), words(300, 2)
     near_a = list(a)

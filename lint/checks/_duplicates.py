@@ -176,6 +176,10 @@ def compare(summaries: Iterable[tuple[str, Any]], params: Mapping[str, Any], *,
             context: CorpusContext | None = None) -> Iterator[CorpusHit]:
     threshold = float(params.get("threshold", 0.8))
     rows = int(params.get("band-rows", 4))
+    if not 1 <= rows <= BINS:
+        from lint.errors import UsageError
+
+        raise UsageError(f"RP106: band-rows must be between 1 and {BINS} (bins a band), not {rows}")
     if iter(summaries) is summaries:
         summaries = list(summaries)  # read twice below
 
