@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -334,6 +335,17 @@ def test_long_sentence_leaves_block_quotes_to_their_source():
     assert [h.data["words"] for h in rd.long_sentence(a, {"max-words": 20, "count-quotations": True})] == [64]
 
 
+def test_a_list_written_out_is_neither_a_long_sentence_nor_a_long_paragraph():
+    names = ", ".join(f"Ada Lovelace{n}" for n in range(140)) + " and Grace Hopper."
+    credits = f"Thanks to everyone who contributed: {names}\n"
+    a = Article(credits.encode(), "x.md")
+    assert list(rd.long_sentence(a, {"max-words": 50})) == []
+    assert list(rd.long_paragraph(a, {"max-words": 250, "max-sentences": 12})) == []
+    # a long sentence with a few commas is still one
+    sentence = "The council, which met on Tuesday, " + " ".join(["voted to widen the road"] * 12) + ".\n"
+    assert len(list(rd.long_sentence(Article(sentence.encode(), "y.md"), {"max-words": 50}))) == 1
+
+
 def test_a_quoted_list_is_not_a_long_paragraph():
     steps = "".join(f"> {n}. Let the result be the value of step {n - 1}, then go on.\n" for n in range(1, 21))
     a = Article(("The algorithm:\n\n" + steps).encode(), "x.md")
@@ -525,11 +537,13 @@ def test_long_sentence_and_paragraph_bounds_change_nothing(limit):
         prose = a.prose_text
         expected = []
         for unit in rd.units(a):
+            if unit.kind == "quote":
+                continue
             for start, end in split_sentences(prose[unit.start:unit.end], unit.start):
                 raw = prose[start:end]
                 if _PLAIN_TERMINAL.search(raw.rstrip("*_ ")):
                     n = len(WORD_RE.findall(rd._QUOTATION.sub(" ", raw)))
-                    if n > limit:
+                    if n > limit and not rd.enumeration(raw, n):
                         expected.append((start, end, n))
         got = [(h.start, h.end, h.data["words"]) for h in rd.long_sentence(a, {"max-words": limit})]
         assert got == expected, path.name
@@ -537,7 +551,10 @@ def test_long_sentence_and_paragraph_bounds_change_nothing(limit):
         for unit in rd.units(a):
             s = len(split_sentences(prose[unit.start:unit.end], unit.start))
             n = len(WORD_RE.findall(unit.text))
-            if unit.kind != "list" and (n > limit * 4 or s > limit // 4):
+            quoted_list = unit.kind == "quote" and re.match(r"[ \t>]*(?:[-*+•]|\d+[.)])[ \t]",
+                                                            prose[unit.start:unit.end])
+            if unit.kind != "list" and not quoted_list and (n > limit * 4 or s > limit // 4) \
+                    and not rd.enumeration(unit.text, n):
                 expected.append((unit.start, n, s))
         got = [(h.start, h.data["words"], h.data["sentences"])
                for h in rd.long_paragraph(a, {"max-words": limit * 4, "max-sentences": limit // 4})]

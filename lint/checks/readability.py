@@ -663,6 +663,18 @@ def sentence_words(text: str, count_quotes: bool = False) -> int:
     return word_count(text)
 
 
+_MIN_ITEMS = 8  # comma-separated items that make a run of text a list
+_MAX_ITEM_WORDS = 4  # words an item has on average
+
+
+def enumeration(text: str, words: int) -> bool:
+    """A list written out as running text: a credits line of names ("Parker Moore, Matt
+    Rogers, ... and Paul Oppenheim."), a run of tags. Its length is not a reader's burden
+    the way a long sentence is."""
+    items = text.count(",") + 1
+    return items >= _MIN_ITEMS and words <= _MAX_ITEM_WORDS * items
+
+
 @check("readability.long-sentence")
 def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     if not _spaced(article, params):
@@ -686,7 +698,7 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             if not ends_sentence(raw.rstrip("*_ ")) or most_words(raw) <= limit:
                 continue  # not a sentence (a run of list-like lines, a label), or short
             n = sentence_words(raw, count_quotes)
-            if n > limit:
+            if n > limit and not enumeration(raw, n):
                 yield Hit(start, end, {"words": n, "limit": limit})
 
 
@@ -718,7 +730,7 @@ def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
                 len(unit.text) <= 2 * max_words or most_words(unit.text) <= max_words):
             continue
         n, s = unit.words, len(_unit_sentences(article, i))
-        if n > max_words or s > max_sentences:
+        if (n > max_words or s > max_sentences) and not enumeration(unit.text, n):
             yield Hit(unit.start, unit.end, {"words": n, "sentences": s, "max_words": max_words,
                                              "max_sentences": max_sentences})
 
