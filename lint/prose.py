@@ -650,7 +650,8 @@ def _unescaped(text: Prose) -> Prose:
 def strip_markdown(raws: list[Prose]) -> list[Prose]:
     """Markdown syntax out of units of prose whose non-prose is blanked already: list and
     quote markers, footnote references, link brackets, escapes, emphasis, entities, empty
-    brackets; white space single spaces, none before closing punctuation.
+    brackets; user handles shortened; white space single spaces, none before closing
+    punctuation.
 
     Each pass runs once over all the units, joined by _UNIT_BREAK: every pattern stays
     inside a line or within white space, so none reaches across it, and at a unit's edge
@@ -685,8 +686,16 @@ def _stripped(text: Prose, marked: bool) -> list[Prose]:
         text = _unescaped(text)
     if "<" in text or "(" in text:
         text = _sub(_EMPTY_BRACKETS, " ", text)
+    if "@" in text:
+        text = _sub(_HANDLE, _HANDLE_STAND_IN, text)
     text = _sub(_SPACE_BEFORE_PUNCT, "", single_spaced(text))
     return [piece.strip() for piece in text.split(_UNIT_MARK)] if marked else [text]
+
+
+# A user handle ("@matthewjasper"; not an e-mail address) names a person: it is scored as a
+# one-syllable name, not as the long, many-syllable word its letters would make.
+_HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9][\w-]*")
+_HANDLE_STAND_IN = "X"
 
 
 def _unlinked(text: Prose) -> Prose:

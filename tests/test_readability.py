@@ -346,6 +346,14 @@ def test_a_list_written_out_is_neither_a_long_sentence_nor_a_long_paragraph():
     assert len(list(rd.long_sentence(Article(sentence.encode(), "y.md"), {"max-words": 50}))) == 1
 
 
+def test_user_handles_are_scored_as_short_names():
+    with_handles = "Thanks to @matthewjasper and @wesleywiser for the review, and mail ann@example.org.\n"
+    assert prose.strip_markdown([with_handles]) == ["Thanks to X and X for the review, and mail ann@example.org."]
+    a = Article(with_handles.encode(), "a.md")
+    b = Article(with_handles.replace("@matthewjasper", "X").replace("@wesleywiser", "X").encode(), "b.md")
+    assert rd.scoring_text(a) == rd.scoring_text(b)
+
+
 def test_a_quoted_list_is_not_a_long_paragraph():
     steps = "".join(f"> {n}. Let the result be the value of step {n - 1}, then go on.\n" for n in range(1, 21))
     a = Article(("The algorithm:\n\n" + steps).encode(), "x.md")
