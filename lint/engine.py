@@ -10,7 +10,7 @@ from lint import checks, suppress
 from lint.article import Article, looks_binary
 from lint.config import ActiveRule
 from lint.errors import CheckSetupError
-from lint.finding import Finding, Fix, Hit, Location, Related, Severity
+from lint.finding import Edit, Finding, Fix, Hit, Location, Related, Severity
 from lint.ruleset import ENGINE_KIND, Rule, RuleSet
 
 INTERNAL_ERROR = "CD100"
@@ -77,6 +77,10 @@ def engine_finding(rules: RuleSet, code: str, path: str, message: str,
     return Finding(path, location, code, name, severity, message)
 
 
+def enabled_codes(active: tuple[ActiveRule, ...]) -> set[str]:
+    return {a.rule.code for a in active}
+
+
 def too_large(rules: RuleSet, enabled: set[str], path: str, size: int, max_size: int) -> FileResult:
     """The result for a file over max-file-size: not checked, one finding if CD103 is on."""
     result = FileResult(path)
@@ -90,12 +94,11 @@ def lint_bytes(data: bytes, path: str, active: tuple[ActiveRule, ...], rules: Ru
                *, max_size: int) -> tuple[FileResult, Article | None]:
     """The per-file step: findings for one file's bytes. Never raises, except
     CheckSetupError (a check that cannot run at all ends the run)."""
-    enabled = {a.rule.code for a in active}
     result = FileResult(path)
     if len(data) > max_size:
-        return too_large(rules, enabled, path, len(data), max_size), None
+        return too_large(rules, enabled_codes(active), path, len(data), max_size), None
     if looks_binary(data):
-        if BINARY in enabled:
+        if BINARY in enabled_codes(active):
             result.findings.append(engine_finding(
                 rules, BINARY, path, "binary file (NUL bytes and no UTF-16/32 byte-order mark): not checked"))
         return result, None
@@ -107,6 +110,7 @@ def lint_article(article: Article, active: tuple[ActiveRule, ...], rules: RuleSe
                  result: FileResult | None = None) -> FileResult:
     result = result or FileResult(article.path)
     findings: list[Finding] = []
+    line_texts: dict[int, str] = {}
     corpus_codes: set[str] = set()
     for item in active:
         rule = item.rule
@@ -119,7 +123,7 @@ def lint_article(article: Article, active: tuple[ActiveRule, ...], rules: RuleSe
                 result.summaries[rule.code] = kind.summarize(article, item.params)
                 continue
             for hit in kind.fn(article, item.params):
-                findings.append(to_finding(article, item, hit))
+                findings.append(to_finding(article, item, hit, line_texts))
         except CheckSetupError as exc:  # no file can be checked: end the run, name the rule
             raise CheckSetupError(f"rule {rule.code} ({rule.name}): {exc}") from None
         except Exception as exc:  # one broken rule must not end the run
@@ -136,34 +140,33 @@ def lint_article(article: Article, active: tuple[ActiveRule, ...], rules: RuleSe
     return result
 
 
-def to_finding(article: Article, item: ActiveRule, hit: Hit) -> Finding:
+def to_finding(article: Article, item: ActiveRule, hit: Hit,
+               line_texts: dict[int, str] | None = None) -> Finding:
+    """The Finding of a check's Hit. `line_texts` holds the line texts already cut from this
+    article, by line index: findings on one line share one string (fewer to pickle)."""
     rule = item.rule
     start, end = hit.start, max(hit.start, hit.end)
     message = hit.message or format_message(rule.message, hit.data)
+    location = article.location
     fix = None
     if hit.fix is not None and rule.fix != "none":
         fix = Fix(
-            edits=tuple(e._replace(location=article.location(e.start, e.end)) for e in hit.fix.edits),
-            applicability=hit.fix.applicability or rule.fix_applicability,
-            remove_bom=hit.fix.remove_bom,
-            encoding=hit.fix.encoding,
+            tuple(Edit(e.start, e.end, e.replacement, location(e.start, e.end)) for e in hit.fix.edits),
+            hit.fix.applicability or rule.fix_applicability,
+            hit.fix.remove_bom,
+            hit.fix.encoding,
         )
-    related = tuple(Related(article.location(s, e), label) for s, e, label in hit.related)
+    related = tuple(Related(location(s, e), label) for s, e, label in hit.related) if hit.related else ()
     line_index = article.line_of(start)
-    line_start, line_end = article.lines[line_index]
-    return Finding(
-        path=article.path,
-        location=article.location(start, end),
-        code=rule.code,
-        name=rule.name,
-        severity=item.severity,
-        message=message,
-        fix=fix,
-        related=related,
-        snippet=article.text[start:end][:_LINE_TEXT_LIMIT],
-        span=(start, end),
-        line_text=article.text[line_start:min(line_end, line_start + _LINE_TEXT_LIMIT)],
-    )
+    line_text = None if line_texts is None else line_texts.get(line_index)
+    if line_text is None:
+        line_start, line_end = article.lines[line_index]
+        line_text = article.text[line_start:min(line_end, line_start + _LINE_TEXT_LIMIT)]
+        if line_texts is not None:
+            line_texts[line_index] = line_text
+    # positional: a NamedTuple built from keywords costs twice as much
+    return Finding(article.path, location(start, end), rule.code, rule.name, item.severity, message,
+                   fix, related, article.text[start:end][:_LINE_TEXT_LIMIT], (start, end), line_text)
 
 
 def _apply_suppressions(article: Article, findings: list[Finding],
@@ -175,7 +178,7 @@ def _apply_suppressions(article: Article, findings: list[Finding],
         return findings
     kept = [f for f in findings
             if f.code == INTERNAL_ERROR or not sup.suppresses(f.code, f.location.line)]
-    enabled = {a.rule.code for a in active}
+    enabled = enabled_codes(active)
     extra = []
     if UNUSED_SUPPRESSION in enabled:
         # Cross-file rules report after every file is read: a directive that names only them
