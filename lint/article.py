@@ -114,12 +114,18 @@ class Article:
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in code points) of an offset into text."""
         offset = max(0, min(offset, len(self.text)))
-        index = self.line_of(offset)
-        return index + 1, offset - self.line_starts[index] + 1
+        starts = self.line_starts
+        line = bisect.bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
 
     def location(self, start: int, end: int) -> Location:
         line, column = self.position(start)
-        end_line, end_column = self.position(max(start, end))
+        if end <= start:
+            return Location(line, column, line, column)
+        starts = self.line_starts
+        if line < len(starts) and end < starts[line]:  # most spans end on their first line
+            return Location(line, column, line, end - starts[line - 1] + 1)
+        end_line, end_column = self.position(end)
         return Location(line, column, end_line, end_column)
 
     def offset(self, line: int, column: int = 1) -> int:
