@@ -4,6 +4,7 @@ pyproject.toml with [tool.copydesk]), validation, and the rules in force for one
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
@@ -95,8 +96,12 @@ class Settings:
         return _spec(self.include, "include")
 
     def relative(self, path: Path) -> str | None:
+        return self.relative_resolved(path.resolve())
+
+    def relative_resolved(self, resolved: Path) -> str | None:
+        """relative() of a path already resolved."""
         try:
-            return PurePosixPath(path.resolve().relative_to(self.root)).as_posix()
+            return PurePosixPath(resolved.relative_to(self.root)).as_posix()
         except ValueError:
             return None
 
@@ -335,6 +340,7 @@ class Resolver:
         elif isolated:
             self._fixed = Settings(root=self.cwd)
         self._by_dir: dict[Path, Settings] = {}
+        self._resolved_dirs: dict[str, Path] = {}
         self._rules: dict[tuple, tuple[ActiveRule, ...]] = {}
         for selector in (cli.select or ()) + cli.ignore + cli.extend_select:
             _check_selector(self.project.ruleset, selector, "command line")
@@ -347,7 +353,20 @@ class Resolver:
     def for_path(self, path: Path) -> Settings:
         if self._fixed is not None:
             return self._fixed
-        return self.for_directory(path.resolve().parent)
+        return self.for_directory(self._resolve(path).parent)
+
+    def _resolve(self, path: Path) -> Path:
+        """path.resolve(), each directory resolved once: resolving costs a system call per
+        component, and a tree's files share a few directories."""
+        name = path.name
+        if name in ("", "..") or os.path.islink(path):
+            return path.resolve()
+        # the directory as given, not normalised: "link/.." is where the link's target is
+        directory = os.path.join(os.getcwd(), path.parent)
+        resolved = self._resolved_dirs.get(directory)
+        if resolved is None:
+            resolved = self._resolved_dirs[directory] = Path(directory).resolve()
+        return resolved / name
 
     def for_directory(self, directory: Path) -> Settings:
         if self._fixed is not None:
@@ -372,7 +391,9 @@ class Resolver:
         return self.for_directory(parent)
 
     def active_rules(self, path: Path | None, settings: Settings) -> tuple[ActiveRule, ...]:
-        rel = settings.relative(path) if path is not None else None
+        # without path-specific entries every file has the same rules: no need to place it
+        placed = path is not None and (settings.overrides or settings.per_file_ignores)
+        rel = settings.relative_resolved(self._resolve(path)) if placed else None
         matched = () if rel is None else (
             tuple(i for i, o in enumerate(settings.overrides) if o.paths.match_file(rel)),
             tuple(i for i, (spec, _) in enumerate(settings.per_file_ignores) if spec.match_file(rel)),

@@ -161,6 +161,32 @@ def test_nearest_config_wins_and_overrides_apply(project, run_cli):
     ]
 
 
+def test_paths_through_symlinks_get_the_settings_and_rules_of_their_target(project, monkeypatch):
+    from lint.config import Resolver
+
+    write(project / "news" / "copydesk.toml",
+          'rules-dirs = ["../house"]\n[[overrides]]\npaths = ["drafts/**"]\nignore = ["HS102"]\n')
+    write(project / "news" / "story.md", "x\n")
+    write(project / "news" / "drafts" / "d.md", "x\n")
+    (project / "alias").symlink_to(project / "news" / "drafts")
+    (project / "story-link.md").symlink_to(project / "news" / "story.md")
+    monkeypatch.chdir(project)
+    resolver = Resolver(cwd=project)
+
+    def rules(path: str) -> tuple[str, list[str]]:
+        settings = resolver.for_path(Path(path))
+        active = resolver.active_rules(Path(path), settings)
+        return settings.root.name, sorted(a.rule.code for a in active if a.rule.code.startswith("HS"))
+
+    news, drafts = ("news", ["HS101", "HS102", "HS103"]), ("news", ["HS101", "HS103"])
+    # asked twice each: the second answer comes from the resolved directories
+    for _ in range(2):
+        assert rules("news/drafts/d.md") == rules("alias/d.md") == drafts
+        assert rules("news/story.md") == rules("story-link.md") == news
+        assert rules("alias/../story.md") == news  # ".." of the link's target, not of "alias"
+        assert rules(str(project / "alias" / "d.md")) == drafts
+
+
 def test_rule_parameters_from_config(project, run_cli):
     with (project / "copydesk.toml").open("a") as f:
         f.write('[rules.HS101]\ntokens = ["breaking news"]\n')
