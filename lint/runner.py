@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from lint import cache as cache_mod
-from lint.config import CliOverrides, Resolver
-from lint.engine import UNREADABLE, FileResult, engine_finding, lint_bytes, too_large
+from lint.config import ActiveRule, CliOverrides, Resolver
+from lint.engine import UNREADABLE, FileResult, enabled_codes, engine_finding, lint_bytes, too_large
 from lint.files import Candidate
 from lint.remote import is_url
 
@@ -51,7 +51,10 @@ class Outcome:
 
 
 def lint_data(resolver: Resolver, settings, file_path: Path | None, shown: str, data: bytes):
-    active = resolver.active_rules(file_path, settings)
+    return _lint(resolver.active_rules(file_path, settings), settings, shown, data)
+
+
+def _lint(active: tuple[ActiveRule, ...], settings, shown: str, data: bytes):
     return lint_bytes(data, shown, active, settings.ruleset, max_size=settings.max_file_size)
 
 
@@ -62,11 +65,11 @@ def check_path(resolver: Resolver, path: str, shown: str, problem: str | None,
         return check_url(resolver, path, options)
     path = Path(path)
     settings = resolver.for_path(path)
-    enabled = {a.rule.code for a in resolver.active_rules(path, settings)}
+    active = resolver.active_rules(path, settings)
 
     def unreadable(reason: str) -> Outcome:
         result = FileResult(shown)
-        if UNREADABLE in enabled:
+        if UNREADABLE in enabled_codes(active):
             result.findings.append(engine_finding(settings.ruleset, UNREADABLE, shown,
                                                   f"cannot read file: {reason}"))
         return Outcome(shown, result)
@@ -76,8 +79,8 @@ def check_path(resolver: Resolver, path: str, shown: str, problem: str | None,
     try:
         stat = os.stat(path)
         if stat.st_size > settings.max_file_size:  # not read at all: the finding needs only the size
-            return Outcome(shown, too_large(settings.ruleset, enabled, shown, stat.st_size,
-                                            settings.max_file_size))
+            return Outcome(shown, too_large(settings.ruleset, enabled_codes(active), shown,
+                                            stat.st_size, settings.max_file_size))
         data = path.read_bytes()
     except IsADirectoryError:
         return unreadable("is a directory")
@@ -85,7 +88,7 @@ def check_path(resolver: Resolver, path: str, shown: str, problem: str | None,
         return unreadable(exc.strerror or str(exc))
     if options.fix or options.diff:
         return fix_data(resolver, settings, path, shown, data, options, write=options.fix)
-    result, _ = lint_data(resolver, settings, path, shown, data)
+    result, _ = _lint(active, settings, shown, data)
     return Outcome(shown, result, stat=stat, digest=cache_mod.digest(data))
 
 
@@ -98,7 +101,7 @@ def check_url(resolver: Resolver, url: str, options: Options) -> Outcome:
     try:
         size = remote.size(url)
         if size > settings.max_file_size:
-            return Outcome(url, too_large(settings.ruleset, {a.rule.code for a in active}, url, size,
+            return Outcome(url, too_large(settings.ruleset, enabled_codes(active), url, size,
                                           settings.max_file_size))
         data = remote.read(url)
     except Exception as exc:  # every storage backend raises its own errors
@@ -108,7 +111,7 @@ def check_url(resolver: Resolver, url: str, options: Options) -> Outcome:
         return Outcome(url, result)
     if options.fix or options.diff:
         return fix_data(resolver, settings, None, url, data, Options(diff=options.diff), write=False)
-    result, _ = lint_bytes(data, url, active, settings.ruleset, max_size=settings.max_file_size)
+    result, _ = _lint(active, settings, url, data)
     return Outcome(url, result)
 
 
@@ -117,9 +120,10 @@ def fix_data(resolver: Resolver, settings, file_path: Path | None, shown: str, d
     from lint.fix import FileChanged, fix_until_stable, write_atomic
 
     last: dict[str, FileResult] = {}
+    active = resolver.active_rules(file_path, settings)
 
     def lint_once(current: bytes):
-        result, article = lint_data(resolver, settings, file_path, shown, current)
+        result, article = _lint(active, settings, shown, current)
         last["result"] = result
         return result.findings, article
 
