@@ -60,6 +60,15 @@ def test_positions_are_1_based_lines_and_code_point_columns(newline):
     assert a.newline == newline
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_location_is_the_positions_of_its_start_and_end(newline):
+    text = newline.join(["ab", "", "😀 cd", "e"]) + newline
+    a = article(text)
+    for start in range(-1, len(text) + 2):
+        for end in range(-2, len(text) + 3):
+            assert tuple(a.location(start, end)) == a.position(start) + a.position(max(start, end))
+
+
 def test_lines_exclude_terminators_and_count_a_final_empty_line():
     a = article("a\r\nb\n")
     assert [a.text[s:e] for s, e in a.lines] == ["a", "b", ""]

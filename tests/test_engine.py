@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,21 @@ def test_a_crashing_rule_becomes_an_internal_error_finding():
     crash = next(f for f in result.findings if f.code == INTERNAL_ERROR)
     assert "TT101" in crash.message and "RuntimeError: boom" in crash.message
     assert next(f for f in result.findings if f.code == "TT102").message == "'Hello'"
+
+
+@check("testing.every-word")
+def _every_word(article, params):
+    for m in re.finditer(r"\w+", article.text):
+        yield Hit(m.start(), m.end(), {})
+
+
+def test_findings_on_one_line_share_its_text():
+    rules = Resolver(isolated=True).project.ruleset
+    result, _ = lint_bytes(b"one two\nthree\n", "p.md", (_active("TT103", "testing.every-word"),),
+                           rules, max_size=10**6)
+    one, two, three = result.findings
+    assert one.line_text == two.line_text == "one two" and three.line_text == "three"
+    assert one.line_text is two.line_text  # pickled once when a worker sends the result
 
 
 def test_message_templates_tolerate_missing_and_bad_fields():
