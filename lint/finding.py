@@ -167,7 +167,8 @@ SEVERITIES = {int(s): s for s in Severity}
 
 
 def safe_fix(fix: Fix | None) -> bool:
-    return fix is not None and str(fix.applicability) == "safe"
+    # Applicability is a str: compared as one, without calling its __str__ (once a finding)
+    return fix is not None and fix.applicability == "safe"
 
 
 def finding_to_rows(f: Finding) -> tuple[tuple, tuple]:
