@@ -219,7 +219,10 @@ class ProcessExecutor(SerialExecutor):
     """A pool of worker processes, started once enough files wait to be linted (a run
     where most files come from the cache lints the few others here)."""
 
-    batch_size = 4
+    # Each batch costs the parent most of a millisecond of CPU (the pool's threads, pipes
+    # and locks): on a 10 MB tree, batches of 16 files (some 80 KB of posts) cost it a third
+    # less than batches of 4, and the last batch keeps a worker busy only tens of ms longer.
+    batch_size = 16
 
     def __init__(self, resolver: Resolver, spec: ResolverSpec, options: Options, jobs: int):
         super().__init__(resolver, options)
