@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import operator
 import re
-import typing
 from bisect import bisect_left, bisect_right
 from itertools import compress, starmap
 from operator import itemgetter
@@ -463,33 +462,27 @@ def _line_indexes(line_starts: list[int], offsets: Iterable[int], first: int) ->
     return found
 
 
-# -- plain prose: Markdown syntax out, with a map back to Article.text -------------------
+# -- plain prose: Markdown syntax out ---------------------------------------------------
 #
 # Two families read prose without its Markdown syntax, and the way each strips it is part
-# of what it reports (its snapshots and tests hold it), so one mechanism serves both,
-# parameterised where they differ and why:
+# of what it reports (its snapshots and tests hold it), so each has its own builder here:
 # - readability (prose_units) scores what a reader reads: it works on Article.prose_text
 #   (non-prose blanked already), leaves headings out, drops every bracket and decodes
 #   entities; it strips in passes, each over what the pass before left (an escaped "\*"
 #   loses its backslash and then reads as emphasis: textstat only counts words, and the
-#   scores were fixed that way). It needs no offsets, so its text is made by plain str
-#   passes and the map only when asked for, by the same passes over PlainProse.
+#   scores were fixed that way). It needs no offsets: its units are plain str.
 # - grammar (prose_paragraphs) sends text to a checker whose every match must land back
-#   on the article: headings are prose there, code and URLs inside a sentence become a
-#   placeholder so that the sentence still parses, the markup is found on the raw line
-#   in one pass (so a backslash escape keeps the character it escapes) and a bracket
-#   goes only when it opens a link.
+#   on the article, so it keeps a map (PlainProse): headings are prose there, code and
+#   URLs inside a sentence become a placeholder so that the sentence still parses, the
+#   markup is found on the raw line in one pass (so a backslash escape keeps the character
+#   it escapes) and a bracket goes only when it opens a link.
 
 
 class PlainProse:
     """Text made from an article's prose, and where each of its characters came from:
-    origin[i] is the Article.text offset of text[i] (a character that stands for a
-    stripped match, such as a decoded entity, maps to where the match started), and
-    opaque[i] is 1 where text[i] stands for something that is not prose (a placeholder, a
-    paragraph break). `paragraphs`: where each paragraph starts in text.
-
-    It has the str methods strip_markdown uses, each carrying the map along, so that
-    stripping a PlainProse gives the text stripping its str gives, with the map."""
+    origin[i] is the Article.text offset of text[i], and opaque[i] is 1 where text[i]
+    stands for something that is not prose (a placeholder, a paragraph break).
+    `paragraphs`: where each paragraph starts in text."""
 
     __slots__ = ("text", "origin", "opaque", "paragraphs")
 
@@ -499,12 +492,6 @@ class PlainProse:
         self.origin = origin
         self.opaque = bytearray(len(text)) if opaque is None else opaque
         self.paragraphs = [] if paragraphs is None else paragraphs
-
-    @classmethod
-    def of(cls, source: str, start: int, end: int) -> "PlainProse":
-        """source[start:end] (source: Article.text or Article.prose_text, which share
-        offsets), each character at its own offset."""
-        return cls(source[start:end], list(range(start, end)))
 
     def to_article(self, start: int, end: int) -> tuple[int, int] | None:
         """The Article.text span of text[start:end]; None when it touches non-prose."""
@@ -522,74 +509,6 @@ class PlainProse:
 
     def __repr__(self) -> str:
         return f"PlainProse({self.text!r}, {self.origin!r})"
-
-    def __len__(self) -> int:
-        return len(self.text)
-
-    def __contains__(self, part: str) -> bool:
-        return part in self.text
-
-    def __getitem__(self, key: slice) -> "PlainProse":
-        return PlainProse(self.text[key], self.origin[key], self.opaque[key])
-
-    def count(self, part: str) -> int:
-        return self.text.count(part)
-
-    def sub(self, pattern: re.Pattern, replacement: str | Callable[[re.Match], str]) -> "PlainProse":
-        """pattern.sub(replacement, text), with the map: a group the replacement names
-        whole (r"\\1") keeps its characters' origins; other replacement text maps to where
-        its match starts."""
-        pieces = []
-        pos = 0
-        for m in pattern.finditer(self.text):
-            pieces.append(self[pos:m.start()])
-            group = _GROUP_REFERENCE.fullmatch(replacement) if isinstance(replacement, str) else None
-            if group:
-                pieces.append(self[m.start(int(group[1])):m.end(int(group[1]))])
-            else:
-                new = m.expand(replacement) if isinstance(replacement, str) else replacement(m)
-                pieces.append(PlainProse(new, [self.origin[m.start()]] * len(new)))
-            pos = m.end()
-        if not pieces:
-            return self
-        pieces.append(self[pos:])
-        return PlainProse.join("", pieces)
-
-    def replace(self, old: str, new: str) -> "PlainProse":
-        return self.sub(re.compile(re.escape(old)), lambda m: new)
-
-    def split(self, separator: str) -> list["PlainProse"]:
-        pieces, pos = [], 0
-        while (found := self.text.find(separator, pos)) >= 0:
-            pieces.append(self[pos:found])
-            pos = found + len(separator)
-        pieces.append(self[pos:])
-        return pieces
-
-    def strip(self, chars: str | None = None) -> "PlainProse":
-        start = len(self.text) - len(self.text.lstrip(chars))
-        return self[start:max(start, len(self.text.rstrip(chars)))]
-
-    @staticmethod
-    def join(separator: str, parts: list["PlainProse"]) -> "PlainProse":
-        """separator.join(parts); a separator maps to the offset after the part before it
-        (strip_markdown strips the ones it puts between units)."""
-        text: list[str] = []
-        origin: list[int] = []
-        opaque = bytearray()
-        for i, part in enumerate(parts):
-            if i and separator:
-                text.append(separator)
-                origin.extend([origin[-1] + 1 if origin else 0] * len(separator))
-                opaque.extend(bytes(len(separator)))
-            text.append(part.text)
-            origin.extend(part.origin)
-            opaque.extend(part.opaque)
-        return PlainProse("".join(text), origin, opaque)
-
-
-_GROUP_REFERENCE = lazy(r"\\(\d)")
-_WHITE_SPACE = lazy(r"\s+")  # \s is str.isspace() for str patterns: str.split()'s separators
 
 
 # -- readability's stripping: passes over units of prose ---------------------------------
@@ -616,8 +535,6 @@ _BRACKETS = re.compile(r"[\[\]]")
 # white space before closing punctuation, once runs of white space are single spaces
 _SPACE_BEFORE_PUNCT = re.compile(r" (?=[.,;:!?…)\]])")
 _EMPTY_BRACKETS = re.compile(r"<\s*>|\(\s*\)")
-# html.unescape's pattern (CPython's html._charref): the map needs its matches one by one
-_CHARREF = lazy(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
 # runs of spaces (blanked non-prose leaves long ones), spelled to start with two literal
 # spaces: the regex engine then skips to the next pair, not to every space
 _SPACES = re.compile("   *")
@@ -627,27 +544,7 @@ _SPACES = re.compile("   *")
 _UNIT_MARK = "\x00"
 _UNIT_BREAK = f"\n{_UNIT_MARK}\n"
 
-Prose = typing.TypeVar("Prose", str, PlainProse)
-
-
-def _sub(pattern: re.Pattern, replacement: str, text: Prose) -> Prose:
-    return pattern.sub(replacement, text) if isinstance(text, str) else text.sub(pattern, replacement)
-
-
-def _join(separator: str, parts: list[Prose], like: Prose) -> Prose:
-    """separator.join(parts), for parts of like's type."""
-    return separator.join(parts) if isinstance(like, str) else PlainProse.join(separator, parts)
-
-
-def _unescaped(text: Prose) -> Prose:
-    import html  # rarely needed: not at module import
-
-    if isinstance(text, str):
-        return html.unescape(text)
-    return text.sub(_CHARREF, lambda m: html.unescape(m.group()))
-
-
-def strip_markdown(raws: list[Prose]) -> list[Prose]:
+def strip_markdown(raws: list[str]) -> list[str]:
     """Markdown syntax out of units of prose whose non-prose is blanked already: list and
     quote markers, footnote references, link brackets, escapes, emphasis, entities, empty
     brackets; user handles shortened; white space single spaces, none before closing
@@ -656,39 +553,39 @@ def strip_markdown(raws: list[Prose]) -> list[Prose]:
     Each pass runs once over all the units, joined by _UNIT_BREAK: every pattern stays
     inside a line or within white space, so none reaches across it, and at a unit's edge
     each sees what it sees at the start or end of a string. Only the brackets pass goes
-    unit by unit: a lone "]" stays in a unit without "[". `raws` are all str (no map) or
-    all PlainProse (the same text, with the map)."""
+    unit by unit: a lone "]" stays in a unit without "["."""
     if not raws:
         return []
-    empty = raws[0][:0]
     # a newline before the first unit too: every line start follows a newline, and the
     # list markers are found by a pattern that starts with one (quicker than ^ with re.M)
-    text = _join("\n", [empty, _join(_UNIT_BREAK, raws, empty)], empty)
+    text = "\n" + _UNIT_BREAK.join(raws)
     if text.count(_UNIT_MARK) != len(raws) - 1:  # a NUL in the prose itself: unit by unit
-        return [_stripped(_join("\n", [empty, raw], empty), marked=False)[0] for raw in raws]
+        return [_stripped("\n" + raw, marked=False)[0] for raw in raws]
     return _stripped(text, marked=True)
 
 
-def _stripped(text: Prose, marked: bool) -> list[Prose]:
+def _stripped(text: str, marked: bool) -> list[str]:
     """strip_markdown's passes over "\n" + the units joined by _UNIT_BREAK (`marked`) or
     over "\n" + one unit."""
     if ">" in text:
-        text = _sub(_QUOTE_MARKER, "", text)
-    text = _sub(_LIST_LINE_MARKERS, "\n", text)
+        text = _QUOTE_MARKER.sub("", text)
+    text = _LIST_LINE_MARKERS.sub("\n", text)
     if "[" in text:  # unit by unit: a "]" stays in a unit without "["
         pieces = text.split(_UNIT_BREAK) if marked else [text]
-        text = _join(_UNIT_BREAK, [_unlinked(piece) if "[" in piece else piece for piece in pieces], text)
+        text = _UNIT_BREAK.join(_unlinked(piece) if "[" in piece else piece for piece in pieces)
     if "\\" in text:
-        text = _sub(_ESCAPED, r"\1", text)
+        text = _ESCAPED.sub(r"\1", text)
     if "*" in text or "_" in text or "~" in text:
-        text = _sub(EMPHASIS, "", text)
+        text = EMPHASIS.sub("", text)
     if "&" in text:
-        text = _unescaped(text)
+        import html  # rarely needed: not at module import
+
+        text = html.unescape(text)
     if "<" in text or "(" in text:
-        text = _sub(_EMPTY_BRACKETS, " ", text)
+        text = _EMPTY_BRACKETS.sub(" ", text)
     if "@" in text:
-        text = _sub(_HANDLE, _HANDLE_STAND_IN, text)
-    text = _sub(_SPACE_BEFORE_PUNCT, "", single_spaced(text))
+        text = _HANDLE.sub(_HANDLE_STAND_IN, text)
+    text = _SPACE_BEFORE_PUNCT.sub("", single_spaced(text))
     return [piece.strip() for piece in text.split(_UNIT_MARK)] if marked else [text]
 
 
@@ -698,23 +595,21 @@ _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9][\w-]*")
 _HANDLE_STAND_IN = "X"
 
 
-def _unlinked(text: Prose) -> Prose:
+def _unlinked(text: str) -> str:
     """Footnote references and link brackets out (in a text with a "[")."""
-    return _sub(_BRACKETS, "", _sub(_FOOTNOTE_REF, "", text) if "[^" in text else text)
+    return _BRACKETS.sub("", _FOOTNOTE_REF.sub("", text) if "[^" in text else text)
 
 
-def single_spaced(text: Prose) -> Prose:
+def single_spaced(text: str) -> str:
     """" ".join(text.split()): every run of white space one space, none at either end.
     When spaces and line breaks are the only white space, without splitting the text into
     words (the scores split it, and making the words twice costs as much as scoring them).
     The space is the one printable white space character; the unit mark is not white
     space, so it does not stand in the way."""
     spaced = text.replace("\n", " ")
-    if not str(spaced).replace(_UNIT_MARK, "").isprintable():  # other white space, or a control
-        if isinstance(text, str):
-            return " ".join(text.split())
-        return text.sub(_WHITE_SPACE, " ").strip(" ")  # each space stands where its run starts
-    return _sub(_SPACES, " ", spaced).strip(" ")
+    if not spaced.replace(_UNIT_MARK, "").isprintable():  # other white space, or a control
+        return " ".join(text.split())
+    return _SPACES.sub(" ", spaced).strip(" ")
 
 
 def list_items(prose: str, block_start: int, block_end: int) -> Iterator[tuple[int, int]]:
@@ -737,12 +632,12 @@ class ProseUnits:
     """The units of an article's prose a reader takes one at a time (paragraphs, quote
     paragraphs, list items; no headings, no table without leading pipes), each with its
     Markdown syntax stripped. `spans`: (start, end, kind) in Article.prose_text; `texts`:
-    the stripped units; `mapped()`: the same texts with their maps."""
+    the stripped units."""
 
-    __slots__ = ("spans", "texts", "_prose", "_mapped")
+    __slots__ = ("spans", "texts")
 
     def __init__(self, article: "Article"):
-        prose = self._prose = article.prose_text
+        prose = article.prose_text
         spans: list[tuple[int, int, str]] = []
         # a table delimiter row has "--" and "|"
         tables = article.markdown and "--" in prose and "|" in prose
@@ -755,12 +650,6 @@ class ProseUnits:
                 spans.append((block.start, block.end, block.kind))
         self.spans = spans
         self.texts = strip_markdown([prose[s:e] for s, e, _ in spans])
-        self._mapped: list[PlainProse] | None = None
-
-    def mapped(self) -> list[PlainProse]:
-        if self._mapped is None:
-            self._mapped = strip_markdown([PlainProse.of(self._prose, s, e) for s, e, _ in self.spans])
-        return self._mapped
 
 
 def prose_units(article: "Article") -> ProseUnits:
