@@ -253,3 +253,22 @@ def test_marker_apostrophes_match_either_form_however_the_entry_is_written():
         assert _matches((entry,), "Don't miss our newsletter")
         assert _matches((entry,), "Don’t miss our newsletter")
         assert not _matches((entry,), "Don']t miss our newsletter")
+
+
+def test_closing_tags_without_opening_ones_are_leftovers(rules):
+    text = ARTICLE + "\nThe museum reopens in May.</p>\n\nTickets go on sale in March.</p>\n"
+    article, hits = run(rules, "BP105", text)
+    assert [(h.data["what"], h.data["found"]) for h in hits] == [
+        ("closing tags without opening ones (2)", "</p>")]
+    assert (hits[0].start, hits[0].end) == (text.index("</p>"), text.index("</p>") + 4)  # the first one
+
+
+@pytest.mark.parametrize("body", [
+    "<p>The museum reopens in May.</p>\n",  # balanced
+    "<div class=\"note\">\n\nThe museum reopens <span>in May</span>.\n\n</div>\n",
+    "Add the missing `</div>` to the site template.\n",  # talked about, in code
+    "```html\n</p>\n```\n",
+])
+def test_balanced_or_quoted_tags_are_not_leftovers(rules, body):
+    article, hits = run(rules, "BP105", ARTICLE + "\n" + body)
+    assert hits == []

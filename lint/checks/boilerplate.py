@@ -927,6 +927,9 @@ _IMG = re.compile(r"<img\b[^>]*>", re.I)
 _PIXEL_SIZE = re.compile(r"\b(?:width|height)\s*=\s*[\"']?[01](?:px)?[\"'\s/>]", re.I)
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
 _IFRAME = re.compile(r"<iframe\b[^>]*>", re.I)
+# An HTML element's opening or closing tag, for the elements a converted post keeps:
+# a closing tag with no opening tag before it is what a CMS export leaves behind.
+_PAIRED_TAG = re.compile(r"<(/?)(p|div|span|font|center|blockquote|table|tr|td|th|ul|ol|li)\b[^<>]*>", re.I)
 _SHORTCODE = re.compile(r"\[(/?)([A-Za-z][\w-]*)((?:\s[^\]\n]*)?)\]")
 _SHORTCODE_REACH = 2000  # characters in which an opening shortcode's closing tag is looked for
 
@@ -982,6 +985,8 @@ def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     for m in _MD_IMAGE.finditer(text, body):
         if not in_code(m.start()) and tracked(m.group(1)):
             hits.append(Hit(m.start(), m.end(), {"what": "tracking pixel", "found": m.group()[:60]}))
+    if "</" in text:
+        hits.extend(h for h in _stray_closing_tags(text, body, in_code))
     if "[" in text:
         shortcode = _shortcode_matcher(_lexicon(params, "shortcode-lexicon"))
         hits.extend(h for h in _shortcodes(text, body, shortcode) if not in_code(h.start))
@@ -1001,6 +1006,29 @@ def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
                 hits.append(Hit(line.start, line.end, {"what": "layout label", "found": label}))
     hits.sort(key=lambda h: h.start)
     yield from hits
+
+
+def _stray_closing_tags(text: str, body: int, in_code: Callable[[int], bool]) -> Iterator[Hit]:
+    """The first closing tag of each element that has no opening tag open before it, with
+    how many such tags the article has."""
+    depth: dict[str, int] = {}
+    first: dict[str, re.Match] = {}
+    strays: dict[str, int] = {}
+    for m in _PAIRED_TAG.finditer(text, body):
+        if in_code(m.start()):
+            continue
+        name = m.group(2).lower()
+        if not m.group(1):
+            depth[name] = depth.get(name, 0) + 1
+        elif depth.get(name, 0):
+            depth[name] -= 1
+        else:
+            first.setdefault(name, m)
+            strays[name] = strays.get(name, 0) + 1
+    for name, m in first.items():
+        count = strays[name]
+        what = "closing tag without an opening one" if count == 1 else f"closing tags without opening ones ({count})"
+        yield Hit(m.start(), m.end(), {"what": what, "found": m.group()})
 
 
 @functools.lru_cache(maxsize=16)
