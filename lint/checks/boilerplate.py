@@ -1010,19 +1010,18 @@ def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 
 def _stray_closing_tags(text: str, body: int, in_code: Callable[[int], bool]) -> Iterator[Hit]:
     """The first closing tag of each element that has no opening tag open before it, with
-    how many such tags the article has."""
+    how many such tags the article has. Only a stray tag is looked up in the code spans:
+    an opening tag in code may hide a stray one later, which errs on the quiet side."""
     depth: dict[str, int] = {}
     first: dict[str, re.Match] = {}
     strays: dict[str, int] = {}
     for m in _PAIRED_TAG.finditer(text, body):
-        if in_code(m.start()):
-            continue
         name = m.group(2).lower()
         if not m.group(1):
             depth[name] = depth.get(name, 0) + 1
         elif depth.get(name, 0):
             depth[name] -= 1
-        else:
+        elif not in_code(m.start()):
             first.setdefault(name, m)
             strays[name] = strays.get(name, 0) + 1
     for name, m in first.items():
