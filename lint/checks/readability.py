@@ -732,7 +732,8 @@ def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
         n, s = unit.words, len(_unit_sentences(article, i))
         if (n > max_words or s > max_sentences) and not enumeration(unit.text, n):
             yield Hit(unit.start, unit.end, {"words": n, "sentences": s, "max_words": max_words,
-                                             "max_sentences": max_sentences})
+                                             "max_sentences": max_sentences,
+                                             "sentence_unit": "sentence" if s == 1 else "sentences"})
 
 
 @check("readability.thin-content")
