@@ -9,12 +9,14 @@ from lint import resources
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 
-# A sentence ends at . ! ? or … (plus closing quotes and brackets), then white space, then
-# something that can start a sentence.
+# A sentence ends at . ! ? or … (plus closing quotes, brackets and Markdown emphasis), then
+# white space, then something that can start a sentence (after opening emphasis, too:
+# "**Vuoi continuare?** Nessun problema", "membres. **Il n'est pas**").
 # (The stop is spelled "[.!?…][.!?…]*": a pattern that opens with a character class lets
 # the regex engine skip quickly to the next candidate; "[.!?…]+" does not.)
 _BOUNDARY = re.compile(
-    r"""(?P<stop>[.!?…][.!?…]*)(?P<close>["'”’»)\]]*)(?P<space>\s+)(?=["'“‘«(\[¿¡]?[^\W\d_a-z]|["'“‘«(\[]?\d)"""
+    r"""(?P<stop>[.!?…][.!?…]*)(?P<close>["'”’»)\]*_]*)(?P<space>\s+)"""
+    r"""(?=[*_]*["'“‘«(\[¿¡]?[^\W\d_a-z]|[*_]*["'“‘«(\[]?\d)"""
 )
 _INITIALISM = re.compile(r"(?:\b[^\W\d_]\.)+[^\W\d_]?$")
 

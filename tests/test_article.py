@@ -190,6 +190,19 @@ def test_sentences_respect_abbreviations_initials_and_decimals():
     ]
 
 
+def test_sentences_end_next_to_markdown_emphasis():
+    got = sentences("**Want to keep going?** No problem, the projects stay open. "
+                    "They said so. **It is not over.** _Really._ Then snake_case stays.")
+    assert got == [
+        "**Want to keep going?**",
+        "No problem, the projects stay open.",
+        "They said so.",
+        "**It is not over.**",
+        "_Really._",
+        "Then snake_case stays.",
+    ]
+
+
 def test_sentences_end_at_block_boundaries():
     assert sentences("A heading-less line\n\nAnother block without a stop") == [
         "A heading-less line", "Another block without a stop"]
