@@ -1077,6 +1077,45 @@ def _label_candidates(article: Article, heads: frozenset) -> list[_Line]:
 
 # -- BP106 template sections (off by default) ------------------------------------------------
 
+@check("boilerplate.placeholder")
+def placeholder(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    entries = _placeholder_entries(_lexicon(params, "placeholder-lexicon"))
+    text = article.text
+    lowered = _lowered_text(article)
+    if lowered is None:  # a character whose lower case is longer ("İ"): lower the others only
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    found = sorted((at, at + len(entry)) for entry in entries
+                   for at in _word_occurrences(lowered, entry, article.body_start))
+    if not found:
+        return
+    hidden = [s for s in article.nonprose if s.kind in ("code", "comment", "frontmatter", "url")]
+    for start, end in found:
+        if any(s.start <= start < s.end for s in hidden):
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        if not article.markdown and text[line_start:start].lstrip().startswith(".."):
+            continue  # ".. TODO:" in plain text is a reStructuredText comment, never shown
+        line_end = text.find("\n", start)
+        shown = text[start:line_end if line_end >= 0 else len(text)].rstrip()
+        yield Hit(start, end, {"found": shown[:60]})
+
+
+@functools.lru_cache(maxsize=16)
+def _placeholder_entries(entries: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(e.strip().lower() for e in entries if e.strip()))
+
+
+def _word_occurrences(lowered: str, entry: str, start: int) -> Iterator[int]:
+    """Where entry occurs in lowered from start on; an entry's letter edges must be word
+    edges there ("todo:" not in "mytodo:")."""
+    open_edge, close_edge = entry[0].isalnum(), entry[-1].isalnum()
+    for at in _find_all(lowered, entry, start):
+        end = at + len(entry)
+        if not (open_edge and at > 0 and (lowered[at - 1].isalnum() or lowered[at - 1] == "_")) \
+                and not (close_edge and end < len(lowered) and (lowered[end].isalnum() or lowered[end] == "_")):
+            yield at
+
+
 @check("boilerplate.template-sections")
 def template_sections(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     headings = _equals_matcher(_lexicon(params, "heading-lexicon"))
