@@ -679,9 +679,9 @@ def test_an_indexed_file_refreshed_by_a_lookup_is_indexed_by_its_new_bands(tmp_p
             dup.band_keys(sig, 4)
 
 
-def test_an_index_of_an_older_key_format_is_not_read(tmp_path, capsys, cache):
+def test_an_index_of_an_older_key_format_is_not_read_and_is_removed(tmp_path, capsys, cache):
     """The keys changed in v4: a v3 index left in the cache directory is not misread as a
-    v4 one; the run starts a v4 index of its own."""
+    v4 one; the run starts a v4 index of its own and removes the v3 one."""
     assert cache.name == "duplicate-articles-v4.sqlite3"  # a new key format needs a new name
     write(tmp_path / "a.md", STORY)
     write(tmp_path / "b.md", STORY)
@@ -695,7 +695,9 @@ def test_an_index_of_an_older_key_format_is_not_read(tmp_path, capsys, cache):
         stat = (tmp_path / "a.md").stat()
         con.execute("INSERT INTO docs VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
                     (str(tmp_path / "a.md"), *summary(STORY.split()), stat.st_size, stat.st_mtime_ns))
+    (cache.parent / "results.sqlite3").write_bytes(b"")  # not an index file: kept
     assert run(tmp_path, capsys, "b.md") == (0, "")
+    assert not old.exists() and (cache.parent / "results.sqlite3").exists()
     assert run(tmp_path, capsys, "a.md") == (1, "a.md:1:1: RP106 duplicate article: same text as b.md\n")
     with sqlite3.connect(cache) as con:
         assert {row[0] for row in con.execute("SELECT path FROM docs")} == {str(tmp_path / "a.md"),
