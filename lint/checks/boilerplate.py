@@ -1082,7 +1082,10 @@ def _label_candidates(article: Article, heads: frozenset) -> list[_Line]:
 # "<strong> </strong>" and "<em></em>" that a CMS export turned into Markdown: "** **", "****",
 # "__ __", "* *" around nothing, which Markdown shows as literal asterisks.
 
-_EMPTY_EMPHASIS = re.compile(r"(?<![*_\\\w])(?:\*\*[ \t\u00a0]*\*\*|__[ \t\u00a0]+__|\*[ \t\u00a0]{1,3}\*)(?![*_\w])")
+# Each pattern opens with a literal, which the regex engine finds fast; a leading
+# look-behind would be tried at every position of the text.
+_EMPTY_STARS = re.compile(r"\*(?<![*_\\\w]\*)(?:\*[ \t\u00a0]*\*\*|[ \t\u00a0]{1,3}\*)(?![*_\w])")
+_EMPTY_UNDERSCORES = re.compile(r"__(?<![*_\\\w]__)[ \t\u00a0]+__(?![*_\w])")
 _BOLD_RUN = re.compile(r"(?<![*\\])\*{2,}")
 _ITALIC_RUN = re.compile(r"(?<![*\\])(?:\*(?!\*)|\*{3,})")
 _UNDERSCORE_RUN = re.compile(r"(?<![_\\\w])__+|__+(?![_\w])")
@@ -1096,7 +1099,10 @@ def _empty_emphasis(article: Article) -> Iterator[Hit]:
     an emphasis opened before it in the paragraph ("**a.** **b**": an even number of runs
     before it), and a line that is a thematic break ("* * *", "** **") is one."""
     text, prose = article.text, article.prose_text
-    for m in _EMPTY_EMPHASIS.finditer(text, article.body_start):
+    pairs = list(_EMPTY_STARS.finditer(text, article.body_start)) if "*" in text else []
+    if "__ " in text or "__\t" in text or "__\u00a0" in text:
+        pairs = sorted(pairs + list(_EMPTY_UNDERSCORES.finditer(text, article.body_start)), key=lambda m: m.start())
+    for m in pairs:
         start, end = m.start(), m.end()
         if prose[start:end] != m.group():
             continue  # in code, a comment or a URL
@@ -1320,7 +1326,8 @@ _QUOTE_OPENERS = "\"“„«‘'"
 
 class _IndentedProse:
     """What an indented code block's lines say about it: prose words, sentences, Markdown
-    that would show literally, and whether any line reads as code."""
+    that would show literally, and the first line that reads as code (the counts stop
+    there)."""
 
     def __init__(self, lines: list[str]):
         self.code_line: str | None = None
@@ -1330,6 +1337,7 @@ class _IndentedProse:
         self.markdown = 0
         self.paragraphs = 0
         self.longest = 0
+        self.code_share = 0.0
         code_chars = chars = 0
         blank = True
         for raw in lines:
@@ -1350,8 +1358,9 @@ class _IndentedProse:
             plain = _MD_LINK_TEXT.sub(r"\1", line[marked.end():] if marked else line)
             plain = _ENTITY.sub("", _BARE_URL.sub("URL", _MD_REF_LINK.sub(r"\1", plain))).replace("\\", "")
             plain = _MD_CODE_SPAN.sub("code", plain)
-            if self.code_line is None and _CODE_LINE.search(plain):
+            if _CODE_LINE.search(plain):
                 self.code_line = line
+                return  # code: nothing else matters
             tokens = plain.split()
             self.tokens += len(tokens)
             self.words += sum(1 for t in tokens if _PROSE_WORD.fullmatch(t))
@@ -1366,18 +1375,28 @@ class _IndentedProse:
 _HTML_BLOCK_TAG = re.compile(r"<(/?)(?:div|section|article|aside|details|figure|blockquote|table|center)\b[^<>]*>", re.I)
 
 
-def _inside_html_element(text: str, body: int, at: int) -> bool:
-    depth = 0
-    for m in _HTML_BLOCK_TAG.finditer(text, body, at):
-        depth = max(0, depth + (-1 if m.group(1) else 1))
-    return depth > 0
+class _HtmlDepth:
+    """How many block-level HTML elements are open at an offset, for offsets asked in
+    increasing order (one pass over the text however many blocks ask)."""
+
+    def __init__(self, text: str, start: int):
+        self._text = text
+        self._pos = start
+        self._depth = 0
+
+    def at(self, offset: int) -> int:
+        for m in _HTML_BLOCK_TAG.finditer(self._text, self._pos, offset):
+            self._depth = max(0, self._depth + (-1 if m.group(1) else 1))
+        self._pos = max(self._pos, offset)
+        return self._depth
 
 
 def _introduction(article: Article, first: int) -> str:
     """The last non-blank line above line `first`, stripped ("" at the body's start)."""
     text = article.text
     top = article.line_of(article.body_start) if article.body_start else 0
-    for start, end in reversed(article.lines[top:first]):
+    for j in range(first - 1, top - 1, -1):
+        start, end = article.lines[j]
         line = text[start:end].strip()
         if line:
             return line
@@ -1409,6 +1428,7 @@ def indented_prose(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
     min_word_share = float(params.get("min-word-share", 0.8))
     long_line = int(params.get("long-line", 100))
     verbatim = _lexicon(params, "verbatim-lexicon")
+    html = _HtmlDepth(text, article.body_start)
     for block in article.blocks:
         if block.kind != "code" or not block.text.startswith(("    ", "\t")):
             continue  # fenced, or not a code block
@@ -1433,7 +1453,7 @@ def indented_prose(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
         if body.startswith("#") and (introduction.startswith("#") or _SETEXT_UNDERLINE.match(introduction)):
             continue  # a heading, then a sample document that opens with its own heading
         lowered = block.text.lower()
-        if any(marker in lowered for marker in verbatim) or _inside_html_element(text, article.body_start, block.start):
+        if any(marker in lowered for marker in verbatim) or html.at(block.start):
             continue
         count = len(lines)
         shown = lines[0].strip()
