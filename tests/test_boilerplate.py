@@ -373,8 +373,16 @@ def test_a_fenced_block_of_prose_and_plain_text_files_are_not_looked_at(rules):
     "    2021-06-01 09:00:02 INFO Ready. Press Ctrl+C to stop the server now.\n",
     "    npm WARN deprecated request@2.88.2: request has been deprecated, see the issue.\n"
     "    added 52 packages from 47 contributors and audited 52 packages in 2.1s.\n",
+    "    Error. The configuration file could not be found on this machine. Please check the path and try again.\n",
     "    +--------+      +--------+\n    | client | ---> | server |\n    +--------+      +--------+\n",
     "    The woods are lovely, dark and deep,\n    But I have promises to keep,\n",
+    # verse in stanzas keeps its box
+    "    Whose woods these are I think I know.\n    His house is in the village though;\n"
+    "    He will not see me stopping here\n    To watch his woods fill up with snow.\n\n"
+    "    My little horse must think it queer\n    To stop without a farmhouse near.\n",
+    # a NEWS file: bullets and backquotes are plain-text conventions too
+    "    Version 2.0 brings a new plugin system, which replaces the old hooks.\n\n"
+    "    * Fixed a crash when the file is empty.\n    * Added support for `UTF-8` in file names.\n",
 ])
 def test_code_console_output_config_and_diagrams_are_not_prose(rules, block):
     assert run(rules, "BP109", ARTICLE + "\n" + block)[1] == []
@@ -407,7 +415,7 @@ def test_prose_scoring_separates_sentences_from_code_lines():
     from lint.checks.boilerplate import _IndentedProse
     prose = _IndentedProse(["### Offene Pitches", "", "Eine Teilnehmerin folgte dem [Aufruf](https://x.org/a?b=1)."
                             " Sie verfolgt die Frage mit `pandas`."])
-    assert prose.code_line is None and prose.markdown == 2 and prose.paragraphs == 2
+    assert prose.code_line is None and prose.markdown == 2 and prose.lines == 2
     assert prose.sentences == 2 and prose.words == prose.tokens and prose.code_share == 0
     for code in ("var qrcode = require('qrcode-terminal');", "if (x) {", "cd /usr/local/lib/node",
                  "pyenv install --list", "5d52c7d0e6a6eb6e3bc68d77e794898e  ruby.tar.gz", "<p>Text.</p>"):

@@ -1299,10 +1299,12 @@ def _list_holder(article: Article, first: int) -> tuple[int | None, bool]:
 
 # What code, console output and configuration have and prose lacks. A line with one of these
 # makes the block code: a prompt, a statement end, an operator, a call, a path or a flag,
-# columns aligned with runs of spaces, a time of day or a hash, a quoted-email or REPL mark.
+# columns aligned with runs of spaces, a time of day or a hash, a quoted-email or REPL mark,
+# a program's message ("Error: ...").
 _CODE_LINE = re.compile(
     r"^(?:[$%>]|>>>|\.\.\.|PS\b[^\n]*>|[A-Za-z]:\\)(?:\s|$)"                 # prompts, quoted mail
     r"|^(?:[}\])]|//|/\*|<!--|--\s|\|)"                                  # closers, comments, tables
+    r"|^\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FATAL|Error|Warning|Fatal|Exception)\]?[:.](?:\s|$)"  # messages
     r"|[;{(\[\\]$"                                                       # statement goes on
     r"|=>|->|<-|::|==|!=|<=|>=|&&|\|\||\+=|\$\{|\{\{|\}\}|</|/>|\w\(|\w=|\s=\s"
     r"|(?:^|\s)(?:\.{0,2}/|~/)[\w.-]+/"                                   # paths
@@ -1317,7 +1319,7 @@ _CODE_CHARS = re.compile(r"[{}\[\]();=<>$|\\^~`]")
 _MD_BLOCK_MARK = re.compile(r"^(?:#{1,6}|[-*+]|\d{1,3}[.)])[ \t]+(?=[^\W\d_])")  # heading, list item
 _MD_CODE_SPAN = re.compile(r"`[^`\n]+`")
 _ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
-_MD_INLINE_MARKUP = re.compile(r"\*\*[^*\s][^*]*\*\*|__[^_\s][^_]*__|\[[^\]\n]+\]\([^)\s]+\)|\[[^\]\n]+\]\[[^\]\n]*\]|\\[*_#\[\]`]|`[^`\n]+`")
+_MD_INLINE_MARKUP = re.compile(r"\*\*[^*\s][^*]*\*\*|__[^_\s][^_]*__|\[[^\]\n]+\]\([^)\s]+\)|\[[^\]\n]+\]\[[^\]\n]*\]|\\[*_#\[\]`]")
 _MD_REFERENCE = re.compile(r"\[[^\]\n]+\]:\s+\S+(?:\s+[\"'(][^\n]*)?$")
 _MD_LINK_TEXT = re.compile(r"!?\[([^\]\n]*)\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)")
 _SETEXT_UNDERLINE = re.compile(r"(?:=+|-+)$")
@@ -1335,26 +1337,26 @@ class _IndentedProse:
         self.tokens = 0
         self.sentences = 0
         self.markdown = 0
-        self.paragraphs = 0
         self.longest = 0
+        self.lines = 0
+        self.capitalised = 0  # lines that open with a capital letter
         self.code_share = 0.0
         code_chars = chars = 0
-        blank = True
         for raw in lines:
             line = raw.strip()
             if not line:
-                blank = True
                 continue
-            if blank:
-                self.paragraphs += 1
-                blank = False
             self.longest = max(self.longest, len(line))
             if _MD_REFERENCE.match(line):
                 self.markdown += 1
                 continue
             marked = _MD_BLOCK_MARK.match(line)
-            if marked or _MD_INLINE_MARKUP.search(line):
+            # Bullets and backquotes are plain-text conventions too (a NEWS file, a mail);
+            # a heading, bold, a link or an escape is Markdown.
+            if (marked and line[0] == "#") or _MD_INLINE_MARKUP.search(line):
                 self.markdown += 1
+            self.lines += 1
+            self.capitalised += line[0].isupper()
             plain = _MD_LINK_TEXT.sub(r"\1", line[marked.end():] if marked else line)
             plain = _ENTITY.sub("", _BARE_URL.sub("URL", _MD_REF_LINK.sub(r"\1", plain))).replace("\\", "")
             plain = _MD_CODE_SPAN.sub("code", plain)
@@ -1368,6 +1370,12 @@ class _IndentedProse:
             code_chars += len(_CODE_CHARS.findall(plain))
             chars += len(plain) - plain.count(" ")
         self.code_share = code_chars / chars if chars else 1.0
+
+    @property
+    def verse(self) -> bool:
+        """Short lines that open with capitals: a poem or lyrics, set in a box on purpose
+        to keep its line breaks (hard-wrapped prose goes on in lower case)."""
+        return self.lines >= 4 and self.longest < 60 and self.capitalised >= 0.8 * self.lines
 
 
 # Block-level HTML elements: an indented block inside one is raw HTML to kramdown (Jekyll)
@@ -1420,7 +1428,7 @@ def _dedent(article: Article, block_start: int, block_end: int) -> Fix:
 @check("boilerplate.indented-prose")
 def indented_prose(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     text = article.text
-    if not article.markdown or ("\n    " not in text and "\n\t" not in text):
+    if not article.markdown or not ("\n    " in text or "\n\t" in text or text.startswith(("    ", "\t"))):
         return
     min_words = int(params.get("min-words", 12))
     min_sentences = int(params.get("min-sentences", 2))
@@ -1442,9 +1450,10 @@ def indented_prose(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
                 or prose.code_share > max_code_share or prose.words < min_word_share * prose.tokens):
             continue
         # What shows that the indentation is damage, not a layout chosen for the text:
-        # Markdown that now shows literally, several paragraphs, or a paragraph on one long
-        # line (the box scrolls sideways).
-        if not (prose.markdown or prose.paragraphs > 1 or prose.longest >= long_line):
+        # Markdown that now shows literally, or a paragraph on one long line, as a converter
+        # writes it (the box scrolls sideways). Text pasted into a box on purpose (a mail, a
+        # NEWS file) is wrapped to fit it; verse keeps its box.
+        if not (prose.markdown or prose.longest >= long_line) or prose.verse:
             continue
         body = block.text.lstrip()
         introduction = _introduction(article, first)
