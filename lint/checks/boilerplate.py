@@ -1179,7 +1179,8 @@ def _last_unit(article: Article) -> tuple[int, int, list[str]] | None:
             return None
         items = list(_ITEM_START.finditer(text, block.start, block.end))
         before = [text[item.end():after.start()] for item, after in zip(items, items[1:])]
-        previous = next((b for b in reversed(blocks[:k]) if b.kind not in ("heading", "thematic")), None)
+        previous = next((blocks[i] for i in range(k - 1, -1, -1)
+                         if blocks[i].kind not in ("heading", "thematic")), None)
         # (a paragraph that ends in an embed, a link or markup has nothing to go by)
         if previous is not None and previous.kind == "paragraph" \
                 and len(prose[previous.start:previous.end].rstrip()) == len(previous.text.rstrip()):
