@@ -1139,7 +1139,6 @@ def template_sections(article: Article, params: Mapping[str, Any]) -> Iterator[H
                   related=tuple((ln.start, ln.end, "template heading") for ln in found[1:]))
 
 
-
 # -- BP108 cut-off ending ----------------------------------------------------------------------
 #
 # Only the end of the body is read: the last block (and the blocks after it that show
