@@ -631,19 +631,20 @@ def list_items(prose: str, block_start: int, block_end: int) -> Iterator[tuple[i
 def hard_break_pieces(prose: str, block_start: int, block_end: int) -> Iterator[tuple[int, int]]:
     """A Markdown block cut where a reader sees a break the blank-line splitter does not: at
     a line that is only a hard break ("\\", Pandoc's spacer between blocks; the line itself
-    is left out), and before a list item that follows a line ending in a hard break."""
+    is left out), and before a list item that follows a line ending in a hard break (the
+    piece before ends before that backslash)."""
     start = pos = block_start
-    after_break = False  # the line before ends in a hard break
+    hard_break = -1  # where the line before ends in a hard break; -1: it does not
     for line in prose[block_start:block_end].split("\n"):
         content = line.rstrip()
         if content.strip() == "\\":
             if pos > start:
                 yield start, pos - 1
             start = pos + len(line) + 1
-        elif after_break and pos > start and _LIST_ITEM.match(line):
-            yield start, pos - 1
+        elif hard_break >= start and _LIST_ITEM.match(line):
+            yield start, hard_break
             start = pos
-        after_break = content.endswith("\\")
+        hard_break = pos + len(content) - 1 if content.endswith("\\") else -1
         pos += len(line) + 1
     if start < block_end:
         yield start, block_end

@@ -86,7 +86,7 @@ def test_a_lone_hard_break_line_separates_blocks_and_lists_after_a_hard_break_st
                 b"Ideas:\\\n- one idea\n- another idea\n", "x.md")
     assert [(u.kind, u.text) for u in rd.units(a)] == [
         ("paragraph", "First paragraph ends here."), ("paragraph", "Second paragraph starts here."),
-        ("list", "one idea."), ("list", "another idea.")]
+        ("paragraph", "Ideas."), ("list", "one idea."), ("list", "another idea.")]
     # a hard break inside a paragraph or a list item is only a line break
     a = Article(b"A line that breaks\\\nand goes on.\n\n- an item that breaks,\\\n  Alt-Moabit 73\n", "x.md")
     assert [u.kind for u in rd.units(a)] == ["paragraph", "list"]
