@@ -12,7 +12,7 @@ gc.set_threshold(100_000, 50, 100)
 import argparse
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -400,8 +400,8 @@ def run_check(args: argparse.Namespace) -> int:
                        or not (args.statistics or output_format == "concise"))
             cache = _open_cache(args, resolver, project, cli, options, details)
             jobs = args.jobs or os.cpu_count() or 1
-            executor = runner.executor_for(resolver, spec, options, jobs=jobs, executor=args.executor,
-                                           scheduler=args.dask_scheduler)
+            executor = runner.executor_for(resolver, spec, replace(options, digest=cache is not None),
+                                           jobs=jobs, executor=args.executor, scheduler=args.dask_scheduler)
             try:
                 for outcome in _with_progress(runner.run(candidates, executor, cache=cache),
                                               total, args.quiet):

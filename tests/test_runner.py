@@ -380,3 +380,17 @@ def test_a_warm_run_imports_only_the_corpus_rules_checks(articles):
     assert cold.stdout.splitlines()[:-1] == warm.stdout.splitlines()[:-1] and "RP106" in warm.stdout
     assert "lint.checks.encoding" in cold.stdout.splitlines()[-1]
     assert warm.stdout.splitlines()[-1] == "['lint.checks._duplicates', 'lint.checks.repetition']", warm.stderr
+
+
+def test_a_run_without_a_cache_does_not_hash_the_files(tree, monkeypatch):
+    from lint import cache
+    from lint.cli import main
+
+    hashed = []
+    real = cache.digest
+    monkeypatch.setattr(cache, "digest", lambda data: hashed.append(data) or real(data))
+    monkeypatch.chdir(tree)
+    assert main(["check", "posts", "-q", "-j", "1", "--no-cache"]) == 1
+    assert hashed == []
+    assert main(["check", "posts", "-q", "-j", "1"]) == 1
+    assert len(hashed) == 60  # each file linted, for its cache row
