@@ -9,7 +9,10 @@ whose size and mtime match is not even read; one whose bytes hash the same is re
 Rows are looked up one file at a time as the walk reaches them, so a run holds only what
 it is working on, never the whole cache. A result is stored as plain tuples (marshal), in
 two parts: `brief` (what counting and one-line reports need) and `detail` (fixes, related
-places, the flagged text), which is decoded only when a Finding object is wanted."""
+places, the flagged text), which is decoded only when a Finding object is wanted.
+
+The cache directory is tagged (CACHEDIR.TAG, and a .gitignore of its own) only when copydesk
+creates it; `remove_directory` (copydesk clean) deletes only a directory so tagged."""
 
 from __future__ import annotations
 
@@ -17,19 +20,23 @@ import hashlib
 import importlib
 import marshal
 import os
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from lint import __version__, resources
+from lint.errors import UsageError
 from lint.finding import Finding, finding_from_rows, finding_to_rows
 
 CACHE_DIR_NAME = ".copydesk_cache"
 ENV_VAR = "COPYDESK_CACHE_DIR"
-_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+_TAG = (f"{_SIGNATURE}\n"
         "# This file is a cache directory tag created by copydesk.\n"
         "# For information about cache directory tags see https://bford.info/cachedir/\n")
+_TAG_NAME = "CACHEDIR.TAG"
 # Written rows are flushed in transactions of this many, so a cold run holds few of them.
 _FLUSH_EVERY = 256
 
@@ -61,9 +68,80 @@ def fingerprint(settings, cli_key: Any) -> str:
     return h.hexdigest()
 
 
-def default_dir(project_root: Path) -> Path:
+def default_dir(project_root: Callable[[], Path]) -> Path:
+    """$COPYDESK_CACHE_DIR, else .copydesk_cache in the project root (`project_root()`,
+    called only then: it reads the configuration)."""
     env = os.environ.get(ENV_VAR)
-    return Path(env) if env else project_root / CACHE_DIR_NAME
+    return Path(env) if env else project_root() / CACHE_DIR_NAME
+
+
+# -- the directory -----------------------------------------------------------------------------
+
+def create_directory(directory: Path) -> None:
+    """Makes `directory` if need be, tagged as copydesk's cache when copydesk makes it (or
+    finds it empty): a directory that already holds files (--cache-dir pointed at one by
+    mistake) is used but never tagged, so `copydesk clean` never deletes it."""
+    if (directory / _TAG_NAME).exists():
+        return
+    try:
+        with os.scandir(directory) as entries:
+            ours = next(entries, None) is None
+    except FileNotFoundError:
+        ours = True
+    directory.mkdir(parents=True, exist_ok=True)
+    if ours:
+        tag_directory(directory)
+
+
+def tag_directory(directory: Path) -> None:
+    """Marks `directory` as copydesk's cache: backup tools skip it, git ignores it."""
+    tag = directory / _TAG_NAME
+    if not tag.exists():
+        tag.write_text(_TAG)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Created by copydesk automatically.\n*\n")
+
+
+def is_tagged(directory: Path) -> bool:
+    """Whether `directory` carries copydesk's CACHEDIR.TAG (another tool's tag is not enough)."""
+    try:
+        with open(directory / _TAG_NAME, encoding="utf-8", errors="replace") as tag:
+            head = tag.read(len(_TAG))
+    except OSError:
+        return False
+    return head.startswith(_SIGNATURE + "\n") and "created by copydesk" in head
+
+
+def remove_directory(directory: Path) -> bool:
+    """Deletes copydesk's cache directory with everything in it (result caches, RP106's
+    signature index, derived data kept there); False if there is none. Raises UsageError
+    for a path that is not a directory carrying copydesk's tag (nothing is deleted), and
+    for a directory it cannot delete whole (the tag goes last: what is left is still
+    recognised by the next attempt)."""
+    if not os.path.lexists(directory):
+        return False
+    if directory.is_symlink():
+        raise UsageError(f"{directory} is a symbolic link; not removing it (remove it yourself)")
+    if not directory.is_dir():
+        raise UsageError(f"{directory} is not a directory; not removing it")
+    if not is_tagged(directory):
+        raise UsageError(f"{directory} has no copydesk CACHEDIR.TAG, so copydesk did not create it; "
+                         "not removing it")
+    try:
+        for entry in list(os.scandir(directory)):
+            if entry.name == _TAG_NAME:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.remove(entry.path)
+        os.remove(directory / _TAG_NAME)
+        os.rmdir(directory)
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename and str(exc.filename) != str(directory) else ""
+        raise UsageError(f"cannot remove {directory}{where}: {exc.strerror or exc}") from None
+    return True
 
 
 # -- a file's result as plain data ------------------------------------------------------------
@@ -261,8 +339,8 @@ class Cache:
 
     def _connect(self, create: bool) -> sqlite3.Connection:
         if create:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            self._mark_directory()
+            create_directory(self.directory)
+            self.file.parent.mkdir(exist_ok=True)
         con = sqlite3.connect(self.file, timeout=5, isolation_level=None)
         try:
             con.execute(f"PRAGMA page_size = {_PAGE_SIZE}")  # only takes effect on a new file
@@ -361,11 +439,3 @@ class Cache:
         if self._con is not None:
             self._con.close()
             self._con = None
-
-    def _mark_directory(self) -> None:
-        tag = self.directory / "CACHEDIR.TAG"
-        if not tag.exists():
-            tag.write_text(_TAG)
-        ignore = self.directory / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# Created by copydesk automatically.\n*\n")
