@@ -12,7 +12,9 @@ two parts: `brief` (what counting and one-line reports need) and `detail` (fixes
 places, the flagged text), which is decoded only when a Finding object is wanted.
 
 The cache directory is tagged (CACHEDIR.TAG, and a .gitignore of its own) only when copydesk
-creates it; `remove_directory` (copydesk clean) deletes only a directory so tagged."""
+creates it; `remove_directory` (copydesk clean) deletes only a directory so tagged. A run that
+writes results deletes the cache files (of other configurations and versions) that no run
+has opened for `STALE_AFTER` seconds (`prune`)."""
 
 from __future__ import annotations
 
@@ -20,8 +22,10 @@ import hashlib
 import importlib
 import marshal
 import os
+import re
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -37,6 +41,11 @@ _TAG = (f"{_SIGNATURE}\n"
         "# This file is a cache directory tag created by copydesk.\n"
         "# For information about cache directory tags see https://bford.info/cachedir/\n")
 _TAG_NAME = "CACHEDIR.TAG"
+# Another configuration's (or copydesk version's) cache file that no run opened for this long
+# is deleted: switching back to it costs one cold run, and a cache left behind by a changed
+# configuration or an upgrade stops taking space (a file per key, as large as the tree's results).
+STALE_AFTER = 14 * 24 * 3600
+_CACHE_FILE = re.compile(r"[0-9a-f]{32}\.sqlite3")  # a fingerprint's; nothing else is pruned
 # Written rows are flushed in transactions of this many, so a cold run holds few of them.
 _FLUSH_EVERY = 256
 
@@ -142,6 +151,42 @@ def remove_directory(directory: Path) -> bool:
         where = f": {exc.filename}" if exc.filename and str(exc.filename) != str(directory) else ""
         raise UsageError(f"cannot remove {directory}{where}: {exc.strerror or exc}") from None
     return True
+
+
+def prune(directory: Path) -> list[str]:
+    """Deletes the cache files under `directory` (a tagged one), of any configuration and
+    version, that no run has opened for STALE_AFTER seconds (a run touches its file when it
+    opens it), and version directories left empty; returns the files deleted. Lists a
+    handful of entries: a run that writes its cache can afford it."""
+    if not is_tagged(directory):
+        return []
+    cutoff = time.time() - STALE_AFTER
+    removed = []
+    try:
+        versions = [entry.path for entry in os.scandir(directory) if entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return removed
+    for version in versions:
+        emptied = False
+        try:
+            for entry in os.scandir(version):
+                if _CACHE_FILE.fullmatch(entry.name) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    _remove_database(entry.path)
+                    removed.append(entry.path)
+                    emptied = True
+            if emptied:
+                os.rmdir(version)  # only if nothing else is left in it
+        except OSError:
+            continue
+    return removed
+
+
+def _remove_database(file: str) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.remove(file + suffix)
+        except FileNotFoundError:
+            pass
 
 
 # -- a file's result as plain data ------------------------------------------------------------
@@ -316,6 +361,7 @@ class Cache:
         self._opened = False
         self._writes: list[tuple] = []
         self._touches: list[tuple] = []
+        self._wrote = False
         # the rows of the directory being walked; a directory's rows are read at once from
         # its second lookup on (a run over a few named files reads only their own rows)
         self._dir: str | None = None
@@ -343,6 +389,10 @@ class Cache:
             self.file.parent.mkdir(exist_ok=True)
         con = sqlite3.connect(self.file, timeout=5, isolation_level=None)
         try:
+            os.utime(self.file)  # in use: not stale (prune)
+        except OSError:
+            pass  # a read-only cache is still read
+        try:
             con.execute(f"PRAGMA page_size = {_PAGE_SIZE}")  # only takes effect on a new file
             try:
                 con.execute("PRAGMA journal_mode=WAL")
@@ -355,11 +405,7 @@ class Cache:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise
             # not a database, or a damaged one: a cache is simply rebuilt
-            for suffix in ("", "-wal", "-shm"):
-                try:
-                    os.remove(f"{self.file}{suffix}")
-                except FileNotFoundError:
-                    pass
+            _remove_database(str(self.file))
             if not create:
                 raise
             return self._connect(create)
@@ -430,12 +476,17 @@ class Cache:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+            self._wrote |= bool(writes)
         except sqlite3.Error:
             pass  # locked by a concurrent run, or read-only: these results are not kept
 
     def save(self) -> None:
+        """Writes what is pending; a run that added results also prunes stale caches (a
+        warm run, which adds none, does not even list the directory)."""
         self._flush()
         self._dir = self._dir_rows = None
         if self._con is not None:
             self._con.close()
             self._con = None
+        if self._wrote:
+            prune(self.directory)

@@ -463,6 +463,37 @@ def test_clean_reports_a_directory_it_cannot_remove(tree, monkeypatch, capsys):
     assert main(["clean"]) == 0 and not cache_dir.exists()
 
 
+def test_a_run_that_writes_results_prunes_caches_unused_for_long(tree, run_cli):
+    import time
+
+    from lint.cache import STALE_AFTER
+
+    findings(run_cli)
+    findings(run_cli, "--select", "HS101")  # another configuration: another file
+    cache_dir = tree / ".copydesk_cache"
+    current, other = sorted(cache_dir.glob("*/*.sqlite3"), key=lambda p: p.stat().st_mtime)
+    old_version = cache_dir / "0.0.1"
+    old_version.mkdir()
+    stale_old = old_version / ("a" * 32 + ".sqlite3")
+    stale_old.write_bytes(b"")
+    (old_version / ("a" * 32 + ".sqlite3-wal")).write_bytes(b"")
+    fresh_old = cache_dir / "0.0.2" / ("b" * 32 + ".sqlite3")
+    write(fresh_old, "")
+    not_ours = current.parent / "notes.sqlite3"
+    write(not_ours, "")
+    long_ago = time.time() - STALE_AFTER - 3600
+    for path in (other, stale_old, not_ours, *old_version.iterdir()):
+        os.utime(path, (long_ago, long_ago))
+    findings(run_cli)  # warm: writes nothing, so prunes nothing
+    assert other.exists() and stale_old.exists()
+    write(tree / "posts/1/post-001.md", "A changed post.\n")
+    findings(run_cli)
+    assert not other.exists() and not old_version.exists()
+    assert current.exists() and fresh_old.exists() and not_ours.exists()
+    findings(run_cli, "--select", "HS101")  # a pruned configuration is simply linted afresh
+    assert other.exists()
+
+
 def test_a_run_without_a_cache_does_not_hash_the_files(tree, monkeypatch):
     from lint import cache
     from lint.cli import main
