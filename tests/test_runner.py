@@ -423,6 +423,20 @@ def test_clean_finds_the_cache_beside_the_configuration(tree, run_cli):
     assert not (tree / ".copydesk_cache").exists()
 
 
+def test_a_cache_directory_only_rp106_creates_is_tagged_and_cleaned(tree, run_cli):
+    from fake_languagetool import FakeLanguageTool
+
+    story = "The council approved the budget on Tuesday after a long debate about roads. " * 12
+    write(tree / "posts/a/story.md", story + "\n")
+    with FakeLanguageTool() as server:  # an external check: no result cache, but RP106's index
+        result = run_cli("check", "posts", "--extend-select", "GR", env={"LANGUAGETOOL_URL": server.url})
+    cache_dir = tree / ".copydesk_cache"
+    assert result.returncode in (0, 1), result.stderr
+    assert not list(cache_dir.glob("*/*.sqlite3")) and (cache_dir / "duplicate-articles-v4.sqlite3").exists()
+    assert (cache_dir / "CACHEDIR.TAG").exists()
+    assert run_cli("clean").returncode == 0 and not cache_dir.exists()
+
+
 def test_clean_refuses_a_directory_copydesk_did_not_tag(tree, run_cli):
     mine = tree / "notes"
     write(mine / "draft.md", "My own notes.\n")
