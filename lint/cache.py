@@ -9,7 +9,12 @@ whose size and mtime match is not even read; one whose bytes hash the same is re
 Rows are looked up one file at a time as the walk reaches them, so a run holds only what
 it is working on, never the whole cache. A result is stored as plain tuples (marshal), in
 two parts: `brief` (what counting and one-line reports need) and `detail` (fixes, related
-places, the flagged text), which is decoded only when a Finding object is wanted."""
+places, the flagged text), which is decoded only when a Finding object is wanted.
+
+The cache directory is tagged (CACHEDIR.TAG, and a .gitignore of its own) only when copydesk
+creates it; `remove_directory` (copydesk clean) deletes only a directory so tagged. A run that
+writes results deletes the cache files (of other configurations and versions) that no run
+has opened for `STALE_AFTER` seconds (`prune`)."""
 
 from __future__ import annotations
 
@@ -17,19 +22,30 @@ import hashlib
 import importlib
 import marshal
 import os
+import re
+import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from lint import __version__, resources
+from lint.errors import UsageError
 from lint.finding import Finding, finding_from_rows, finding_to_rows
 
 CACHE_DIR_NAME = ".copydesk_cache"
 ENV_VAR = "COPYDESK_CACHE_DIR"
-_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+_TAG = (f"{_SIGNATURE}\n"
         "# This file is a cache directory tag created by copydesk.\n"
         "# For information about cache directory tags see https://bford.info/cachedir/\n")
+_TAG_NAME = "CACHEDIR.TAG"
+# Another configuration's (or copydesk version's) cache file that no run opened for this long
+# is deleted: switching back to it costs one cold run, and a cache left behind by a changed
+# configuration or an upgrade stops taking space (a file per key, as large as the tree's results).
+STALE_AFTER = 14 * 24 * 3600
+_CACHE_FILE = re.compile(r"[0-9a-f]{32}\.sqlite3")  # a fingerprint's; nothing else is pruned
 # Written rows are flushed in transactions of this many, so a cold run holds few of them.
 _FLUSH_EVERY = 256
 
@@ -61,9 +77,116 @@ def fingerprint(settings, cli_key: Any) -> str:
     return h.hexdigest()
 
 
-def default_dir(project_root: Path) -> Path:
+def default_dir(project_root: Callable[[], Path]) -> Path:
+    """$COPYDESK_CACHE_DIR, else .copydesk_cache in the project root (`project_root()`,
+    called only then: it reads the configuration)."""
     env = os.environ.get(ENV_VAR)
-    return Path(env) if env else project_root / CACHE_DIR_NAME
+    return Path(env) if env else project_root() / CACHE_DIR_NAME
+
+
+# -- the directory -----------------------------------------------------------------------------
+
+def create_directory(directory: Path) -> None:
+    """Makes `directory` if need be, tagged as copydesk's cache when copydesk makes it (or
+    finds it empty): a directory that already holds files (--cache-dir pointed at one by
+    mistake) is used but never tagged, so `copydesk clean` never deletes it."""
+    if (directory / _TAG_NAME).exists():
+        return
+    try:
+        with os.scandir(directory) as entries:
+            ours = next(entries, None) is None
+    except FileNotFoundError:
+        ours = True
+    directory.mkdir(parents=True, exist_ok=True)
+    if ours:
+        tag_directory(directory)
+
+
+def tag_directory(directory: Path) -> None:
+    """Marks `directory` as copydesk's cache: backup tools skip it, git ignores it."""
+    tag = directory / _TAG_NAME
+    if not tag.exists():
+        tag.write_text(_TAG)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Created by copydesk automatically.\n*\n")
+
+
+def is_tagged(directory: Path) -> bool:
+    """Whether `directory` carries copydesk's CACHEDIR.TAG (another tool's tag is not enough)."""
+    try:
+        with open(directory / _TAG_NAME, encoding="utf-8", errors="replace") as tag:
+            head = tag.read(len(_TAG))
+    except OSError:
+        return False
+    return head.startswith(_SIGNATURE + "\n") and "created by copydesk" in head
+
+
+def remove_directory(directory: Path) -> bool:
+    """Deletes copydesk's cache directory with everything in it (result caches, RP106's
+    signature index, derived data kept there); False if there is none. Raises UsageError
+    for a path that is not a directory carrying copydesk's tag (nothing is deleted), and
+    for a directory it cannot delete whole (the tag goes last: what is left is still
+    recognised by the next attempt)."""
+    if not os.path.lexists(directory):
+        return False
+    if directory.is_symlink():
+        raise UsageError(f"{directory} is a symbolic link; not removing it (remove it yourself)")
+    if not directory.is_dir():
+        raise UsageError(f"{directory} is not a directory; not removing it")
+    if not is_tagged(directory):
+        raise UsageError(f"{directory} has no copydesk CACHEDIR.TAG, so copydesk did not create it; "
+                         "not removing it")
+    try:
+        for entry in list(os.scandir(directory)):
+            if entry.name == _TAG_NAME:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.remove(entry.path)
+        os.remove(directory / _TAG_NAME)
+        os.rmdir(directory)
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename and str(exc.filename) != str(directory) else ""
+        raise UsageError(f"cannot remove {directory}{where}: {exc.strerror or exc}") from None
+    return True
+
+
+def prune(directory: Path) -> list[str]:
+    """Deletes the cache files under `directory` (a tagged one), of any configuration and
+    version, that no run has opened for STALE_AFTER seconds (a run touches its file when it
+    opens it), and version directories left empty; returns the files deleted. Lists a
+    handful of entries: a run that writes its cache can afford it."""
+    if not is_tagged(directory):
+        return []
+    cutoff = time.time() - STALE_AFTER
+    removed = []
+    try:
+        versions = [entry.path for entry in os.scandir(directory) if entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return removed
+    for version in versions:
+        emptied = False
+        try:
+            for entry in os.scandir(version):
+                if _CACHE_FILE.fullmatch(entry.name) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    _remove_database(entry.path)
+                    removed.append(entry.path)
+                    emptied = True
+            if emptied:
+                os.rmdir(version)  # only if nothing else is left in it
+        except OSError:
+            continue
+    return removed
+
+
+def _remove_database(file: str) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.remove(file + suffix)
+        except FileNotFoundError:
+            pass
 
 
 # -- a file's result as plain data ------------------------------------------------------------
@@ -238,6 +361,7 @@ class Cache:
         self._opened = False
         self._writes: list[tuple] = []
         self._touches: list[tuple] = []
+        self._wrote = False
         # the rows of the directory being walked; a directory's rows are read at once from
         # its second lookup on (a run over a few named files reads only their own rows)
         self._dir: str | None = None
@@ -261,9 +385,13 @@ class Cache:
 
     def _connect(self, create: bool) -> sqlite3.Connection:
         if create:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            self._mark_directory()
+            create_directory(self.directory)
+            self.file.parent.mkdir(exist_ok=True)
         con = sqlite3.connect(self.file, timeout=5, isolation_level=None)
+        try:
+            os.utime(self.file)  # in use: not stale (prune)
+        except OSError:
+            pass  # a read-only cache is still read
         try:
             con.execute(f"PRAGMA page_size = {_PAGE_SIZE}")  # only takes effect on a new file
             try:
@@ -277,11 +405,7 @@ class Cache:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise
             # not a database, or a damaged one: a cache is simply rebuilt
-            for suffix in ("", "-wal", "-shm"):
-                try:
-                    os.remove(f"{self.file}{suffix}")
-                except FileNotFoundError:
-                    pass
+            _remove_database(str(self.file))
             if not create:
                 raise
             return self._connect(create)
@@ -352,20 +476,17 @@ class Cache:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+            self._wrote |= bool(writes)
         except sqlite3.Error:
             pass  # locked by a concurrent run, or read-only: these results are not kept
 
     def save(self) -> None:
+        """Writes what is pending; a run that added results also prunes stale caches (a
+        warm run, which adds none, does not even list the directory)."""
         self._flush()
         self._dir = self._dir_rows = None
         if self._con is not None:
             self._con.close()
             self._con = None
-
-    def _mark_directory(self) -> None:
-        tag = self.directory / "CACHEDIR.TAG"
-        if not tag.exists():
-            tag.write_text(_TAG)
-        ignore = self.directory / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# Created by copydesk automatically.\n*\n")
+        if self._wrote:
+            prune(self.directory)

@@ -1,4 +1,4 @@
-"""The command line: copydesk check | rule | rules."""
+"""The command line: copydesk check | rule | rules | stats | clean."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ gc.set_threshold(100_000, 50, 100)
 import argparse
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -79,9 +79,13 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
     speed.add_argument("--dask-scheduler", metavar="ADDRESS",
                        help="an existing Dask scheduler (tcp://host:8786); default: a local cluster")
     speed.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
-    speed.add_argument("--cache-dir", type=Path, metavar="DIR",
-                       help="where the cache lives (default: .copydesk_cache in the project root; "
-                            "env COPYDESK_CACHE_DIR)")
+    _cache_dir_argument(speed)
+
+
+def _cache_dir_argument(parser) -> None:
+    parser.add_argument("--cache-dir", type=Path, metavar="DIR",
+                        help="where the cache lives (default: .copydesk_cache in the project root; "
+                             "env COPYDESK_CACHE_DIR)")
 
 
 def _rule_arguments(parser: argparse.ArgumentParser) -> None:
@@ -92,6 +96,14 @@ def _rule_arguments(parser: argparse.ArgumentParser) -> None:
 def _rules_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output-format", choices=("table", "json"), default="table")
     parser.add_argument("--config", type=Path, metavar="PATH")
+
+
+def _clean_arguments(parser: argparse.ArgumentParser) -> None:
+    _cache_dir_argument(parser)
+    parser.add_argument("--config", type=Path, metavar="PATH",
+                        help="the configuration file that places the project root (as for check)")
+    parser.add_argument("--isolated", action="store_true",
+                        help="ignore every configuration file: the project root is the current directory")
 
 
 def _stats_arguments(parser: argparse.ArgumentParser) -> None:
@@ -106,6 +118,8 @@ _COMMANDS = {
     "rule": ("explain a rule: what it finds, why, an example, the fix", _rule_arguments),
     "rules": ("list every rule", _rules_arguments),
     "stats": ("print readability metrics of every file, and corpus medians", _stats_arguments),
+    "clean": ("delete the cache directory a check from here would use (results, RP106's index)",
+              _clean_arguments),
 }
 
 
@@ -156,6 +170,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from lint.stats import run_stats
 
         return run_stats(args)
+    if args.command == "clean":
+        return run_clean(args)
     build_parser().print_help(sys.stderr)
     return EXIT_ERROR
 
@@ -192,6 +208,23 @@ def run_rules(args: argparse.Namespace) -> int:
         state = "on " if r.default else "off"
         fix = {"none": "   ", "safe": "[*]", "unsafe": "[~]"}[r.fix]
         print(f"{r.code:<7} {fix} {state} {str(r.severity):<7} {r.name:<32} {r.short_description}")
+    return EXIT_OK
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    """Deletes the cache directory, only if it carries copydesk's CACHEDIR.TAG (see
+    cache.remove_directory). The user-level derived-data cache is shared by every project
+    and holds no results: it stays, unless $COPYDESK_CACHE_DIR puts it in this directory."""
+    from lint import cache
+    from lint.config import Resolver
+
+    if args.config is not None and args.isolated:
+        raise UsageError("--config and --isolated exclude each other")
+    directory = _cache_dir(args, lambda: Resolver(config=args.config, isolated=args.isolated).project.root)
+    if cache.remove_directory(directory):
+        print(f"Removed the cache directory {directory}")
+    else:
+        print(f"No cache directory at {directory}: nothing to remove")
     return EXIT_OK
 
 
@@ -400,8 +433,8 @@ def run_check(args: argparse.Namespace) -> int:
                        or not (args.statistics or output_format == "concise"))
             cache = _open_cache(args, resolver, project, cli, options, details)
             jobs = args.jobs or os.cpu_count() or 1
-            executor = runner.executor_for(resolver, spec, options, jobs=jobs, executor=args.executor,
-                                           scheduler=args.dask_scheduler)
+            executor = runner.executor_for(resolver, spec, replace(options, digest=cache is not None),
+                                           jobs=jobs, executor=args.executor, scheduler=args.dask_scheduler)
             try:
                 for outcome in _with_progress(runner.run(candidates, executor, cache=cache),
                                               total, args.quiet):
@@ -410,9 +443,16 @@ def run_check(args: argparse.Namespace) -> int:
                 executor.close()
             if cache is not None:
                 cache.save()
+        context = _corpus_context(args, project)
+        # a corpus rule keeps its state in the cache directory, creating it if need be (when
+        # this run wrote no results); a directory created by this run is copydesk's: tagged
+        created = context.cache_dir is not None and not os.path.isdir(context.cache_dir)
         corpus = corpus_findings(run.summaries if run.summaries is not None else [],
-                                 resolver.active_rules(None, project), project.ruleset,
-                                 context=_corpus_context(args, project))
+                                 resolver.active_rules(None, project), project.ruleset, context=context)
+        if created and os.path.isdir(context.cache_dir):
+            from lint.cache import tag_directory
+
+            tag_directory(Path(context.cache_dir))
         run.add_corpus(sorted(corpus, key=lambda f: f.sort_key()))
     finally:
         if run.stream is not None:
@@ -472,10 +512,12 @@ def _with_progress(outcomes, total: int | None, quiet: bool):
                 dynamic_ncols=True, leave=False)
 
 
-def _cache_dir(args, project) -> Path:
+def _cache_dir(args, project_root) -> Path:
+    """--cache-dir, else $COPYDESK_CACHE_DIR, else .copydesk_cache in the project root
+    (`project_root()`, called only then)."""
     from lint import cache
 
-    return args.cache_dir or cache.default_dir(project.root)
+    return args.cache_dir or cache.default_dir(project_root)
 
 
 def _corpus_context(args, project):
@@ -483,7 +525,7 @@ def _corpus_context(args, project):
     keeps none."""
     from lint.checks import CorpusContext
 
-    cache_dir = None if args.no_cache else str(_cache_dir(args, project))
+    cache_dir = None if args.no_cache else str(_cache_dir(args, lambda: project.root))
     return CorpusContext(cache_dir=cache_dir, base_dir=os.getcwd())
 
 
@@ -493,8 +535,8 @@ def _open_cache(args, resolver, project, cli, options, details: bool = True):
 
     if args.no_cache or os.environ.get("COPYDESK_NO_CACHE") or options.fix or options.diff:
         return None
-    store = cache.Cache(_cache_dir(args, project), cache.fingerprint(project, (cli, args.config, args.isolated)),
-                        details=details)
+    store = cache.Cache(_cache_dir(args, lambda: project.root),
+                        cache.fingerprint(project, (cli, args.config, args.isolated)), details=details)
     # A service's answers are not a function of the file: such runs never reuse or write a
     # cache. So a cache of this configuration exists only if it has no external checks;
     # finding that out otherwise imports every check module.

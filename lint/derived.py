@@ -2,11 +2,12 @@
 dictionaries): computed once, then loaded with marshal in a millisecond or two.
 
 Like Python's own bytecode cache, it lives outside the project: $COPYDESK_CACHE_DIR/derived,
-else $XDG_CACHE_HOME/copydesk/derived, else ~/.cache/copydesk/derived. Only plain data
-(None, bool, int, float, str, bytes, tuple, list, dict, set, frozenset) is stored; marshal
-never runs code when loading. A key is whatever identifies the source's content (a digest,
-a package version): a changed source gets a new file, and a broken or unwritable cache
-just means computing again."""
+else $XDG_CACHE_HOME/copydesk/derived, else ~/.cache/copydesk/derived (`copydesk clean`
+deletes the first with the rest of that cache directory, and leaves the user-level one,
+shared by every project, alone). Only plain data (None, bool, int, float, str, bytes,
+tuple, list, dict, set, frozenset) is stored; marshal never runs code when loading. A key
+is whatever identifies the source's content (a digest, a package version): a changed
+source gets a new file, and a broken or unwritable cache just means computing again."""
 
 from __future__ import annotations
 
@@ -55,6 +56,10 @@ def load(name: str, key: str, compute: Callable[[], Any]) -> Any:
     try:
         import tempfile  # only when writing: its import costs a run that reads ~10 ms
 
+        if os.environ.get("COPYDESK_CACHE_DIR"):  # in copydesk's cache directory: tagged if made here
+            from lint.cache import create_directory
+
+            create_directory(path.parent.parent)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:

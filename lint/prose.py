@@ -628,11 +628,34 @@ def list_items(prose: str, block_start: int, block_end: int) -> Iterator[tuple[i
         yield start, block_end
 
 
+def hard_break_pieces(prose: str, block_start: int, block_end: int) -> Iterator[tuple[int, int]]:
+    """A Markdown block cut where a reader sees a break the blank-line splitter does not: at
+    a line that is only a hard break ("\\", Pandoc's spacer between blocks; the line itself
+    is left out), and before a list item that follows a line ending in a hard break (the
+    piece before ends before that backslash)."""
+    start = pos = block_start
+    hard_break = -1  # where the line before ends in a hard break; -1: it does not
+    for line in prose[block_start:block_end].split("\n"):
+        content = line.rstrip()
+        if content.strip() == "\\":
+            if pos > start:
+                yield start, pos - 1
+            start = pos + len(line) + 1
+        elif hard_break >= start and _LIST_ITEM.match(line):
+            yield start, hard_break
+            start = pos
+        hard_break = pos + len(content) - 1 if content.endswith("\\") else -1
+        pos += len(line) + 1
+    if start < block_end:
+        yield start, block_end
+
+
 class ProseUnits:
     """The units of an article's prose a reader takes one at a time (paragraphs, quote
     paragraphs, list items; no headings, no table without leading pipes), each with its
     Markdown syntax stripped. `spans`: (start, end, kind) in Article.prose_text; `texts`:
-    the stripped units."""
+    the stripped units. A Markdown paragraph or list is first cut at hard breaks that
+    separate blocks (hard_break_pieces): a piece that opens with a list item is a list."""
 
     __slots__ = ("spans", "texts")
 
@@ -644,10 +667,16 @@ class ProseUnits:
         for block in article.prose_blocks():
             if tables and _TABLE_DELIMITER.search(prose, block.start, block.end):
                 continue  # a table without leading pipes
-            if block.kind == "list":
-                spans.extend((start, end, "list") for start, end in list_items(prose, block.start, block.end))
+            if article.markdown and block.kind != "quote" and "\\" in block.text:
+                pieces = [(start, end, "list" if _LIST_ITEM.match(prose[start:end]) else block.kind)
+                          for start, end in hard_break_pieces(prose, block.start, block.end)]
             else:
-                spans.append((block.start, block.end, block.kind))
+                pieces = [(block.start, block.end, block.kind)]
+            for start, end, kind in pieces:
+                if kind == "list":
+                    spans.extend((s, e, "list") for s, e in list_items(prose, start, end))
+                else:
+                    spans.append((start, end, kind))
         self.spans = spans
         self.texts = strip_markdown([prose[s:e] for s, e, _ in spans])
 

@@ -24,6 +24,9 @@ class Options:
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
+    # the run has a result cache: hash each file linted, the key of its stored result
+    # (without one, nothing else reads the hash)
+    digest: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,8 @@ class Outcome:
     result: FileResult
     fixed: int = 0
     diff: str | None = None
-    # For the cache: what the file was when it was linted (None: do not cache).
+    # For the cache: what the file was when it was linted (stat None: do not cache;
+    # digest None: the run has no cache).
     stat: os.stat_result | None = None
     digest: str | None = None
 
@@ -89,7 +93,7 @@ def check_path(resolver: Resolver, path: str, shown: str, problem: str | None,
     if options.fix or options.diff:
         return fix_data(resolver, settings, path, shown, data, options, write=options.fix)
     result, _ = _lint(active, settings, shown, data)
-    return Outcome(shown, result, stat=stat, digest=cache_mod.digest(data))
+    return Outcome(shown, result, stat=stat, digest=cache_mod.digest(data) if options.digest else None)
 
 
 def check_url(resolver: Resolver, url: str, options: Options) -> Outcome:

@@ -274,6 +274,97 @@ def test_balanced_or_quoted_tags_are_not_leftovers(rules, body):
     assert hits == []
 
 
+# -- BP108 cut-off ending ----------------------------------------------------------------------
+
+OPENING = ("The council voted on Tuesday to add protected bike lanes along Main Street. Work\n"
+           "starts in September, the public works department said.\n\n")
+
+
+def cut_off(rules, ending, path="post.md", **params):
+    article, hits = run(rules, "BP108", OPENING + ending, path, **params)
+    return [(article.text[h.start:h.end], h.data["found"]) for h in hits]
+
+
+@pytest.mark.parametrize("ending, found", [
+    # a complete sentence, then a cut one (hard-wrapped: reported on its last line)
+    ("The mayor called the vote a turning point. Residents who opposed the plan\nsaid they would",
+     "Residents who opposed the plan said they would"),
+    # one long sentence that stops on a word it cannot end on, or on a comma
+    ("Shop owners on the street, who had asked for parking instead of the lanes, said the",
+     "for parking instead of the lanes, said the"),
+    ("Shop owners on the street, who had asked for parking instead of the lanes, said that,",
+     "for parking instead of the lanes, said that,"),
+    # an excerpt's mark after a word; a bare one after a word a sentence cannot end on
+    ("The mayor said the lanes would make the street safer for children [\u2026]",
+     "would make the street safer for children [\u2026]"),
+    ("The mayor said the lanes would make the street safer. Critics of the plan said the\u2026",
+     "Critics of the plan said the\u2026"),
+    # passed over after the paragraph: a comment, link reference definitions
+    ("The mayor called it a turning point. Residents said they would\n\n<!-- more -->\n\n"
+     "[1]: https://example.com/vote\n", "Residents said they would"),
+])
+def test_cut_endings_are_reported_on_the_last_line(rules, ending, found):
+    hits = cut_off(rules, ending)
+    assert len(hits) == 1
+    line, message = hits[0]
+    assert "\n" not in line and line in ending.splitlines()
+    assert message == found  # the cut sentence, its last eight words at most
+
+
+def test_a_cut_without_final_newline_or_in_plain_text_is_reported(rules):
+    ending = "The mayor called it a turning point. Residents said they would"
+    assert cut_off(rules, ending) == [(ending, ending.split(". ")[1])]
+    assert len(cut_off(rules, ending + "\r\n", path="post.txt")) == 1
+
+
+def test_the_last_list_item_is_cut_when_the_list_ends_its_items_with_stops(rules):
+    items = "Three changes:\n\n1. Faster builds for large sites.\n2. Windows time zones? Sorry. We made the internals possible\n"
+    assert cut_off(rules, items)[0][1] == "We made the internals possible"
+    unpunctuated = items.replace("large sites.", "large sites")
+    assert cut_off(rules, unpunctuated) == []  # release-note bullets without stops
+
+
+@pytest.mark.parametrize("ending", [
+    "Thanks for reading! Happy coding",
+    "That is all for this release. Thanks to everyone who tested the beta",
+    "If anything looks broken, send me a message.\n\nCheers,\nJohn",
+    "Thank you,\nThe Qubes OS Team",
+    "The slides are online, and the recording of the second talk is below:",
+    "The recording is on [our channel](https://example.com/videos)",
+    "![The new lanes on Main Street](/img/lanes.jpg)",
+    '{{< youtube id="w7Ft2ymGmfc" >}}',
+    "*The new lanes on Main Street, seen from the town hall on Tuesday*",
+    'The mayor called the vote "a turning point for the city and the"',
+    "We will keep you posted about the next steps \U0001F6B2",
+    "Just thought you would like to know :P",
+    "Work on the next phase has started. More news very soon. Stay tuned...",
+    "Leave a Reply\n\nYour email address will not be published. Required fields are marked",
+    "Map of the front line on Tuesday. Graphic by AFP via Getty Images",
+    "- new `--quiet` option\n- templates reload without a restart",
+    "| Street | Lanes |\n|---|---|\n| Main | 2 |",
+    "## What comes next",
+    "the river runs low and slow\nthe leaves come down one by one\nover the hills and the",
+    "市议会周二投票决定在主街增设自行车道。工程将于九月开工",
+    "สภาเมืองลงมติเห็นชอบให้สร้างเลนจักรยานบนถนนสายหลักเมื่อวันอังคาร และงานจะเริ่มในเดือนกันยายน",
+])
+def test_endings_written_on_purpose_are_silent(rules, ending):
+    assert cut_off(rules, ending) == []
+
+
+def test_restructuredtext_at_the_end_of_a_plain_text_file_is_silent(rules):
+    assert cut_off(rules, ".. versionadded:: 3.11\n", path="doc.rst.txt") == []
+    literal = "Example::\n\n    >>> print(bisect_left(keys, 8)) and the\n"
+    assert cut_off(rules, literal, path="doc.txt") == []
+
+
+def test_short_or_lone_sentences_need_a_dangling_word(rules):
+    assert cut_off(rules, "The mayor called it a turning point. Residents said") == []  # 2 words
+    assert len(cut_off(rules, "The mayor called it a turning point. Residents and")) == 1
+    lone = "Shop owners on the street asked the council for parking instead of bike lanes"
+    assert cut_off(rules, lone) == []  # may just lack its full stop
+    assert len(cut_off(rules, lone, **{"dangling-lexicon": ("lanes",)})) == 1
+
+
 # -- BP105 empty emphasis ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("line, fixed", [

@@ -132,6 +132,17 @@ def check_baseline_github(run, site):
     assert result.returncode == 0 and result.stdout == b""
 
 
+def check_clean(run, site):
+    cache_dir = site / ".copydesk_cache"
+    assert run(["copydesk", "check"]).returncode == 1
+    assert (cache_dir / "CACHEDIR.TAG").exists()
+    posts = sorted((site / "_posts").iterdir())
+    result = run()
+    assert result.returncode == 0 and b"Removed" in result.stdout
+    assert not cache_dir.exists() and sorted((site / "_posts").iterdir()) == posts
+    assert run().returncode == 0
+
+
 COMMANDS = {
     "copydesk check": check_plain,
     "copydesk check --fail-on warning": check_fail_on_warning,
@@ -142,6 +153,7 @@ COMMANDS = {
     "copydesk check --baseline copydesk-baseline.json": check_baseline,
     "copydesk check --baseline copydesk-baseline.json --prune-baseline": check_prune,
     "copydesk check --baseline copydesk-baseline.json --output-format github": check_baseline_github,
+    "copydesk clean": check_clean,
 }
 
 

@@ -231,3 +231,69 @@ def test_entities_in_markdown_only_when_double_escaped():
     assert [text[h.start:h.end] for h in hits] == ["&amp;amp;"]
     hits = _hits(enc.html_entity, "Trump&#8217;s team at 9&nbsp;a.m.\n", path="a.txt", code="EN108")
     assert [h.data["fixed"] for h in hits] == ["’", "\xa0"]
+
+
+
+def _fixed_front_matter(text: str, hits: list, path: str = "post.md") -> dict:
+    for hit in sorted(hits, key=lambda h: -h.start):
+        (edit,) = hit.fix.edits
+        text = text[:edit.start] + edit.replacement + text[edit.end:]
+    return Article(text.encode("utf-8"), path).front_matter.data
+
+
+def test_entities_in_reader_facing_front_matter_are_reported_where_they_stand():
+    text = ("---\ntitle: 'My Name is Kev Quirk and I&#8217;m an Addict'\ndate: 2013-06-10\n"
+            "description: >-\n  Dans vos rapports avec le gouvernement,\n  1)&nbsp;il ne devrait pas\n"
+            "tags: [Q&amp;A, \"rock &#38; roll\"]\n---\n\nI&#8217;m in the body, where Markdown decodes it.\n")
+    a = Article(text.encode("utf-8"), "post.md")
+    hits = list(enc.html_entity(a, _params("EN108")))
+    assert [(a.location(h.start, h.end)[:2], h.data["found"], h.data["how"]) for h in hits] == [
+        ((2, 35), "&#8217;", "in the front matter's title"),
+        ((6, 5), "&nbsp;", "in the front matter's description"),
+        ((7, 9), "&amp;", "in the front matter's tags"),
+        ((7, 23), "&#38;", "in the front matter's tags")]
+    data = _fixed_front_matter(text, hits)
+    assert data["title"] == "My Name is Kev Quirk and I’m an Addict"
+    assert data["description"] == "Dans vos rapports avec le gouvernement, 1)\xa0il ne devrait pas"
+    assert data["tags"] == ["Q&A", "rock & roll"]
+    # the same in a plain-text file's front matter, and in TOML
+    hits = sorted(_hits(enc.html_entity, text, path="post.txt", code="EN108"), key=lambda h: h.start)
+    assert [h.data["how"] for h in hits] == ["in the front matter's title", "in the front matter's description",
+                                             "in the front matter's tags", "in the front matter's tags",
+                                             "in plain text"]
+    toml = "+++\ntitle = \"Why I&#8217;m leaving\"\n+++\n\nBody.\n"
+    (hit,) = _hits(enc.html_entity, toml, code="EN108")
+    assert _fixed_front_matter(toml, [hit])["title"] == "Why I’m leaving"
+
+
+def test_front_matter_fixes_keep_the_yaml_meaning_or_are_not_offered():
+    # a quote decoded inside quotes of its kind is escaped as the quoting needs
+    text = "---\ntitle: 'Don&#39;t say &quot;never&quot;'\nsubtitle: \"He said &quot;no&quot; &#92; &#39;yes&#39;\"\n---\n"
+    hits = _hits(enc.html_entity, text, code="EN108")
+    assert [h.fix.edits[0].replacement for h in hits] == ["''", '"', '"', '\\"', '\\"', "\\\\", "'", "'"]
+    data = _fixed_front_matter(text, hits)
+    assert data == {"title": "Don't say \"never\"", "subtitle": "He said \"no\" \\ 'yes'"}
+    # a colon and a space that would turn a plain scalar into a mapping: reported, no fix
+    (hit,) = _hits(enc.html_entity, "---\ntitle: Chapter 1&#58; the start\n---\n", code="EN108")
+    assert hit.data["fixed"] == ":" and hit.fix is None
+    # each alone is harmless, together they make ": ": neither is offered
+    hits = _hits(enc.html_entity, "---\ntitle: Chapter 1&#58;&#32;the start\n---\n", code="EN108")
+    assert [h.data["fixed"] for h in hits] == [":", " "] and [h.fix for h in hits] == [None, None]
+
+
+def test_front_matter_entities_left_alone():
+    text = ("---\ntitle: \"<em>Fast</em> &amp; cheap\"\ncontent_html: \"I&#8217;m HTML\"\n"
+            "description: 'See https://example.org/?a=1&amp;b=2 and write \"&amp;\" for an ampersand'\n"
+            "summary: R&D; AT&T\nexcerpt: 3\nauthor: Tom &amp; Jerry\n---\n\nBody.\n")
+    assert _hits(enc.html_entity, text, code="EN108") == []
+    # the key list is policy
+    params = dict(_params("EN108"), **{"front-matter-keys": ["author"]})
+    hits = list(enc.html_entity(Article(text.encode("utf-8"), "post.md"), params))
+    assert [h.data["how"] for h in hits] == ["in the front matter's author"]
+
+
+def test_a_double_escape_in_front_matter_is_reported_once():
+    text = "---\ntitle: \"AT&amp;amp;T and I&amp;#8217;m\"\n---\n"
+    hits = _hits(enc.html_entity, text, code="EN108")
+    assert [(h.data["found"], h.data["how"]) for h in hits] == [
+        ("&amp;amp;", "escaped twice"), ("&amp;#8217;", "escaped twice")]

@@ -73,6 +73,28 @@ def test_list_items_are_units_of_their_own():
         "second item continued on a line.", "third item."]
 
 
+def test_a_lone_hard_break_line_separates_blocks_and_lists_after_a_hard_break_stay_items():
+    # Pandoc writes an empty paragraph as a line holding only "\": the list after it is a
+    # list, not one paragraph whose items run together into one long sentence
+    items = "".join(f"-   Organisiert eine Veranstaltung Nummer {n} mit euren Leuten vor Ort\n" for n in range(8))
+    a = Article(("Hier ein paar Ideen, was ihr machen könnt:\n\n\\\n" + items + "\n\\\n### Weiter\n").encode(), "x.md")
+    assert [u.kind for u in rd.units(a)] == ["paragraph"] + ["list"] * 8
+    assert "\\" not in rd.scoring_text(a)
+    assert list(rd.long_sentence(a, {"max-words": 50})) == []
+    # a spacer line between two paragraphs, and a list right after a line ending in "\"
+    a = Article(b"First paragraph ends here.\n\\\nSecond paragraph starts here.\n\n"
+                b"Ideas:\\\n- one idea\n- another idea\n", "x.md")
+    assert [(u.kind, u.text) for u in rd.units(a)] == [
+        ("paragraph", "First paragraph ends here."), ("paragraph", "Second paragraph starts here."),
+        ("paragraph", "Ideas."), ("list", "one idea."), ("list", "another idea.")]
+    # a hard break inside a paragraph or a list item is only a line break
+    a = Article(b"A line that breaks\\\nand goes on.\n\n- an item that breaks,\\\n  Alt-Moabit 73\n", "x.md")
+    assert [u.kind for u in rd.units(a)] == ["paragraph", "list"]
+    # plain text has no hard breaks
+    a = Article(b"Intro.\n\nFirst line.\n\\\nSecond line.\n", "x.txt")
+    assert [u.text for u in rd.units(a)] == ["Intro.", "First line. \\ Second line."]
+
+
 # -- textstat: equality, offline, once per article -------------------------------------
 
 _TEXTSTAT_OWN = textwrap.dedent("""
@@ -363,6 +385,19 @@ def test_a_quoted_list_is_not_a_long_paragraph():
     assert [h.data["sentences"] for h in rd.long_paragraph(a, {"max-words": 250, "max-sentences": 12})] == [20]
 
 
+def test_many_short_sentences_make_a_long_paragraph_only_when_it_is_long_in_words(rules):
+    short = " ".join(f"Write the readme first, number {n}." for n in range(13))  # 78 words
+    joined = " ".join(f"The market drew more visitors than in any year since {n}." for n in range(14))
+    limits = params(rules, "RD104")
+    assert limits["min-words-for-sentence-limit"] == 150
+    assert list(rd.long_paragraph(Article((short + "\n").encode(), "x.md"), limits)) == []
+    (hit,) = rd.long_paragraph(Article((joined + "\n").encode(), "x.md"), limits)
+    assert (hit.data["words"], hit.data["sentences"]) == (154, 14)
+    # the threshold is policy: a site that wants short paragraphs lowers it
+    lower = dict(limits, **{"min-words-for-sentence-limit": 60})
+    assert len(list(rd.long_paragraph(Article((short + "\n").encode(), "x.md"), lower))) == 1
+
+
 @pytest.mark.parametrize("score, reported", [(14.04, None), (14.05, 14.1), (14.2, 14.2)])
 def test_grade_is_judged_as_it_is_shown(rules, monkeypatch, score, reported):
     monkeypatch.setattr(rd.Measures, "score", lambda self, formula: score)
@@ -561,9 +596,10 @@ def test_long_sentence_and_paragraph_bounds_change_nothing(limit):
             n = len(WORD_RE.findall(unit.text))
             quoted_list = unit.kind == "quote" and re.match(r"[ \t>]*(?:[-*+•]|\d+[.)])[ \t]",
                                                             prose[unit.start:unit.end])
-            if unit.kind != "list" and not quoted_list and (n > limit * 4 or s > limit // 4) \
+            if unit.kind != "list" and not quoted_list and (n > limit * 4 or (s > limit // 4 and n >= limit)) \
                     and not rd.enumeration(unit.text, n):
                 expected.append((unit.start, n, s))
         got = [(h.start, h.data["words"], h.data["sentences"])
-               for h in rd.long_paragraph(a, {"max-words": limit * 4, "max-sentences": limit // 4})]
+               for h in rd.long_paragraph(a, {"max-words": limit * 4, "max-sentences": limit // 4,
+                                              "min-words-for-sentence-limit": limit})]
         assert got == expected, path.name

@@ -380,3 +380,143 @@ def test_a_warm_run_imports_only_the_corpus_rules_checks(articles):
     assert cold.stdout.splitlines()[:-1] == warm.stdout.splitlines()[:-1] and "RP106" in warm.stdout
     assert "lint.checks.encoding" in cold.stdout.splitlines()[-1]
     assert warm.stdout.splitlines()[-1] == "['lint.checks._duplicates', 'lint.checks.repetition']", warm.stderr
+
+
+# -- copydesk clean, pruning -----------------------------------------------------------------
+
+
+def test_clean_removes_the_cache_directory_and_nothing_else(articles, run_cli):
+    args = ("check", "posts", "--isolated", "-q")
+    assert run_cli(*args).returncode == 1
+    cache_dir = articles / ".copydesk_cache"
+    assert list(cache_dir.glob("*/*.sqlite3")) and (cache_dir / "duplicate-articles-v4.sqlite3").exists()
+    before = sorted(p for p in articles.rglob("*") if cache_dir not in p.parents and p != cache_dir)
+    result = run_cli("clean")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode() == f"Removed the cache directory {cache_dir}\n"
+    assert not cache_dir.exists()
+    assert sorted(articles.rglob("*")) == before
+    again = run_cli("clean")
+    assert again.returncode == 0 and b"nothing to remove" in again.stdout
+    assert b"clean" in run_cli("--help").stdout
+
+
+def test_clean_follows_cache_dir_and_the_environment(tree, run_cli):
+    elsewhere = tree / "elsewhere"
+    findings(run_cli, "--cache-dir", str(elsewhere))
+    assert b"nothing to remove" in run_cli("clean").stdout  # not the default directory
+    assert elsewhere.exists()
+    assert run_cli("clean", "--cache-dir", "elsewhere").returncode == 0
+    assert not elsewhere.exists()
+    env = {"COPYDESK_CACHE_DIR": str(tree / "from-env")}
+    run_cli("check", "posts", env=env)
+    assert (tree / "from-env" / "derived").is_dir()  # the derived data lives there too
+    result = run_cli("clean", env=env)
+    assert result.returncode == 0 and b"from-env" in result.stdout
+    assert not (tree / "from-env").exists()
+
+
+def test_clean_finds_the_cache_beside_the_configuration(tree, run_cli):
+    findings(run_cli)
+    below = tree / "posts" / "1"
+    assert run_cli("clean", cwd=below).returncode == 0  # the project root is tree, as for check
+    assert not (tree / ".copydesk_cache").exists()
+
+
+def test_a_cache_directory_only_rp106_creates_is_tagged_and_cleaned(tree, run_cli):
+    from fake_languagetool import FakeLanguageTool
+
+    story = "The council approved the budget on Tuesday after a long debate about roads. " * 12
+    write(tree / "posts/a/story.md", story + "\n")
+    with FakeLanguageTool() as server:  # an external check: no result cache, but RP106's index
+        result = run_cli("check", "posts", "--extend-select", "GR", env={"LANGUAGETOOL_URL": server.url})
+    cache_dir = tree / ".copydesk_cache"
+    assert result.returncode in (0, 1), result.stderr
+    assert not list(cache_dir.glob("*/*.sqlite3")) and (cache_dir / "duplicate-articles-v4.sqlite3").exists()
+    assert (cache_dir / "CACHEDIR.TAG").exists()
+    assert run_cli("clean").returncode == 0 and not cache_dir.exists()
+
+
+def test_clean_refuses_a_directory_copydesk_did_not_tag(tree, run_cli):
+    mine = tree / "notes"
+    write(mine / "draft.md", "My own notes.\n")
+    findings(run_cli, "--cache-dir", str(mine))  # a mistake: check uses it but does not tag it
+    assert list(mine.glob("*/*.sqlite3"))
+    assert not (mine / "CACHEDIR.TAG").exists() and not (mine / ".gitignore").exists()
+    other_tool = tree / "other"
+    write(other_tool / "CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# created by pytest.\n")
+    for target in (mine, other_tool, tree / "posts/0/post-000.md"):
+        result = run_cli("clean", "--cache-dir", str(target))
+        assert result.returncode == 2 and b"Traceback" not in result.stderr
+        assert len(result.stderr.splitlines()) == 1 and b"not removing it" in result.stderr
+        assert target.exists()
+    assert (mine / "draft.md").read_text() == "My own notes.\n"
+
+
+def test_clean_reports_a_directory_it_cannot_remove(tree, monkeypatch, capsys):
+    import shutil
+
+    from lint.cli import main
+
+    monkeypatch.chdir(tree)
+    assert main(["check", "posts", "-q", "-j", "1"]) == 1
+    cache_dir = tree / ".copydesk_cache"
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(shutil, "rmtree", refuse)
+    capsys.readouterr()
+    assert main(["clean"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"copydesk: error: cannot remove {cache_dir}: {cache_dir}/")
+    assert err.endswith(": Permission denied\n") and len(err.splitlines()) == 1
+    assert (cache_dir / "CACHEDIR.TAG").exists()  # kept: a later clean still recognises it
+    monkeypatch.undo()
+    monkeypatch.chdir(tree)
+    assert main(["clean"]) == 0 and not cache_dir.exists()
+
+
+def test_a_run_that_writes_results_prunes_caches_unused_for_long(tree, run_cli):
+    import time
+
+    from lint.cache import STALE_AFTER
+
+    findings(run_cli)
+    findings(run_cli, "--select", "HS101")  # another configuration: another file
+    cache_dir = tree / ".copydesk_cache"
+    current, other = sorted(cache_dir.glob("*/*.sqlite3"), key=lambda p: p.stat().st_mtime)
+    old_version = cache_dir / "0.0.1"
+    old_version.mkdir()
+    stale_old = old_version / ("a" * 32 + ".sqlite3")
+    stale_old.write_bytes(b"")
+    (old_version / ("a" * 32 + ".sqlite3-wal")).write_bytes(b"")
+    fresh_old = cache_dir / "0.0.2" / ("b" * 32 + ".sqlite3")
+    write(fresh_old, "")
+    not_ours = current.parent / "notes.sqlite3"
+    write(not_ours, "")
+    long_ago = time.time() - STALE_AFTER - 3600
+    for path in (other, stale_old, not_ours, *old_version.iterdir()):
+        os.utime(path, (long_ago, long_ago))
+    findings(run_cli)  # warm: writes nothing, so prunes nothing
+    assert other.exists() and stale_old.exists()
+    write(tree / "posts/1/post-001.md", "A changed post.\n")
+    findings(run_cli)
+    assert not other.exists() and not old_version.exists()
+    assert current.exists() and fresh_old.exists() and not_ours.exists()
+    findings(run_cli, "--select", "HS101")  # a pruned configuration is simply linted afresh
+    assert other.exists()
+
+
+def test_a_run_without_a_cache_does_not_hash_the_files(tree, monkeypatch):
+    from lint import cache
+    from lint.cli import main
+
+    hashed = []
+    real = cache.digest
+    monkeypatch.setattr(cache, "digest", lambda data: hashed.append(data) or real(data))
+    monkeypatch.chdir(tree)
+    assert main(["check", "posts", "-q", "-j", "1", "--no-cache"]) == 1
+    assert hashed == []
+    assert main(["check", "posts", "-q", "-j", "1"]) == 1
+    assert len(hashed) == 60  # each file linted, for its cache row

@@ -1211,6 +1211,135 @@ def template_sections(article: Article, params: Mapping[str, Any]) -> Iterator[H
                   related=tuple((ln.start, ln.end, "template heading") for ln in found[1:]))
 
 
+# -- BP108 cut-off ending ----------------------------------------------------------------------
+#
+# Only the end of the body is read: the last block (and the blocks after it that show
+# nothing), and in it the last unit of prose: the paragraph, or the block's last list item.
+
+# Sentence-final punctuation in the scripts that have it (Latin, Greek's ";", CJK, Devanagari,
+# Arabic, Armenian, Ethiopic, Tibetan, Myanmar), and the colon that introduces a removed
+# embed: a unit that ends in one of these is finished.
+_FINAL_STOPS = ".!?…:;\u037e。！？｡︒﹒﹖﹗।॥۔؟։።፧།။"
+_CUT_CLOSERS = "\"'”’»›)]*_~ \t"
+_ITEM_START = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+(?=\S)", re.M)
+# "[…]", "[...]" or a bare "…", "..." right after a word, at the very end
+_TRUNCATION_MARKER = re.compile(r"(?<=[^\W_,])[ \t]*(?:\[\s*(?:\.\.\.|…)\s*\]|(?P<bare>\.\.\.|…))$")
+# What a cut can stop on besides a letter or a digit: a comma, a hyphen.
+_CUT_MARKS = ",-‐"
+_EMOTICON = re.compile(r"(?:^|\s)[:;=8xX][-'^]?[PpDdOo3)(\]\[/\\|*]$")
+_INVISIBLE = re.compile(r"\s*(?:<!--[\s\S]*-->|(?:\[[^\]\n]+\]:[^\n]*(?:\n|$))+|\{:[^}\n]*\})\s*$")
+# Scripts written without sentence punctuation (Thai, Lao, Khmer): nothing to go by.
+_UNPUNCTUATED_SCRIPT = re.compile("[\u0e00-\u0eff\u1780-\u17ff]")
+
+
+def _last_unit(article: Article) -> tuple[int, int, list[str]] | None:
+    """The last unit of prose, (start, end, before), or None when the body ends in
+    something else (a heading, code, a table, a quote, an image ...). `before` holds the
+    text of the units just before it: the earlier items of its list, and the paragraph
+    before its block (across headings). Blocks a reader never sees (comments, link
+    reference definitions, attribute lists) are passed over."""
+    prose, text = article.prose_text, article.text
+    blocks = article.blocks
+    for k in range(len(blocks) - 1, -1, -1):
+        block = blocks[k]
+        if not prose[block.start:block.end].strip():
+            if block.kind != "code" and _INVISIBLE.match(text, block.start, block.end):
+                continue
+            return None
+        if block.kind not in ("paragraph", "list"):
+            return None
+        items = list(_ITEM_START.finditer(text, block.start, block.end))
+        before = [text[item.end():after.start()] for item, after in zip(items, items[1:])]
+        previous = next((blocks[i] for i in range(k - 1, -1, -1)
+                         if blocks[i].kind not in ("heading", "thematic")), None)
+        # (a paragraph that ends in an embed, a link or markup has nothing to go by)
+        if previous is not None and previous.kind == "paragraph" \
+                and len(prose[previous.start:previous.end].rstrip()) == len(previous.text.rstrip()):
+            before.append(previous.text)
+        return (items[-1].end() if items else block.start), block.end, before
+    return None
+
+
+def _finished(text: str) -> bool:
+    """Ends in sentence-final punctuation (before closing quotes, brackets, emphasis)."""
+    tail = text.rstrip().rstrip(_CUT_CLOSERS)
+    return bool(tail) and tail[-1] in _FINAL_STOPS
+
+
+@functools.lru_cache(maxsize=16)
+def _cut_lexicons(dangling: tuple[str, ...], sign_offs: tuple[str, ...]) -> tuple[frozenset, re.Pattern | None]:
+    words = frozenset(w.strip().lower() for w in dangling if w.strip())
+    return words, _phrase_matcher(sign_offs)[0]
+
+
+def _verse_or_signature(lines: list[str], max_short: int) -> bool:
+    """Short lines: a poem, lyrics, an address, or a sign-off with a name under it
+    ("Cheers,\\nJohn"). A hard-wrapped paragraph has long lines before its last."""
+    if len(lines) < 2:
+        return False
+    if all(len(ln.strip()) < max_short for ln in lines[:-1]):
+        return True
+    last, before = lines[-1], lines[-2].rstrip()
+    return len(WORD_RE.findall(last)) <= 4 and (before.endswith(",") or _finished(before))
+
+
+@check("boilerplate.cut-off")
+def cut_off(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    unit = _last_unit(article)
+    if unit is None:
+        return
+    start, end, before = unit
+    if not all(_finished(unit_text) for unit_text in before):
+        return  # the writer does not end units with a stop, or a label precedes ("Leave a Reply")
+    text = article.text
+    raw = text[start:end].rstrip()
+    shown = article.prose_text[start:start + len(raw)]
+    if not shown or shown[-1].isspace():
+        return  # ends in a link, an image, code, markup or a URL (blank in the prose text)
+    lines = [ln for ln in raw.splitlines() if ln.strip()]
+    if not article.markdown and (lines[0].lstrip().startswith("..") or all(
+            ln[:1].isspace() for ln in lines) or any(ln.lstrip().startswith(">>>") for ln in lines)):
+        return  # a reStructuredText directive, comment or literal block, an interpreter session
+    if _UNPUNCTUATED_SCRIPT.search(shown):
+        return
+    marker = _TRUNCATION_MARKER.search(shown)
+    body = shown[:marker.start()] if marker else shown
+    # A cut at a size limit stops on a word, a comma or a hyphen; a writer who leaves out the
+    # final stop after a closing quote, bracket or emphasis, a symbol or an emoji closed
+    # something on purpose.
+    if not marker and (not (body[-1].isalnum() or body[-1] in _CUT_MARKS) or _EMOTICON.search(body)):
+        return
+    from lint.text import split_sentences
+
+    sentences = split_sentences(body)
+    last_start = sentences[-1][0] if sentences else 0
+    last = body[last_start:]
+    words = WORD_RE.findall(last)
+    if not words or _verse_or_signature(lines, int(params.get("max-verse-line", 45))):
+        return
+    if 2 * sum(1 for word in words if word[0].isupper()) > len(words):
+        return  # mostly capitalised: a title, a name, a credit ("Graphic by AFP via Getty Images")
+    dangling, sign_off = _cut_lexicons(_lexicon(params, "dangling-lexicon"), _lexicon(params, "sign-off-lexicon"))
+    if sign_off is not None and sign_off.match(last.lstrip("*_ \t")):
+        return
+    min_words = int(params.get("min-words", 4))
+    ends_dangling = words[-1] in dangling or body[-1] in _CUT_MARKS
+    if marker:
+        # "[…]" is an excerpt's mark; a bare "..." is a style ("Stay tuned...") unless the
+        # sentence cannot stop there ("the mayor said that the...")
+        cut = len(words) >= min_words and (marker.group("bare") is None or ends_dangling)
+    elif len(sentences) > 1:  # a complete sentence before it: the writer punctuates
+        cut = len(words) >= min_words or (len(words) >= 2 and ends_dangling)
+    else:
+        cut = len(words) >= int(params.get("min-lone-words", 8)) and ends_dangling
+    if not cut:
+        return
+    line_end = start + len(raw)
+    line_start = max(start, _line_start_of(text, line_end))
+    first = line_start + len(text[line_start:line_end]) - len(text[line_start:line_end].lstrip())
+    yield Hit(first, line_end, {"found": " ".join(shown[last_start:].split()[-8:])})
+
+
 # -- BP109 indented prose ----------------------------------------------------------------------
 #
 # A conversion that indents part of a post by four spaces turns it into an indented code

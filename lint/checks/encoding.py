@@ -16,7 +16,7 @@ import re
 import unicodedata
 import weakref
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from lint import derived
 from lint.article import Article
@@ -761,8 +761,10 @@ def html_entity(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
         return
     import html  # its entity table is large: imported when a text has an ampersand
 
+    keys = params.get("front-matter-keys") or ()
     if article.markdown:
         # Entities are Markdown syntax; only a double escape is damage.
+        doubles = []
         for m in _DOUBLE.finditer(text):
             found = m.group()
             once = "&" + found[5:]
@@ -770,29 +772,155 @@ def html_entity(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
                 continue  # &amp;foo; where &foo; is no entity: an ampersand before a word
             if _in_markup(article, m.start(), m.end()):
                 continue  # code shows markup on purpose
+            doubles.append((m.start(), m.end()))
             yield Hit(m.start(), m.end(), {"found": found, "fixed": once, "shown": repr(once),
                                            "how": "escaped twice"},
                       fix=Fix((Edit(m.start(), m.end(), once),)))
+        yield from _front_matter_entities(article, keys, doubles)
         return
     scope = text[article.body_start:]
     base = article.body_start
     for m in _ENTITY.finditer(scope):
         found = m.group()
-        fixed = html.unescape(found)
-        if fixed == found:
-            continue  # "R&D;" is not an entity
-        if len(fixed) == 1 and (ord(fixed) < 0x20 or 0x7F <= ord(fixed) <= 0x9F):
-            continue  # &#1; is no character anyone meant to write
+        fixed = _decoded(found)
+        if fixed is None:
+            continue
         start, end = base + m.start(), base + m.end()
         if _quoted(text, start, end):
             continue  # write "&amp;" for an ampersand: the entity is named, not leaked
         line_start, line_end = article.lines[article.line_of(start)]
         if _HTML_TAG.search(text, line_start, line_end):
             continue  # a line of HTML source shown in the text keeps its entities
-        shown = "a no-break space" if fixed == "\xa0" else repr(fixed)
         yield Hit(base + m.start(), base + m.end(),
-                  {"found": found, "fixed": fixed, "shown": shown, "how": "in plain text"},
+                  {"found": found, "fixed": fixed, "shown": _shown(fixed), "how": "in plain text"},
                   fix=Fix((Edit(base + m.start(), base + m.end(), fixed),)))
+    yield from _front_matter_entities(article, keys, [])
+
+
+def _shown(fixed: str) -> str:
+    return "a no-break space" if fixed == "\xa0" else repr(fixed)
+
+
+def _decoded(found: str) -> str | None:
+    """The character an entity stands for; None for no entity ("R&D;") or a control
+    character (&#1; is no character anyone meant to write)."""
+    import html
+
+    fixed = html.unescape(found)
+    if fixed == found or (len(fixed) == 1 and (ord(fixed) < 0x20 or 0x7F <= ord(fixed) <= 0x9F)):
+        return None
+    return fixed
+
+
+# A URL inside a front matter value: "&amp;" in its query string is often a leftover too,
+# but a link that works as written is left alone.
+_VALUE_URL = lazy(r"(?:(?:https?|ftp)://|www\.)[^\s\"'<>]+", re.I)
+
+
+def _front_matter_entities(article: Article, keys: Iterable[str],
+                           reported: list[tuple[int, int]]) -> Iterator[Hit]:
+    """Entities in the front matter values readers see (a title, a description, tags):
+    feeds, <title>, social cards and JSON show them as typed or escape them again, even
+    where the Markdown body would decode them. Values that hold HTML markup are HTML on
+    purpose; entities in URLs, named in quotes, or `reported` already (double escapes)
+    are left alone."""
+    block = article.front_matter
+    if (block is None or not block.is_mapping or not keys
+            or article.text.find("&", block.content_start, block.content_end) < 0):
+        return
+    wanted = {str(k).lower() for k in keys}
+    for key, value in block.data.items():
+        if not isinstance(key, str) or key.lower() not in wanted:
+            continue
+        if isinstance(value, str):
+            paths = [((key,), value)]
+        elif isinstance(value, list):
+            paths = [((key, i), item) for i, item in enumerate(value) if isinstance(item, str)]
+        else:
+            continue
+        for path, item in paths:
+            if "&" in item and not _HTML_TAG.search(item):
+                yield from _value_entities(article, path, item, reported)
+
+
+def _value_entities(article: Article, path: tuple, value: str,
+                    reported: list[tuple[int, int]]) -> Iterator[Hit]:
+    block = article.front_matter
+    span = block.locate(path)
+    if span is None:
+        return
+    text = article.text
+    start, end = span.value_start, span.value_end
+    quote = text[start] if start < end and text[start] in "'\"" else ""
+    inner = (start + 1, end - 1) if quote else (start, end)
+    urls = [m.span() for m in _VALUE_URL.finditer(text, start, end)]
+    found_here = []
+    for m in _ENTITY.finditer(text, start, end):
+        found = m.group()
+        fixed = _decoded(found)
+        if fixed is None or found not in value:
+            continue
+        if any(s <= m.start() and m.end() <= e for s, e in urls + reported):
+            continue
+        if _quoted(text[inner[0]:inner[1]], m.start() - inner[0], m.end() - inner[0]):
+            continue  # tags: ["&amp;"] names the entity
+        found_here.append((m.start(), m.end(), found, fixed))
+    if not found_here:
+        return
+    edits = [(s, e, _in_scalar(fixed, quote)) for s, e, _, fixed in found_here]
+    # The fixes of one value are applied together: offer them only if together, and each
+    # alone, they leave the front matter reading as before but for the decoded entities.
+    together = _fix_holds(article, path, span.value_start, value, found_here, edits)
+    for one, edit in zip(found_here, edits):
+        s, e, found, fixed = one
+        holds = together and _fix_holds(article, path, span.value_start, value, [one], [edit])
+        yield Hit(s, e, {"found": found, "fixed": fixed, "shown": _shown(fixed),
+                         "how": f"in the front matter's {path[0]}"},
+                  fix=Fix((Edit(s, e, edit[2]),)) if holds else None)
+
+
+def _in_scalar(fixed: str, quote: str) -> str:
+    """The decoded character as it must be written inside the value's quotes."""
+    if quote == "'":
+        return fixed.replace("'", "''")
+    if quote == '"':
+        return fixed.replace("\\", "\\\\").replace('"', '\\"')
+    return fixed
+
+
+def _fix_holds(article: Article, path: tuple, value_start: int, value: str, entities: list,
+               edits: list) -> bool:
+    """The front matter re-parsed with `edits` applied: the value at `path` is `value` with
+    those entities decoded, and every other key is as it was."""
+    from lint import frontmatter
+
+    block = article.front_matter
+    head = article.text[:block.end]
+    for s, e, replacement in sorted(edits, reverse=True):
+        head = head[:s] + replacement + head[e:]
+    expected = value
+    for s, _, found, fixed in sorted(entities, reverse=True):
+        # the n-th occurrence of the entity in the value is its n-th in the file's text
+        at = -1
+        for _ in range(article.text.count(found, value_start, s) + 1):
+            at = expected.find(found, at + 1)
+            if at < 0:
+                return False
+        expected = expected[:at] + fixed + expected[at + len(found):]
+    parsed = frontmatter.split(head, markdown=article.markdown)
+    if parsed is None or parsed.error is not None or not parsed.is_mapping:
+        return False
+    new = parsed.data
+    old = block.data
+    key = path[0]
+    if new.keys() != old.keys() or any(new[k] != old[k] for k in old if k != key):
+        return False
+    if len(path) == 1:
+        return new[key] == expected
+    items = new[key]
+    return (isinstance(items, list) and len(items) == len(old[key])
+            and items[path[1]] == expected
+            and all(a == b for i, (a, b) in enumerate(zip(items, old[key])) if i != path[1]))
 
 
 # -- EN109 literal escape sequences ---------------------------------------------------------

@@ -720,6 +720,9 @@ def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
         return
     max_words = int(params.get("max-words", 250))
     max_sentences = int(params.get("max-sentences", 12))
+    # many short sentences read quickly: a paragraph is too long by its sentences only
+    # when it is also long in words
+    sentences_from = int(params.get("min-words-for-sentence-limit", 150))
     prose = article.prose_text
     for i, unit in enumerate(units(article)):
         if unit.kind == "list" or (unit.kind == "quote" and _quoted_list(prose, unit)):
@@ -730,7 +733,7 @@ def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
                 len(unit.text) <= 2 * max_words or most_words(unit.text) <= max_words):
             continue
         n, s = unit.words, len(_unit_sentences(article, i))
-        if (n > max_words or s > max_sentences) and not enumeration(unit.text, n):
+        if (n > max_words or (s > max_sentences and n >= sentences_from)) and not enumeration(unit.text, n):
             yield Hit(unit.start, unit.end, {"words": n, "sentences": s, "max_words": max_words,
                                              "max_sentences": max_sentences,
                                              "sentence_unit": "sentence" if s == 1 else "sentences"})
