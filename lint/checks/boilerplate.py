@@ -1102,13 +1102,16 @@ def _empty_emphasis(article: Article) -> Iterator[Hit]:
     pairs = list(_EMPTY_STARS.finditer(text, article.body_start)) if "*" in text else []
     if "__ " in text or "__\t" in text or "__\u00a0" in text:
         pairs = sorted(pairs + list(_EMPTY_UNDERSCORES.finditer(text, article.body_start)), key=lambda m: m.start())
+    paragraph = scanned = article.body_start  # where the paragraph holding the pair starts
     for m in pairs:
         start, end = m.start(), m.end()
         if prose[start:end] != m.group():
             continue  # in code, a comment or a URL
         line_start = prose.rfind("\n", 0, start) + 1
         line_end = prose.find("\n", end)
-        line = prose[line_start:line_end if line_end >= 0 else len(prose)]
+        if line_end < 0:
+            line_end = len(prose)
+        line = prose[line_start:line_end]
         if _THEMATIC_BREAK.match(line.strip()):
             continue
         found = m.group()
@@ -1120,13 +1123,12 @@ def _empty_emphasis(article: Article) -> Iterator[Hit]:
                 continue
         if found.startswith("* ") and _LIST_BULLET.fullmatch(prose[line_start:start + 2]):
             continue  # a list item's bullet, then an asterisk
-        if not found.startswith("**") and (text[:start].rstrip(" \t").endswith(found[0])
-                                           or text[end:].lstrip(" \t").startswith(found[0])):
+        if not found.startswith("**") and (text[line_start:start].rstrip(" \t").endswith(found[0])
+                                           or text[end:line_end].lstrip(" \t").startswith(found[0])):
             continue  # one of a row of blanks to fill in ("__ __ __"), or of stars
-        blank = None
-        for blank in _BLANK_LINE.finditer(prose, article.body_start, start):
-            pass
-        paragraph = blank.end() if blank is not None else article.body_start
+        for blank in _BLANK_LINE.finditer(prose, scanned, start):  # matches come in order
+            paragraph = blank.end()
+        scanned = max(scanned, start)
         before = prose[paragraph:start]
         if found.startswith("**"):
             opened = len(_BOLD_RUN.findall(before))
