@@ -110,6 +110,17 @@ def test_running_text_after_a_marker_cancels_the_region(rules):
     assert run(rules, "BP101", text)[1] == []
 
 
+def test_marker_heading_over_sentences_only_is_the_authors_section(rules):
+    section = "\n### Other Stuff\n\nI started a new book.\n\n### Up Next\n\nKeep working on CS50.\n"
+    assert run(rules, "BP101", ARTICLE + section)[1] == []
+    teaser = "\n### Up Next\n\nKeep working on CS50\nNew bus line opens\n"  # headlines, no stops
+    assert len(run(rules, "BP101", ARTICLE + teaser)[1]) == 1
+    assert len(run(rules, "BP101", ARTICLE + "\n### Up Next\n")[1]) == 1  # a heading over nothing
+    # a marker that is not a heading is furniture itself, whatever follows it
+    form = "\nYour email address will not be published. Required fields are marked *\n\nThanks.\n"
+    assert len(run(rules, "BP101", ARTICLE + form)[1]) == 1
+
+
 def test_marker_without_article_before_it_is_not_a_tail(rules):
     text = "Tags: cycling, council\n\nNew bus line opens\nPool reopens Saturday\n"
     assert run(rules, "BP101", text)[1] == []

@@ -471,6 +471,7 @@ def _delete_lines(article: Article, first: _Line, last: _Line) -> Fix:
 # -- BP101 trailing boilerplate --------------------------------------------------------------
 
 _UNSURE = object()
+_ATX_HEADING = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
 
 
 def trailing_region(article: Article, params: Mapping[str, Any]) -> _Line | None:
@@ -534,7 +535,10 @@ def _trailing_in(article: Article, params: Mapping[str, Any], window: list[_Line
             break
         if kind is not None:
             share = (furniture + 1) / (tail + 1)
-            if not (kind == "weak" and furniture < weak_min) and share >= min_share:
+            # A marker heading over sentences only ("### Up Next" / "Keep working on
+            # CS50.") opens the author's closing section: no furniture follows it.
+            section = tail and not furniture and _ATX_HEADING.match(line.raw)
+            if not (kind == "weak" and furniture < weak_min) and share >= min_share and not section:
                 best = i
         if kind is not None or _is_furniture(line, max_words, max_link):
             furniture += 1
