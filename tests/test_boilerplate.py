@@ -198,6 +198,13 @@ def test_lowercase_label_is_prose_not_a_caption(rules):
     assert run(rules, "BP104", text, path="post.txt")[1] == []
 
 
+def test_a_label_in_title_case_opens_a_caption_too(rules):
+    text = ARTICLE + "\nPhoto Credit: [neilsphotoalbum](https://www.flickr.com/photos/x/1/) on flickr\n"
+    article, hits = run(rules, "BP104", text)
+    assert [article.text[h.start:h.end][:13] for h in hits] == ["Photo Credit:"]
+    assert run(rules, "BP104", text.replace("Photo Credit", "photo credit"))[1] == []
+
+
 def test_markup_in_code_and_embeds_is_silent(rules):
     text = ("Some text.\n\n```html\n<meta name=\"x\" content=\"y\">\n```\n\n"
             "<script async src=\"https://platform.twitter.com/widgets.js\"></script>\n"
@@ -274,8 +281,20 @@ def test_closing_tags_without_opening_ones_are_leftovers(rules):
     assert (hits[0].start, hits[0].end) == (text.index("</p>"), text.index("</p>") + 4)  # the first one
 
 
+def test_a_link_closed_without_being_opened_is_a_leftover(rules):
+    text = ARTICLE + "\nPhotos are from [everyplace][25] and [Times Open][26]</a> on Flickr, thanks!\n"
+    assert [h.data["found"] for h in run(rules, "BP105", text)[1]] == ["</a>"]
+
+
+def test_syntax_highlighter_shortcodes_are_leftovers_but_link_texts_are_not(rules):
+    text = ARTICLE + "\n[shell]\nmysql -u root -p\n[/shell]\n\nSee the [code](https://example.org/c) and [python][1].\n"
+    article, hits = run(rules, "BP105", text)
+    assert [article.text[h.start:h.end] for h in hits] == ["[shell]\nmysql -u root -p\n[/shell]"]
+
+
 @pytest.mark.parametrize("body", [
     "<p>The museum reopens in May.</p>\n",  # balanced
+    '<a href="https://example.org/museum">The museum</a> reopens in May.\n',
     "<div class=\"note\">\n\nThe museum reopens <span>in May</span>.\n\n</div>\n",
     "Add the missing `</div>` to the site template.\n",  # talked about, in code
     "```html\n</p>\n```\n",

@@ -744,7 +744,7 @@ def leading(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 def _credit_patterns(labels: tuple[str, ...], agencies: tuple[str, ...]) -> tuple[re.Pattern, ...]:
     alt = lambda items: "|".join(re.sub(r"(?:\\ )+", r"\\s+", re.escape(i.strip()))
                                  for i in sorted(items, key=len, reverse=True) if i.strip())
-    label_cased = alt(tuple(labels) + tuple(x.upper() for x in labels)) or "(?!)"
+    label_cased = alt(_label_forms(labels)) or "(?!)"
     agency = alt(agencies) or "(?!)"
     lead = r"^[*_\s]*"
     return (
@@ -876,10 +876,15 @@ _BY_WORDS = frozenset(("photo", "photos", "photograph", "image", "picture", "gra
                        "video", "foto", "bild"))
 
 
+def _label_forms(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """A label as the lexicon writes it, in capitals and in title case ("Photo Credit:");
+    in lower case it is prose ("file: config.yaml")."""
+    return tuple(form for x in labels for form in (x.strip(), x.strip().upper(), x.strip().title()))
+
+
 @functools.lru_cache(maxsize=16)
 def _credit_sets(labels: tuple[str, ...], agencies: tuple[str, ...]) -> tuple[frozenset, frozenset]:
-    label_set = frozenset(x.strip() for x in labels) | frozenset(x.strip().upper() for x in labels)
-    return label_set, frozenset(a.strip().lower() for a in agencies)
+    return frozenset(_label_forms(labels)), frozenset(a.strip().lower() for a in agencies)
 
 
 def _may_be_credit(raw: str, low: str, label_set: frozenset, agency_set: frozenset) -> bool:
@@ -933,7 +938,7 @@ _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
 _IFRAME = re.compile(r"<iframe\b[^>]*>", re.I)
 # An HTML element's opening or closing tag, for the elements a converted post keeps:
 # a closing tag with no opening tag before it is what a CMS export leaves behind.
-_PAIRED_TAG = re.compile(r"<(/?)(p|div|span|font|center|blockquote|table|tr|td|th|ul|ol|li)\b[^<>]*>", re.I)
+_PAIRED_TAG = re.compile(r"<(/?)(a|p|div|span|font|center|blockquote|table|tr|td|th|ul|ol|li)\b[^<>]*>", re.I)
 _SHORTCODE = re.compile(r"\[(/?)([A-Za-z][\w-]*)((?:\s[^\]\n]*)?)\]")
 _SHORTCODE_REACH = 2000  # characters in which an opening shortcode's closing tag is looked for
 
