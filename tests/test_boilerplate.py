@@ -212,6 +212,17 @@ def test_markup_in_code_and_embeds_is_silent(rules):
     assert run(rules, "BP105", text)[1] == []
 
 
+def test_placeholders_in_the_front_matter_values_readers_see(rules):
+    text = ("---\ntitle: Summit\ndescription: Brief description of your post\n"
+            "notes: \"TODO: check the figures\"\n---\n\n" + ARTICLE)
+    article, hits = run(rules, "BP107", text)
+    assert [article.text[h.start:h.end] for h in hits] == ["Brief description of your post"]
+    assert run(rules, "BP107", text, **{"front-matter-keys": []})[1] == []
+    toml = "+++\ntitle = \"TODO: a title\"\n+++\n\n" + ARTICLE
+    article, hits = run(rules, "BP107", toml)
+    assert [article.text[h.start:h.end] for h in hits] == ['"TODO: a title"']
+
+
 def test_template_sections_need_several_distinct_headings(rules):
     one = "## Key Takeaways\n\n- One.\n\n## Conclusion\n\nDone.\n"
     assert run(rules, "BP106", one)[1] == []

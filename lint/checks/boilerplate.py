@@ -1089,10 +1089,11 @@ def _label_candidates(article: Article, heads: frozenset) -> list[_Line]:
 @check("boilerplate.placeholder")
 def placeholder(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     entries = _placeholder_entries(_lexicon(params, "placeholder-lexicon"))
+    yield from _front_matter_placeholders(article, entries, params.get("front-matter-keys") or ())
     text = article.text
     lowered = _lowered_text(article)
-    if lowered is None:  # a character whose lower case is longer ("İ"): lower the others only
-        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if lowered is None:
+        lowered = _lowered_in_place(text)
     found = sorted((at, at + len(entry)) for entry in entries
                    for at in _word_occurrences(lowered, entry, article.body_start))
     if not found:
@@ -1107,6 +1108,29 @@ def placeholder(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
         line_end = text.find("\n", start)
         shown = text[start:line_end if line_end >= 0 else len(text)].rstrip()
         yield Hit(start, end, {"found": shown[:60]})
+
+
+def _lowered_in_place(text: str) -> str:
+    """text in lower case but for the characters whose lower case is longer ("İ"), so that
+    offsets stay those of text."""
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _front_matter_placeholders(article: Article, entries: tuple[str, ...], keys) -> Iterator[Hit]:
+    """A placeholder in a front matter value that readers see (a theme's or an archetype's
+    stock description left in `description:`): one finding per value, on the value."""
+    block = article.front_matter
+    if block is None or not block.closed or block.error is not None or not block.is_mapping:
+        return
+    for key in keys:
+        value = block.data.get(key)
+        if not isinstance(value, str):
+            continue
+        lowered = _lowered_in_place(value)
+        at = min((at for entry in entries for at in _word_occurrences(lowered, entry, 0)), default=None)
+        span = block.locate((key,)) if at is not None else None
+        if span is not None:
+            yield Hit(span.value_start, span.value_end, {"found": value[at:].split("\n")[0].rstrip()[:60]})
 
 
 @functools.lru_cache(maxsize=16)
