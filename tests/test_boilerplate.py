@@ -110,6 +110,17 @@ def test_running_text_after_a_marker_cancels_the_region(rules):
     assert run(rules, "BP101", text)[1] == []
 
 
+def test_marker_heading_over_sentences_only_is_the_authors_section(rules):
+    section = "\n### Other Stuff\n\nI started a new book.\n\n### Up Next\n\nKeep working on CS50.\n"
+    assert run(rules, "BP101", ARTICLE + section)[1] == []
+    teaser = "\n### Up Next\n\nKeep working on CS50\nNew bus line opens\n"  # headlines, no stops
+    assert len(run(rules, "BP101", ARTICLE + teaser)[1]) == 1
+    assert len(run(rules, "BP101", ARTICLE + "\n### Up Next\n")[1]) == 1  # a heading over nothing
+    # a marker that is not a heading is furniture itself, whatever follows it
+    form = "\nYour email address will not be published. Required fields are marked *\n\nThanks.\n"
+    assert len(run(rules, "BP101", ARTICLE + form)[1]) == 1
+
+
 def test_marker_without_article_before_it_is_not_a_tail(rules):
     text = "Tags: cycling, council\n\nNew bus line opens\nPool reopens Saturday\n"
     assert run(rules, "BP101", text)[1] == []
@@ -187,11 +198,29 @@ def test_lowercase_label_is_prose_not_a_caption(rules):
     assert run(rules, "BP104", text, path="post.txt")[1] == []
 
 
+def test_a_label_in_title_case_opens_a_caption_too(rules):
+    text = ARTICLE + "\nPhoto Credit: [neilsphotoalbum](https://www.flickr.com/photos/x/1/) on flickr\n"
+    article, hits = run(rules, "BP104", text)
+    assert [article.text[h.start:h.end][:13] for h in hits] == ["Photo Credit:"]
+    assert run(rules, "BP104", text.replace("Photo Credit", "photo credit"))[1] == []
+
+
 def test_markup_in_code_and_embeds_is_silent(rules):
     text = ("Some text.\n\n```html\n<meta name=\"x\" content=\"y\">\n```\n\n"
             "<script async src=\"https://platform.twitter.com/widgets.js\"></script>\n"
             "Use the `<meta-options>` anchor.\n")
     assert run(rules, "BP105", text)[1] == []
+
+
+def test_placeholders_in_the_front_matter_values_readers_see(rules):
+    text = ("---\ntitle: Summit\ndescription: Brief description of your post\n"
+            "notes: \"TODO: check the figures\"\n---\n\n" + ARTICLE)
+    article, hits = run(rules, "BP107", text)
+    assert [article.text[h.start:h.end] for h in hits] == ["Brief description of your post"]
+    assert run(rules, "BP107", text, **{"front-matter-keys": []})[1] == []
+    toml = "+++\ntitle = \"TODO: a title\"\n+++\n\n" + ARTICLE
+    article, hits = run(rules, "BP107", toml)
+    assert [article.text[h.start:h.end] for h in hits] == ['"TODO: a title"']
 
 
 def test_template_sections_need_several_distinct_headings(rules):
@@ -263,8 +292,20 @@ def test_closing_tags_without_opening_ones_are_leftovers(rules):
     assert (hits[0].start, hits[0].end) == (text.index("</p>"), text.index("</p>") + 4)  # the first one
 
 
+def test_a_link_closed_without_being_opened_is_a_leftover(rules):
+    text = ARTICLE + "\nPhotos are from [everyplace][25] and [Times Open][26]</a> on Flickr, thanks!\n"
+    assert [h.data["found"] for h in run(rules, "BP105", text)[1]] == ["</a>"]
+
+
+def test_syntax_highlighter_shortcodes_are_leftovers_but_link_texts_are_not(rules):
+    text = ARTICLE + "\n[shell]\nmysql -u root -p\n[/shell]\n\nSee the [code](https://example.org/c) and [python][1].\n"
+    article, hits = run(rules, "BP105", text)
+    assert [article.text[h.start:h.end] for h in hits] == ["[shell]\nmysql -u root -p\n[/shell]"]
+
+
 @pytest.mark.parametrize("body", [
     "<p>The museum reopens in May.</p>\n",  # balanced
+    '<a href="https://example.org/museum">The museum</a> reopens in May.\n',
     "<div class=\"note\">\n\nThe museum reopens <span>in May</span>.\n\n</div>\n",
     "Add the missing `</div>` to the site template.\n",  # talked about, in code
     "```html\n</p>\n```\n",

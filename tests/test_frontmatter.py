@@ -253,9 +253,21 @@ def test_flat_front_matter_is_read_without_importing_pyyaml():
 @pytest.mark.parametrize("value", [
     "2025-08-14", "2025-08-14 23:26:20 +0200", "2019-06-27 08:24:31 -0700", "2025-08-14T23:26:20Z",
     "2025-8-4", "2025/08/14", "Thu, 14 Aug 2025 23:26:20 +0000", dt.date(2025, 8, 14),
+    "2021-08-07 21:36:54 UTC+02:00", "2021-08-07 21:36:54 GMT-0500",
 ])
 def test_dates_site_generators_accept(value):
     assert not isinstance(parse_date(value), str)
+
+
+def test_nikola_utc_offset_is_the_offset_ahead_of_utc(monkeypatch):
+    parsed = parse_date("2021-08-07 21:36:54 UTC+02:00")
+    assert parsed.has_zone and parsed.value.utcoffset() == dt.timedelta(hours=2)
+    assert isinstance(parse_date("2021-08-07 21:36:54 UTC+15:00"), str)  # no such zone
+    # The future-date and zone rules read the same instant: 12:30 UTC+02:00 is 10:30 UTC.
+    monkeypatch.setenv("COPYDESK_NOW", "2025-08-14T11:00:00+00:00")
+    select = ("FM109", "FM110", "FM120")
+    assert codes(lint(f"---\ntitle: x\ndate: 2025-08-14 12:30:00 UTC+02:00\n---\n{BODY}", select=select)[0]) == []
+    assert codes(lint(f"---\ntitle: x\ndate: 2025-08-14 12:30:00 UTC-02:00\n---\n{BODY}", select=select)[0]) == ["FM110"]
 
 
 @pytest.mark.parametrize("value", ["2025-02-30", "2025-13-01", "2025-08-14 25:00", "2025-08-14 10:00 +1900",
@@ -292,6 +304,13 @@ def test_quote_fix_makes_the_block_parse():
     fixed = Article(data, "post.md").front_matter
     assert fixed.error is None and fixed.data["title"] == "Council vote: night buses stay"
     assert apply_once(article, findings, unsafe=False)[1] == 0  # unsafe: not applied by default
+
+
+def test_leading_content_before_toml_or_json_front_matter_is_not_reported():
+    # Jekyll reads no TOML or JSON front matter; Hugo and Zola skip a BOM and blank lines.
+    for opening in ("\n+++\ntitle = 'x'\n+++\n", "\ufeff+++\ntitle = 'x'\n+++\n", "\n{\"title\": \"x\"}\n"):
+        assert codes(lint(opening + BODY, select=("FM103",))[0]) == []
+    assert codes(lint("\n---\ntitle: x\n---\n" + BODY, select=("FM103",))[0]) == ["FM103"]
 
 
 def test_bom_fix_and_title_trim_fix():

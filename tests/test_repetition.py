@@ -178,6 +178,14 @@ def test_repeated_line_ignores_code_blocks():
     assert findings(text, "RP103") == []
 
 
+def test_repeated_line_ignores_html_tags_however_indented():
+    card = ('See this article:\n\n<div class="card">\n  <div class="right">\n    <div class="site">\n'
+            '      <span>Enable Sysadmin</span>\n    </div>\n  </div>\n</div>\n\nThat is all.\n')
+    assert findings(card, "RP103") == []
+    text = "Sources:\n\n  Share this\n  Share this\n"  # indented prose is still a line of text
+    assert [f.location.line for f in findings(text, "RP103")] == [4]
+
+
 # -- RP104 -----------------------------------------------------------------------------------
 
 
@@ -212,9 +220,17 @@ def test_doubled_phrase_is_found_and_fixed():
     "There is another task and another and another, every day.",
     "We are super super duper excited about it.",
     "Ha iniziato a poco a poco.",
+    "I am now thinking of 13 (oh oh!) parts.",
+    "Fue un taller muy instructivo. Y muy muy recomendable.",
+    "Mais surtout surtout, on peut pivoter le manche.",
 ])
 def test_legitimate_doubles_stay_silent(text):
     assert findings(text + "\n", "RP104") == []
+
+
+def test_a_doubled_article_is_a_slip_in_any_language():
+    found = findings("Mais la la maison est fermée. Y el el taller también.\n", "RP104")
+    assert [f.snippet for f in found] == ["la la", "el el"]
 
 
 def test_capital_at_sentence_start_is_still_a_slip():
@@ -961,12 +977,13 @@ def _repeated_lines_as_first_written(art: Article, max_words: int = 7) -> list[t
     for start, end in art.lines:
         if start < art.body_start:
             continue
-        while ci < len(code) and code[ci][1] <= start:
+        line = text[start:end]
+        begins = start + len(line) - len(line.lstrip()) if line.strip() else start
+        while ci < len(code) and code[ci][1] <= begins:
             ci += 1
-        if ci < len(code) and code[ci][0] <= start < code[ci][1]:
+        if ci < len(code) and code[ci][0] <= begins < code[ci][1]:
             previous = None
             continue
-        line = text[start:end]
         if not line.strip():
             continue
         key = normalise(line)

@@ -471,6 +471,7 @@ def _delete_lines(article: Article, first: _Line, last: _Line) -> Fix:
 # -- BP101 trailing boilerplate --------------------------------------------------------------
 
 _UNSURE = object()
+_ATX_HEADING = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
 
 
 def trailing_region(article: Article, params: Mapping[str, Any]) -> _Line | None:
@@ -534,7 +535,10 @@ def _trailing_in(article: Article, params: Mapping[str, Any], window: list[_Line
             break
         if kind is not None:
             share = (furniture + 1) / (tail + 1)
-            if not (kind == "weak" and furniture < weak_min) and share >= min_share:
+            # A marker heading over sentences only ("### Up Next" / "Keep working on
+            # CS50.") opens the author's closing section: no furniture follows it.
+            section = tail and not furniture and _ATX_HEADING.match(line.raw)
+            if not (kind == "weak" and furniture < weak_min) and share >= min_share and not section:
                 best = i
         if kind is not None or _is_furniture(line, max_words, max_link):
             furniture += 1
@@ -740,7 +744,7 @@ def leading(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 def _credit_patterns(labels: tuple[str, ...], agencies: tuple[str, ...]) -> tuple[re.Pattern, ...]:
     alt = lambda items: "|".join(re.sub(r"(?:\\ )+", r"\\s+", re.escape(i.strip()))
                                  for i in sorted(items, key=len, reverse=True) if i.strip())
-    label_cased = alt(tuple(labels) + tuple(x.upper() for x in labels)) or "(?!)"
+    label_cased = alt(_label_forms(labels)) or "(?!)"
     agency = alt(agencies) or "(?!)"
     lead = r"^[*_\s]*"
     return (
@@ -872,10 +876,15 @@ _BY_WORDS = frozenset(("photo", "photos", "photograph", "image", "picture", "gra
                        "video", "foto", "bild"))
 
 
+def _label_forms(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """A label as the lexicon writes it, in capitals and in title case ("Photo Credit:");
+    in lower case it is prose ("file: config.yaml")."""
+    return tuple(form for x in labels for form in (x.strip(), x.strip().upper(), x.strip().title()))
+
+
 @functools.lru_cache(maxsize=16)
 def _credit_sets(labels: tuple[str, ...], agencies: tuple[str, ...]) -> tuple[frozenset, frozenset]:
-    label_set = frozenset(x.strip() for x in labels) | frozenset(x.strip().upper() for x in labels)
-    return label_set, frozenset(a.strip().lower() for a in agencies)
+    return frozenset(_label_forms(labels)), frozenset(a.strip().lower() for a in agencies)
 
 
 def _may_be_credit(raw: str, low: str, label_set: frozenset, agency_set: frozenset) -> bool:
@@ -929,7 +938,7 @@ _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
 _IFRAME = re.compile(r"<iframe\b[^>]*>", re.I)
 # An HTML element's opening or closing tag, for the elements a converted post keeps:
 # a closing tag with no opening tag before it is what a CMS export leaves behind.
-_PAIRED_TAG = re.compile(r"<(/?)(p|div|span|font|center|blockquote|table|tr|td|th|ul|ol|li)\b[^<>]*>", re.I)
+_PAIRED_TAG = re.compile(r"<(/?)(a|p|div|span|font|center|blockquote|table|tr|td|th|ul|ol|li)\b[^<>]*>", re.I)
 _SHORTCODE = re.compile(r"\[(/?)([A-Za-z][\w-]*)((?:\s[^\]\n]*)?)\]")
 _SHORTCODE_REACH = 2000  # characters in which an opening shortcode's closing tag is looked for
 
@@ -1154,10 +1163,11 @@ def _empty_emphasis(article: Article) -> Iterator[Hit]:
 @check("boilerplate.placeholder")
 def placeholder(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     entries = _placeholder_entries(_lexicon(params, "placeholder-lexicon"))
+    yield from _front_matter_placeholders(article, entries, params.get("front-matter-keys") or ())
     text = article.text
     lowered = _lowered_text(article)
-    if lowered is None:  # a character whose lower case is longer ("İ"): lower the others only
-        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if lowered is None:
+        lowered = _lowered_in_place(text)
     found = sorted((at, at + len(entry)) for entry in entries
                    for at in _word_occurrences(lowered, entry, article.body_start))
     if not found:
@@ -1172,6 +1182,29 @@ def placeholder(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
         line_end = text.find("\n", start)
         shown = text[start:line_end if line_end >= 0 else len(text)].rstrip()
         yield Hit(start, end, {"found": shown[:60]})
+
+
+def _lowered_in_place(text: str) -> str:
+    """text in lower case but for the characters whose lower case is longer ("İ"), so that
+    offsets stay those of text."""
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _front_matter_placeholders(article: Article, entries: tuple[str, ...], keys) -> Iterator[Hit]:
+    """A placeholder in a front matter value that readers see (a theme's or an archetype's
+    stock description left in `description:`): one finding per value, on the value."""
+    block = article.front_matter
+    if block is None or not block.closed or block.error is not None or not block.is_mapping:
+        return
+    for key in keys:
+        value = block.data.get(key)
+        if not isinstance(value, str):
+            continue
+        lowered = _lowered_in_place(value)
+        at = min((at for entry in entries for at in _word_occurrences(lowered, entry, 0)), default=None)
+        span = block.locate((key,)) if at is not None else None
+        if span is not None:
+            yield Hit(span.value_start, span.value_end, {"found": value[at:].split("\n")[0].rstrip()[:60]})
 
 
 @functools.lru_cache(maxsize=16)

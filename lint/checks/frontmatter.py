@@ -134,7 +134,9 @@ def unterminated(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 @check("frontmatter.leading-content")
 def leading_content(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     block = article.front_matter
-    if block is None or block.kind == "json":
+    # Jekyll reads YAML front matter only; the generators that read TOML (`+++`: Hugo, Zola)
+    # and JSON (`{`: Hugo) skip a byte-order mark and blank lines before the block.
+    if block is None or block.kind != "yaml":
         return
     # A UTF-16/32 file needs its BOM to be read at all: EN101 reports the encoding instead.
     utf8_bom = article.bom and article.encoding == "utf-8"
@@ -142,14 +144,12 @@ def leading_content(article: Article, params: Mapping[str, Any]) -> Iterator[Hit
         return
     if _generator(article) in ("hugo", "astro") and not params.get("always"):
         return  # Hugo and Astro skip a BOM and blank lines before the block
-    delim = _DELIMS[block.kind]
     start, end = _opening(article, block)
     if utf8_bom:
-        yield Hit(start, end, {"what": "a byte-order mark", "delimiter": delim},
-                  fix=Fix(remove_bom=True))
+        yield Hit(start, end, {"what": "a byte-order mark"}, fix=Fix(remove_bom=True))
     if block.leading_blank_lines:
         n = block.leading_blank_lines
-        yield Hit(0, block.start, {"what": f"{n} blank line{'s' if n > 1 else ''}", "delimiter": delim})
+        yield Hit(0, block.start, {"what": f"{n} blank line{'s' if n > 1 else ''}"})
 
 
 @check("frontmatter.syntax")
@@ -330,7 +330,7 @@ def _unexpected(error) -> list[str]:
 _ISO = re.compile(
     r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
     r"(?:(?:[Tt]|[ \t]+)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?)?"
-    r"(?:[ \t]*(?P<tz>[Zz]|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?))?$")
+    r"(?:[ \t]*(?P<tz>(?:UTC|GMT)?(?P<offset>[+-]\d{1,2}(?::?\d{2})?)|[Zz]|UTC|GMT))?$")
 _ISO_SHAPED = lazy(r"^\d{4}-\d")
 _SLASHED = lazy(r"^(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -403,17 +403,18 @@ def _from_parts(m: re.Match) -> _Date | str:
     if hh > 23 or mm > 59 or ss > 60:
         return f"{m.group(0)!r} is not a valid date: the time {hh:02d}:{mm:02d}:{ss:02d} does not exist"
     tz = None
-    zone = g.get("tz")
-    if zone:
-        if zone.upper() in ("Z", "UTC", "GMT"):
-            tz = dt.timezone.utc
-        else:
-            sign = -1 if zone[0] == "-" else 1
-            digits = zone[1:].replace(":", "")
-            hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
-            if hours > 14 or minutes > 59:
-                return f"{m.group(0)!r} is not a valid date: time zone {zone} does not exist"
-            tz = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+    zone, offset = g.get("tz"), g.get("offset")
+    if offset:
+        # "UTC+02:00" (Nikola's format) is two hours ahead of UTC, as Nikola and Ruby read
+        # it; only dateutil on its own reads "GMT+2" the POSIX way round.
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
+        if hours > 14 or minutes > 59:
+            return f"{m.group(0)!r} is not a valid date: time zone {zone} does not exist"
+        tz = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+    elif zone:  # Z, UTC, GMT
+        tz = dt.timezone.utc
     return _Date(dt.datetime(y, mo, d, hh, mm, min(ss, 59), tzinfo=tz), True, tz is not None)
 
 

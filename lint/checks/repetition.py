@@ -590,8 +590,9 @@ def repeated_line(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     for earlier, line_index in _twin_lines(article):
         if earlier == reported or lines[earlier][0] < article.body_start:
             continue
-        # a line in code (or a blank line there) breaks the pair
-        if any(in_code(lines[q][0]) for q in range(earlier, line_index + 1)):
+        # a line in code or raw HTML (or a blank line there) breaks the pair: nested
+        # closing tags ("    </div>", "  </div>") are markup, however they are indented
+        if any(in_code(_content_start(text, *lines[q])) for q in range(earlier, line_index + 1)):
             continue
         start, end = lines[line_index]
         first_start, first_end = lines[earlier]
@@ -606,6 +607,12 @@ def repeated_line(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
                                           "found": line.strip()},
                       related=((first_start, first_end, "first occurrence"),))
             reported = line_index
+
+
+def _content_start(text: str, start: int, end: int) -> int:
+    """Where the line at start..end begins after its indentation (start if it is blank)."""
+    rest = len(text[start:end].lstrip())
+    return end - rest if rest else start
 
 
 _ASCII_SPACE = b" \t\x0b\x0c\x1c\x1d\x1e\x1f"  # str.isspace() in ASCII, line breaks aside
