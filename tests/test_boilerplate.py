@@ -404,3 +404,167 @@ def test_short_or_lone_sentences_need_a_dangling_word(rules):
     lone = "Shop owners on the street asked the council for parking instead of bike lanes"
     assert cut_off(rules, lone) == []  # may just lack its full stop
     assert len(cut_off(rules, lone, **{"dangling-lexicon": ("lanes",)})) == 1
+
+
+# -- BP105 empty emphasis ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("line, fixed", [
+    ("Happy Birthday, CorrelAid. ** **", "Happy Birthday, CorrelAid."),
+    ("**Thanks** to everyone who helped. ** ** Join us.", "**Thanks** to everyone who helped. Join us."),
+    ("The party starts at eight.__ __", "The party starts at eight."),
+    ("Thanks to everyone who helped.****", "Thanks to everyone who helped."),
+])
+def test_empty_emphasis_is_reported_and_the_fix_removes_it(rules, line, fixed):
+    article, hits = run(rules, "BP105", ARTICLE + "\n" + line + "\n")
+    assert [h.data["what"] for h in hits] == ["empty emphasis"]
+    assert apply(article, hits[0]) == ARTICLE + "\n" + fixed + "\n"
+
+
+@pytest.mark.parametrize("body", [
+    "**a.** **Test runs:** every pull request runs the suite.\n",  # closes, then opens
+    "* * *\n", "** **\n", "____\n",                                # thematic breaks
+    "- item\n* *-patterns match any name\n",                       # a bullet, then an asterisk
+    "Rated **** by the critics; the password shows as ****.\n",    # ratings, masks
+    "Fill in: __ __ __, and 2 * * 3.\n",                           # blanks, arithmetic
+    "Write `** **` in code.\n\n```\n** **\n```\n",                 # code
+    "Bold**  **words and **ab** ** **cd**\n",                      # touching a word
+])
+def test_emphasis_that_is_not_empty_or_not_emphasis_is_not_reported(rules, body):
+    article, hits = run(rules, "BP105", ARTICLE + "\n" + body)
+    assert hits == []
+
+
+def test_empty_emphasis_is_markdown_only(rules):
+    assert run(rules, "BP105", ARTICLE + "\nHappy Birthday. ** **\n", path="post.txt")[1] == []
+
+
+# -- BP109 indented prose ----------------------------------------------------------------------
+
+TAIL = ("    ### Offene Pitches\n"
+        "\n"
+        "    Eine Teilnehmerin folgte spontan dem Aufruf, eigene Ideen zu pitchen. Sie verfolgt die Frage,\n"
+        "    wie Zielgruppen identifiziert werden können.\n")
+
+
+def test_indented_prose_after_a_paragraph_is_reported_once_and_the_fix_dedents(rules):
+    text = ARTICLE + "\n" + TAIL
+    article, hits = run(rules, "BP109", text)
+    assert [(h.data["lines"], h.data["found"]) for h in hits] == [(4, "### Offene Pitches")]
+    assert article.text[hits[0].start:hits[0].end] == "### Offene Pitches"
+    assert apply(article, hits[0]) == ARTICLE + "\n" + TAIL.replace("    ", "")
+
+
+def test_a_tab_indents_like_four_spaces_and_the_fix_takes_it_off(rules):
+    text = ARTICLE + "\n\t" + TAIL.replace("\n    ", "\n\t").lstrip()
+    article, hits = run(rules, "BP109", text)
+    assert len(hits) == 1
+    assert apply(article, hits[0]) == ARTICLE + "\n" + TAIL.replace("    ", "")
+
+
+@pytest.mark.parametrize("above", [
+    "- version: a specifier that varies with the package.\n",
+    "1. version: a specifier that varies with the package.\n",
+    # a continuation line indented less than the item's content, then the paragraph
+    "* version: a specifier that varies with the package.\n  Note that it may be omitted.\n",
+    # a lazy continuation line at the margin
+    "- version: a specifier that varies with the package.\nIt may be omitted.\n",
+    # an item's second paragraph, then another indented one
+    "- version: a specifier.\n\n  It may be omitted when the package is missing.\n",
+    "!!! note\n", "=== \"Tab one\"\n", "[^1]:\n", "Apple\n:   A fruit.\n",
+])
+def test_a_list_items_paragraph_indented_four_spaces_is_text_not_code(rules, above):
+    article, hits = run(rules, "BP109", ARTICLE + "\n" + above + "\n" + TAIL)
+    assert hits == []
+
+
+def test_code_inside_a_list_item_is_reported_without_a_fix(rules):
+    nested = "".join("    " + line if line.strip() else line for line in TAIL.splitlines(True))
+    # (the continuation line keeps the Article's scan from taking the whole item for text)
+    article, hits = run(rules, "BP109", ARTICLE + "\n- An item.\n  More of the item.\n\n" + nested)
+    assert len(hits) == 1 and hits[0].fix is None
+
+
+def test_no_fix_when_a_list_item_comes_before_the_block(rules):
+    # "-" and four spaces: the item's content starts in column 5, so the block is not its
+    # paragraph; dedenting it next to the list could still change the list
+    article, hits = run(rules, "BP109", ARTICLE + "\n-    An item.\n  More of the item.\n\n" + TAIL)
+    assert len(hits) == 1 and hits[0].fix is None
+
+
+def test_a_fenced_block_of_prose_and_plain_text_files_are_not_looked_at(rules):
+    fenced = "```\n" + TAIL.replace("    ", "") + "```\n"
+    assert run(rules, "BP109", ARTICLE + "\n" + fenced)[1] == []
+    assert run(rules, "BP109", ARTICLE + "\n" + TAIL, path="post.txt")[1] == []
+
+
+@pytest.mark.parametrize("block", [
+    "    $ pip install mytool\n    $ mytool init --force\n",
+    "    >>> import ftfy\n    >>> ftfy.fix_text('The Mona Lisa doesn't have eyebrows.')\n",
+    "    [server]\n    port = 8080\n    host = \"0.0.0.0\"\n",
+    "    2021-06-01 09:00:01 INFO Starting the server. Listening on port 8080.\n"
+    "    2021-06-01 09:00:02 INFO Ready. Press Ctrl+C to stop the server now.\n",
+    "    npm WARN deprecated request@2.88.2: request has been deprecated, see the issue.\n"
+    "    added 52 packages from 47 contributors and audited 52 packages in 2.1s.\n",
+    "    Error. The configuration file could not be found on this machine. Please check the path and try again.\n",
+    "    +--------+      +--------+\n    | client | ---> | server |\n    +--------+      +--------+\n",
+    "    The woods are lovely, dark and deep,\n    But I have promises to keep,\n",
+    # verse in stanzas keeps its box
+    "    Whose woods these are I think I know.\n    His house is in the village though;\n"
+    "    He will not see me stopping here\n    To watch his woods fill up with snow.\n\n"
+    "    My little horse must think it queer\n    To stop without a farmhouse near.\n",
+    # a NEWS file: bullets and backquotes are plain-text conventions too
+    "    Version 2.0 brings a new plugin system, which replaces the old hooks.\n\n"
+    "    * Fixed a crash when the file is empty.\n    * Added support for `UTF-8` in file names.\n",
+])
+def test_code_console_output_config_and_diagrams_are_not_prose(rules, block):
+    assert run(rules, "BP109", ARTICLE + "\n" + block)[1] == []
+
+
+@pytest.mark.parametrize("intro, block", [
+    ("It looks like this:\n", TAIL),                                  # an introduced example
+    ("## Example\n", TAIL),                                           # a sample document
+    ("Matz wrote to the list.\n", "    \"I removed the link to the comparison page. Too many\n"
+                                  "    people took it too seriously. It was meant to be funny.\"\n"),
+    ("The announcement:\n", "    On Monday, Jane Doe wrote:\n\n    We are happy to announce the release.\n"
+                            "    It brings many fixes and a new plugin system for everyone.\n"),
+    ("## License\n", "    Copyright (c) 2015 Jane Doe\n\n    Permission is hereby granted, free of charge,"
+                     " to any person. The notice stays in all copies of the software.\n"),
+    ("<div class=\"note\">\n", TAIL + "\n</div>\n"),                   # raw HTML to kramdown
+])
+def test_text_quoted_on_purpose_is_not_reported(rules, intro, block):
+    assert run(rules, "BP109", ARTICLE + "\n" + intro + "\n" + block)[1] == []
+
+
+def test_one_short_indented_paragraph_without_markdown_is_not_evidence_enough(rules):
+    block = ("    The Go team are pleased to accept this award. It reflects our work\n"
+             "    and the efforts of the growing community of Go developers.\n")
+    assert run(rules, "BP109", ARTICLE + "\n" + block)[1] == []
+    one_line = "    " + block.replace("\n    ", " ")
+    assert len(run(rules, "BP109", ARTICLE + "\n" + one_line)[1]) == 1  # the box scrolls sideways
+
+
+def test_prose_scoring_separates_sentences_from_code_lines():
+    from lint.checks.boilerplate import _IndentedProse
+    prose = _IndentedProse(["### Offene Pitches", "", "Eine Teilnehmerin folgte dem [Aufruf](https://x.org/a?b=1)."
+                            " Sie verfolgt die Frage mit `pandas`."])
+    assert prose.code_line is None and prose.markdown == 2 and prose.lines == 2
+    assert prose.sentences == 2 and prose.words == prose.tokens and prose.code_share == 0
+    for code in ("var qrcode = require('qrcode-terminal');", "if (x) {", "cd /usr/local/lib/node",
+                 "pyenv install --list", "5d52c7d0e6a6eb6e3bc68d77e794898e  ruby.tar.gz", "<p>Text.</p>"):
+        assert _IndentedProse([code]).code_line == code
+
+
+def test_list_holder_reads_commonmark_containers():
+    from lint.checks.boilerplate import _list_holder
+
+    def holder(text):
+        article = Article(text.encode(), "post.md")
+        return _list_holder(article, len(text.splitlines()) - 1)
+
+    assert holder("Intro.\n\n    Indented.\n") == (0, False)
+    assert holder("* version: a specifier.\n  Note it.\n\n    * bundled: a number.\n") == (2, True)
+    assert holder("10. An item.\n\n    Its paragraph.\n") == (4, True)
+    assert holder("- An item.\nA lazy line.\n\n    Its paragraph.\n") == (2, True)
+    assert holder("- An item.\n\nA paragraph.\n\n    Code.\n") == (0, False)
+    assert holder("-    An item.\n  More.\n\n    Code.\n") == (0, True)  # content in column 5
+    assert holder("!!! note\n\n    Its content.\n") == (4, True)

@@ -999,6 +999,8 @@ def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     if "[" in text:
         shortcode = _shortcode_matcher(_lexicon(params, "shortcode-lexicon"))
         hits.extend(h for h in _shortcodes(text, body, shortcode) if not in_code(h.start))
+    if article.markdown and ("*" in text or "__" in text):
+        hits.extend(_empty_emphasis(article))
     if any(e.strip() for e in label_entries):
         for line in _label_candidates(article, label_heads):
             if line.nonprose or len(line.raw) > 120 or len(line.raw.strip()) > 80:
@@ -1082,6 +1084,78 @@ def _label_candidates(article: Article, heads: frozenset) -> list[_Line]:
     if low is None or "" in heads:
         return _body_lines(article)
     return _candidate_lines(article, {m.start() + 1 for m in _label_search(heads).finditer(low, article.body_start)})
+
+
+# -- BP105 empty emphasis ----------------------------------------------------------------------
+#
+# "<strong> </strong>" and "<em></em>" that a CMS export turned into Markdown: "** **", "****",
+# "__ __", "* *" around nothing, which Markdown shows as literal asterisks.
+
+# Each pattern opens with a literal, which the regex engine finds fast; a leading
+# look-behind would be tried at every position of the text.
+_EMPTY_STARS = re.compile(r"\*(?<![*_\\\w]\*)(?:\*[ \t\u00a0]*\*\*|[ \t\u00a0]{1,3}\*)(?![*_\w])")
+_EMPTY_UNDERSCORES = re.compile(r"__(?<![*_\\\w]__)[ \t\u00a0]+__(?![*_\w])")
+_BOLD_RUN = re.compile(r"(?<![*\\])\*{2,}")
+_ITALIC_RUN = re.compile(r"(?<![*\\])(?:\*(?!\*)|\*{3,})")
+_UNDERSCORE_RUN = re.compile(r"(?<![_\\\w])__+|__+(?![_\w])")
+_LIST_BULLET = re.compile(r"[ \t]*(?:>[ \t]*)*[-*+][ \t]")
+_BULLET_LINE = re.compile(r"^[ \t]*(?:>[ \t]*)*\*[ \t]", re.M)
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
+
+
+def _empty_emphasis(article: Article) -> Iterator[Hit]:
+    """Emphasis around nothing but spaces, in prose. The opening delimiter must not close
+    an emphasis opened before it in the paragraph ("**a.** **b**": an even number of runs
+    before it), and a line that is a thematic break ("* * *", "** **") is one."""
+    text, prose = article.text, article.prose_text
+    pairs = list(_EMPTY_STARS.finditer(text, article.body_start)) if "*" in text else []
+    if "__ " in text or "__\t" in text or "__\u00a0" in text:
+        pairs = sorted(pairs + list(_EMPTY_UNDERSCORES.finditer(text, article.body_start)), key=lambda m: m.start())
+    paragraph = scanned = article.body_start  # where the paragraph holding the pair starts
+    for m in pairs:
+        start, end = m.start(), m.end()
+        if prose[start:end] != m.group():
+            continue  # in code, a comment or a URL
+        line_start = prose.rfind("\n", 0, start) + 1
+        line_end = prose.find("\n", end)
+        if line_end < 0:
+            line_end = len(prose)
+        line = prose[line_start:line_end]
+        if _THEMATIC_BREAK.match(line.strip()):
+            continue
+        found = m.group()
+        inner = found.strip("*_")
+        if not (found.startswith("**") and inner) and not found.startswith("__"):
+            # "****" between spaces is a rating or a mask, "a * * b" arithmetic: only a
+            # pair glued to the text is an export's leftover
+            if (start == line_start or text[start - 1].isspace()) and (end >= len(text) or text[end].isspace()):
+                continue
+        if found.startswith("* ") and _LIST_BULLET.fullmatch(prose[line_start:start + 2]):
+            continue  # a list item's bullet, then an asterisk
+        if not found.startswith("**") and (text[line_start:start].rstrip(" \t").endswith(found[0])
+                                           or text[end:line_end].lstrip(" \t").startswith(found[0])):
+            continue  # one of a row of blanks to fill in ("__ __ __"), or of stars
+        for blank in _BLANK_LINE.finditer(prose, scanned, start):  # matches come in order
+            paragraph = blank.end()
+        scanned = max(scanned, start)
+        before = prose[paragraph:start]
+        if found.startswith("**"):
+            opened = len(_BOLD_RUN.findall(before))
+        elif found[0] == "_":
+            opened = len(_UNDERSCORE_RUN.findall(before))
+        else:  # a list item's bullet is no emphasis
+            opened = len(_ITALIC_RUN.findall(before)) - len(_BULLET_LINE.findall(before))
+        if opened % 2:
+            continue
+        # The removal keeps one space where the empty emphasis separated two words.
+        left = start > line_start and not prose[start - 1].isspace()
+        right = end < len(prose) and not prose[end].isspace() and prose[end] not in "\r\n"
+        if not left:
+            while start > line_start and prose[start - 1] in " \t":
+                start -= 1
+        replacement = " " if left and right and inner else ""
+        yield Hit(m.start(), m.end(), {"what": "empty emphasis", "found": found},
+                  fix=Fix((Edit(start, end, replacement),)))
 
 
 # -- BP106 template sections (off by default) ------------------------------------------------
@@ -1299,3 +1373,264 @@ def cut_off(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     line_start = max(start, _line_start_of(text, line_end))
     first = line_start + len(text[line_start:line_end]) - len(text[line_start:line_end].lstrip())
     yield Hit(first, line_end, {"found": " ".join(shown[last_start:].split()[-8:])})
+
+
+# -- BP109 indented prose ----------------------------------------------------------------------
+#
+# A conversion that indents part of a post by four spaces turns it into an indented code
+# block: Markdown shows the paragraphs in a monospace box, with their headings and emphasis
+# as literal "###" and "**". The Article already knows its code blocks; this section reads
+# the indented ones (not fenced), leaves out those CommonMark reads as a list item's
+# paragraphs, and reports the ones whose lines read as prose.
+
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)]|:)(?=[ \t]|$)")  # ":": a definition (kramdown)
+# Blocks whose content is indented four spaces in Python-Markdown, MkDocs and PHP Markdown
+# Extra: admonitions ("!!! note"), collapsible notes ("??? note"), content tabs
+# ('=== "Tab"') and footnote definitions ("[^1]:").
+_INDENTED_CONTAINER = re.compile(r"(?:!!!|\?\?\?\+?|===)[ \t]+\S|\[\^[^\]\n]+\]:")
+_THEMATIC_BREAK = re.compile(r"([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_LIST_REACH = 400  # lines looked at above a block for the list item it may belong to
+
+
+def _indentation(line: str) -> tuple[int, int]:
+    """(columns, characters) of a line's leading white space; a tab reaches the next
+    multiple of four columns, as in CommonMark."""
+    columns = 0
+    for i, ch in enumerate(line):
+        if ch == " ":
+            columns += 1
+        elif ch == "\t":
+            columns += 4 - columns % 4
+        else:
+            return columns, i
+    return columns, len(line)
+
+
+def _content_column(line: str, columns: int, at: int) -> int | None:
+    """The column where a list item's content starts, if the line opens one (CommonMark:
+    after the marker and up to four spaces; five or more mean one, and code follows), or
+    four columns in from a container whose content is indented (an admonition)."""
+    if _INDENTED_CONTAINER.match(line, at):
+        return columns + 4
+    m = _LIST_MARKER.match(line, at)
+    if m is None or _THEMATIC_BREAK.match(line, at):
+        return None
+    after = line[m.end():]
+    spaces, _ = _indentation(after)
+    if not after.strip() or spaces > 4:
+        spaces = 1
+    return columns + (m.end() - at) + spaces
+
+
+def _list_holder(article: Article, first: int) -> tuple[int | None, bool]:
+    """(the content column of the list item that holds line `first`, an indented line
+    after a blank one: 0 when no list item does, None when unsure; whether a list item
+    comes before the line). CommonMark reads the line as the item's paragraph when it is
+    indented less than that column plus four.
+
+    Walking up, every line that opens a block (the first line after a blank, or a list
+    item) must be indented at least as far as the item's content for the item to hold the
+    line; a line that continues a paragraph may be a lazy continuation line and is not
+    counted. The walk ends at the first line that opens a block at the margin."""
+    text = article.text
+    lines = article.lines
+    top = article.line_of(article.body_start) if article.body_start else 0
+    least = _indentation(text[lines[first][0]:lines[first][1]])[0]
+    after_list = False
+    j = first - 1
+    for _ in range(_LIST_REACH):
+        if j < top:
+            return 0, after_list
+        start, end = lines[j]
+        line = text[start:end]
+        if not line.strip():
+            j -= 1
+            continue
+        columns, at = _indentation(line)
+        content = _content_column(line, columns, at)
+        if content is not None:
+            if least >= content:
+                return content, True
+            after_list = True
+        above = lines[j - 1] if j > top else None
+        if content is not None or above is None or not text[above[0]:above[1]].strip():
+            least = min(least, columns)
+            if least < 2:  # no list item's content starts before column 2
+                return 0, after_list
+        j -= 1
+    return None, True
+
+
+# What code, console output and configuration have and prose lacks. A line with one of these
+# makes the block code: a prompt, a statement end, an operator, a call, a path or a flag,
+# columns aligned with runs of spaces, a time of day or a hash, a quoted-email or REPL mark,
+# a program's message ("Error: ...").
+_CODE_LINE = re.compile(
+    r"^(?:[$%>]|>>>|\.\.\.|PS\b[^\n]*>|[A-Za-z]:\\)(?:\s|$)"                 # prompts, quoted mail
+    r"|^(?:[}\])]|//|/\*|<!--|--\s|\|)"                                  # closers, comments, tables
+    r"|^\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FATAL|Error|Warning|Fatal|Exception)\]?[:.](?:\s|$)"  # messages
+    r"|[;{(\[\\]$"                                                       # statement goes on
+    r"|=>|->|<-|::|==|!=|<=|>=|&&|\|\||\+=|\$\{|\{\{|\}\}|</|/>|\w\(|\w=|\s=\s"
+    r"|(?:^|\s)(?:\.{0,2}/|~/)[\w.-]+/"                                   # paths
+    r"|(?:^|\s)--?[A-Za-z][\w-]*(?:[=\s]|$)"                              # command-line flags
+    r"|\S {3,}\S"                                                        # aligned columns
+    r"|\b\d{1,2}:\d{2}(?::\d{2})\b|\b[0-9a-f]{8,}\b"                      # times, hashes
+)
+_PROSE_WORD = re.compile(r"[(\"'“‘„«*_]*[^\W\d_][\w'’-]*[)\"'”’»*_.,;:!?…]*")
+_SENTENCE_END = re.compile(r"[.!?…](?:[\"'”’»)*_]*)(?=\s|$)")
+_CODE_CHARS = re.compile(r"[{}\[\]();=<>$|\\^~`]")
+# Markdown that shows literally in a code block: headings, emphasis, links, escapes.
+_MD_BLOCK_MARK = re.compile(r"^(?:#{1,6}|[-*+]|\d{1,3}[.)])[ \t]+(?=[^\W\d_])")  # heading, list item
+_MD_CODE_SPAN = re.compile(r"`[^`\n]+`")
+_ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
+_MD_INLINE_MARKUP = re.compile(r"\*\*[^*\s][^*]*\*\*|__[^_\s][^_]*__|\[[^\]\n]+\]\([^)\s]+\)|\[[^\]\n]+\]\[[^\]\n]*\]|\\[*_#\[\]`]")
+_MD_REFERENCE = re.compile(r"\[[^\]\n]+\]:\s+\S+(?:\s+[\"'(][^\n]*)?$")
+_MD_LINK_TEXT = re.compile(r"!?\[([^\]\n]*)\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)")
+_SETEXT_UNDERLINE = re.compile(r"(?:=+|-+)$")
+_QUOTE_OPENERS = "\"“„«‘'"
+
+
+class _IndentedProse:
+    """What an indented code block's lines say about it: prose words, sentences, Markdown
+    that would show literally, and the first line that reads as code (the counts stop
+    there)."""
+
+    def __init__(self, lines: list[str]):
+        self.code_line: str | None = None
+        self.words = 0
+        self.tokens = 0
+        self.sentences = 0
+        self.markdown = 0
+        self.longest = 0
+        self.lines = 0
+        self.capitalised = 0  # lines that open with a capital letter
+        self.code_share = 0.0
+        code_chars = chars = 0
+        for raw in lines:
+            line = raw.strip()
+            if not line:
+                continue
+            self.longest = max(self.longest, len(line))
+            if _MD_REFERENCE.match(line):
+                self.markdown += 1
+                continue
+            marked = _MD_BLOCK_MARK.match(line)
+            # Bullets and backquotes are plain-text conventions too (a NEWS file, a mail);
+            # a heading, bold, a link or an escape is Markdown.
+            if (marked and line[0] == "#") or _MD_INLINE_MARKUP.search(line):
+                self.markdown += 1
+            self.lines += 1
+            self.capitalised += line[0].isupper()
+            plain = _MD_LINK_TEXT.sub(r"\1", line[marked.end():] if marked else line)
+            plain = _ENTITY.sub("", _BARE_URL.sub("URL", _MD_REF_LINK.sub(r"\1", plain))).replace("\\", "")
+            plain = _MD_CODE_SPAN.sub("code", plain)
+            if _CODE_LINE.search(plain):
+                self.code_line = line
+                return  # code: nothing else matters
+            tokens = plain.split()
+            self.tokens += len(tokens)
+            self.words += sum(1 for t in tokens if _PROSE_WORD.fullmatch(t))
+            self.sentences += len(_SENTENCE_END.findall(plain))
+            code_chars += len(_CODE_CHARS.findall(plain))
+            chars += len(plain) - plain.count(" ")
+        self.code_share = code_chars / chars if chars else 1.0
+
+    @property
+    def verse(self) -> bool:
+        """Short lines that open with capitals: a poem or lyrics, set in a box on purpose
+        to keep its line breaks (hard-wrapped prose goes on in lower case)."""
+        return self.lines >= 4 and self.longest < 60 and self.capitalised >= 0.8 * self.lines
+
+
+# Block-level HTML elements: an indented block inside one is raw HTML to kramdown (Jekyll)
+# and Python-Markdown, which show it as text.
+_HTML_BLOCK_TAG = re.compile(r"<(/?)(?:div|section|article|aside|details|figure|blockquote|table|center)\b[^<>]*>", re.I)
+
+
+class _HtmlDepth:
+    """How many block-level HTML elements are open at an offset, for offsets asked in
+    increasing order (one pass over the text however many blocks ask)."""
+
+    def __init__(self, text: str, start: int):
+        self._text = text
+        self._pos = start
+        self._depth = 0
+
+    def at(self, offset: int) -> int:
+        for m in _HTML_BLOCK_TAG.finditer(self._text, self._pos, offset):
+            self._depth = max(0, self._depth + (-1 if m.group(1) else 1))
+        self._pos = max(self._pos, offset)
+        return self._depth
+
+
+def _introduction(article: Article, first: int) -> str:
+    """The last non-blank line above line `first`, stripped ("" at the body's start)."""
+    text = article.text
+    top = article.line_of(article.body_start) if article.body_start else 0
+    for j in range(first - 1, top - 1, -1):
+        start, end = article.lines[j]
+        line = text[start:end].strip()
+        if line:
+            return line
+    return ""
+
+
+def _dedent(article: Article, block_start: int, block_end: int) -> Fix:
+    """Take four columns of indentation off every line of the block."""
+    text = article.text
+    edits = []
+    for start, end in article.lines[article.line_of(block_start):article.line_of(block_end) + 1]:
+        columns = cut = 0
+        while cut < end - start and text[start + cut] in " \t" and columns < 4:
+            columns += 1 if text[start + cut] == " " else 4 - columns % 4
+            cut += 1
+        if cut:
+            edits.append(Edit(start, start + cut, ""))
+    return Fix(tuple(edits))
+
+
+@check("boilerplate.indented-prose")
+def indented_prose(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
+    text = article.text
+    if not article.markdown or not ("\n    " in text or "\n\t" in text or text.startswith(("    ", "\t"))):
+        return
+    min_words = int(params.get("min-words", 12))
+    min_sentences = int(params.get("min-sentences", 2))
+    max_code_share = float(params.get("max-code-share", 0.02))
+    min_word_share = float(params.get("min-word-share", 0.8))
+    long_line = int(params.get("long-line", 100))
+    verbatim = _lexicon(params, "verbatim-lexicon")
+    html = _HtmlDepth(text, article.body_start)
+    for block in article.blocks:
+        if block.kind != "code" or not block.text.startswith(("    ", "\t")):
+            continue  # fenced, or not a code block
+        first = article.line_of(block.start)
+        holder, after_list = _list_holder(article, first)
+        if holder is None or _indentation(block.text)[0] < holder + 4:
+            continue  # a list item's paragraph (or unsure): shown as text
+        lines = block.text.splitlines()
+        prose = _IndentedProse(lines)
+        if (prose.code_line is not None or prose.words < min_words or prose.sentences < min_sentences
+                or prose.code_share > max_code_share or prose.words < min_word_share * prose.tokens):
+            continue
+        # What shows that the indentation is damage, not a layout chosen for the text:
+        # Markdown that now shows literally, or a paragraph on one long line, as a converter
+        # writes it (the box scrolls sideways). Text pasted into a box on purpose (a mail, a
+        # NEWS file) is wrapped to fit it; verse keeps its box.
+        if not (prose.markdown or prose.longest >= long_line) or prose.verse:
+            continue
+        body = block.text.lstrip()
+        introduction = _introduction(article, first)
+        if body[0] in _QUOTE_OPENERS or introduction.endswith(":"):
+            continue  # a quotation, or an example the text introduces
+        if body.startswith("#") and (introduction.startswith("#") or _SETEXT_UNDERLINE.match(introduction)):
+            continue  # a heading, then a sample document that opens with its own heading
+        lowered = block.text.lower()
+        if any(marker in lowered for marker in verbatim) or html.at(block.start):
+            continue
+        count = len(lines)
+        shown = lines[0].strip()
+        start = block.start + len(lines[0]) - len(lines[0].lstrip())
+        yield Hit(start, block.start + len(lines[0].rstrip()),
+                  {"lines": count, "unit": "line" if count == 1 else "lines", "found": shown[:60]},
+                  fix=None if after_list else _dedent(article, block.start, block.end))
