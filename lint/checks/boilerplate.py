@@ -1,6 +1,7 @@
 """Boilerplate (BP): page furniture that scraping and reposting leave in an article.
 
-Every check works on the body's lines. A line is described once (`_Line`): its text with
+Most checks work on the body's lines (BP107 finds phrases in the text, BP108 reads the last
+block, BP109 the indented code blocks). A line is described once (`_Line`): its text with
 Markdown decoration stripped, its word count, its link density and whether it ends in
 terminal punctuation: the block features the boilerplate-removal literature measured
 (boilerpipe: word counts and link density; jusText: length and link density; C4 and
@@ -1158,7 +1159,7 @@ def _empty_emphasis(article: Article) -> Iterator[Hit]:
                   fix=Fix((Edit(start, end, replacement),)))
 
 
-# -- BP106 template sections (off by default) ------------------------------------------------
+# -- BP107 placeholder text ------------------------------------------------------------------
 
 @check("boilerplate.placeholder")
 def placeholder(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
@@ -1222,6 +1223,8 @@ def _word_occurrences(lowered: str, entry: str, start: int) -> Iterator[int]:
                 and not (close_edge and end < len(lowered) and (lowered[end].isalnum() or lowered[end] == "_")):
             yield at
 
+
+# -- BP106 template sections (off by default) ------------------------------------------------
 
 @check("boilerplate.template-sections")
 def template_sections(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
