@@ -323,6 +323,23 @@ _HTML_LINE = re.compile(r"^\s*</?[A-Za-z!][^>]*>?")
 _THEMATIC = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 
 
+# Lines that end a paragraph without a blank line before them (CommonMark: they
+# interrupt a paragraph): a block quote, a bullet list item or an ordered one numbered 1,
+# and an HTML block of the block-level kinds (not inline HTML such as <a> or <em>, which
+# goes on the paragraph), and a thematic break ("***", "___": a line of its own; "---"
+# after a paragraph underlines it). ATX headings and fences interrupt as well, and are
+# found as such.
+_BLOCK_TAGS = ("address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
+               "dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|"
+               "header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|"
+               "p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul")
+_INTERRUPTS_PARAGRAPH = re.compile(
+    rf" {{0,3}}(?:>|[-*+][ \t]+\S|1[.)][ \t]+\S|</?(?:{_BLOCK_TAGS})(?:[ \t/>]|$))",
+    re.I)
+# What such a line, a heading or a setext underline starts with (after at most 3 spaces)
+_EVENT_HEADS = "#=->*+_<1"
+
+
 # Every kind but paragraph needs one of these as the line's first non-space character (or
 # a decimal digit: a numbered list item).
 _KIND_MARKS = frozenset("-*+•#_>|<")
@@ -351,6 +368,8 @@ def _kind(first_line: str, mark: str, markdown: bool) -> str:
 
 
 def split_blocks(article: "Article") -> list["Block"]:
+    """The body's blocks: lines up to a blank line, a heading or a code block; in Markdown a
+    paragraph also ends before a line that interrupts it (_INTERRUPTS_PARAGRAPH)."""
     from lint.article import Block
 
     text = article.text
@@ -377,14 +396,15 @@ def split_blocks(article: "Article") -> list["Block"]:
     one_per_line = len(nonblank) > 1 and nonblank[-1] - nonblank[0] + 1 == len(nonblank)
 
     # Only some lines change what happens to the paragraph being read: blank lines, lines
-    # that open a code block, and (Markdown) headings and setext underlines, which start
-    # with "#", "=" or "-" after at most 3 spaces. Every other line joins the paragraph.
+    # that open a code block, and (Markdown) headings, setext underlines and the lines that
+    # interrupt a paragraph, which start with one of _EVENT_HEADS after at most 3 spaces.
+    # Every other line joins the paragraph.
     heads = list(map(itemgetter(slice(0, 1)), stripped))
     if one_per_line:
         events: Iterable[int] = range(len(body_lines))
     else:
-        flags = map("#=-".__contains__, heads) if markdown else map(operator.not_, heads)
-        events = list(compress(range(len(heads)), flags))  # "#=-".__contains__("") is True
+        flags = map(_EVENT_HEADS.__contains__, heads) if markdown else map(operator.not_, heads)
+        events = list(compress(range(len(heads)), flags))  # _EVENT_HEADS.__contains__("") is True
         if code_starts:  # the body lines a code block starts on are events too
             events = sorted(set(events).union(_line_indexes(line_starts, code_starts, offset)))
 
@@ -397,6 +417,7 @@ def split_blocks(article: "Article") -> list["Block"]:
         blocks.append(Block(start, end, _kind(contents[current_first], heads[current_first], markdown), text[start:end]))
 
     skip_until = -1
+    kind_of, in_paragraph = -1, False  # whether the block from line kind_of on is a paragraph
     pos = 0  # the first line not read yet; lines before an event that are not read join
     for i in events:
         start, end = body_lines[i]
@@ -440,6 +461,19 @@ def split_blocks(article: "Article") -> list["Block"]:
                     current_first = -1
                 blocks.append(Block(start, end, "heading", line))
                 continue
+        if markdown and current_first >= 0:
+            if kind_of != current_first:  # the kind of the block being read, once a block
+                kind_of = current_first
+                in_paragraph = _kind(contents[current_first], heads[current_first], markdown) == "paragraph"
+            if in_paragraph:
+                if head in "*_" and _THEMATIC.match(contents[i]):  # ("---" is an underline)
+                    flush()
+                    current_first = -1
+                    blocks.append(Block(start, end, "thematic", contents[i]))
+                    continue
+                if _INTERRUPTS_PARAGRAPH.match(contents[i]):
+                    flush()
+                    current_first = -1
         if current_first < 0:
             current_first = i
         current_last = i
@@ -632,7 +666,9 @@ def hard_break_pieces(prose: str, block_start: int, block_end: int) -> Iterator[
     """A Markdown block cut where a reader sees a break the blank-line splitter does not: at
     a line that is only a hard break ("\\", Pandoc's spacer between blocks; the line itself
     is left out), and before a list item that follows a line ending in a hard break (the
-    piece before ends before that backslash)."""
+    piece before ends before that backslash). A hard break that ends the block breaks
+    nothing (CommonMark leaves it a backslash; Pandoc puts one before a list): it is left
+    out too."""
     start = pos = block_start
     hard_break = -1  # where the line before ends in a hard break; -1: it does not
     for line in prose[block_start:block_end].split("\n"):
@@ -647,7 +683,7 @@ def hard_break_pieces(prose: str, block_start: int, block_end: int) -> Iterator[
         hard_break = pos + len(content) - 1 if content.endswith("\\") else -1
         pos += len(line) + 1
     if start < block_end:
-        yield start, block_end
+        yield start, hard_break if hard_break >= start else block_end
 
 
 class ProseUnits:

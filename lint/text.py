@@ -97,3 +97,37 @@ def most_words(text: str) -> int:
     encoded = text.encode("utf-8", "surrogatepass")
     mapped = encoded.translate(_ASCII_ALNUM_AS_A)
     return mapped.count(b"a ") + mapped.endswith(b"a") + len(encoded) - len(text)
+
+
+# An HTML character reference as CommonMark reads one: a name, or a decimal or hexadecimal
+# number, then ";" (a name html.unescape does not know stays as written).
+_CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> tuple[str, list[int]] | None:
+    """text with its HTML character references ("&#8220;", "&ldquo;", "&nbsp;", "&amp;") as
+    the characters they stand for, as Markdown renders them, and where each character of the
+    result starts in text (one entry more: len(text), where the end maps); None when text
+    holds no reference."""
+    if "&" not in text:
+        return None
+    import html  # rarely needed: not at module import
+
+    pieces: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    for m in _CHARACTER_REFERENCE.finditer(text):
+        decoded = html.unescape(m.group())
+        if decoded == m.group():
+            continue
+        pieces.append(text[pos:m.start()])
+        starts.extend(range(pos, m.start()))
+        pieces.append(decoded)
+        # a reference that stands for two characters: the second maps to its end
+        starts.extend([m.start()] + [m.end()] * (len(decoded) - 1))
+        pos = m.end()
+    if not pieces:
+        return None
+    pieces.append(text[pos:])
+    starts.extend(range(pos, len(text) + 1))
+    return "".join(pieces), starts

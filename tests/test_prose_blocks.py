@@ -119,3 +119,25 @@ def test_paragraphs_keep_a_map_back_to_the_article():
     gap = plain.text.index("\n\n")
     assert plain.to_article(gap - 1, gap + 2) is None  # a paragraph break is not prose
     assert prose.prose_paragraphs(article) is plain
+
+
+def test_lines_that_interrupt_a_paragraph_start_a_block():
+    # CommonMark: a block quote, a bullet item, an item numbered 1, a block-level HTML tag
+    # and a thematic break end a paragraph without a blank line; inline HTML and an item
+    # numbered 2 go on with it
+    text = ("From the book:\n> A quote.\nlazy line\n\n"
+            "Lead:\n<blockquote>We are hiring.</blockquote>\n\n"
+            "Ideas:\n- a\n- b\n  c\n1. x\n\n"
+            "Text and\n<em>inline</em> HTML\n***\nafter the break\n\n"
+            "Steps a\n2. b\n\n"
+            "> a quote\n- goes on\n")
+    assert [(b.kind, b.text) for b in _article(text).blocks] == [
+        ("paragraph", "From the book:"), ("quote", "> A quote.\nlazy line"),
+        ("paragraph", "Lead:"), ("html", "<blockquote>We are hiring.</blockquote>"),
+        ("paragraph", "Ideas:"), ("list", "- a\n- b\n  c\n1. x"),
+        ("paragraph", "Text and\n<em>inline</em> HTML"), ("thematic", "***"), ("paragraph", "after the break"),
+        ("paragraph", "Steps a\n2. b"),
+        ("quote", "> a quote\n- goes on")]
+    # plain text has no such syntax
+    assert [b.kind for b in _article(text, "post.txt").blocks][:2] == ["paragraph", "paragraph"]
+    assert _article(text, "post.txt").blocks[0].text == "From the book:\n> A quote.\nlazy line"

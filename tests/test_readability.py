@@ -95,6 +95,49 @@ def test_a_lone_hard_break_line_separates_blocks_and_lists_after_a_hard_break_st
     assert [u.text for u in rd.units(a)] == ["Intro.", "First line. \\ Second line."]
 
 
+def test_a_hard_break_after_a_full_stop_ends_the_sentence():
+    # "fixes. \" then a line break: the backslash must not hide the full stop before it
+    lines = ["This release has big and small changes and fixes. \\",
+             "The firmware is based on OpenWrt, which stopped supporting routers with little memory. \\",
+             "For many old routers we cannot offer new firmware any more. \\",
+             "Another reason is that these old routers slow down the whole network a lot."]
+    text = "\n".join(lines) + "\n\nThat is all.\n"
+    a = Article(text.encode(), "x.md")
+    sentences = [a.text[s:e] for s, e in rd._unit_sentences(a, 0)]
+    assert sentences == [line.rstrip(" \\") for line in lines]
+    assert list(rd.long_sentence(a, {"max-words": 20})) == []
+    # a hard break that ends a paragraph is left out of it; plain text has no hard breaks
+    a = Article(b"Some routers stay on the old release. \\\n\nThat is all.\n", "x.md")
+    assert [u.text for u in rd.units(a)] == ["Some routers stay on the old release.", "That is all."]
+    a = Article(text.encode(), "x.txt")
+    assert len(rd._unit_sentences(a, 0)) == 1
+
+
+def test_character_references_read_as_their_characters():
+    lead = "Officials from " + " ".join(["several other states"] * 6) + " asked about it."
+    quote = "&#8220;Putting the spending on a public dashboard was a real step forward,&#8221; said Tim O&rsquo;Reilly."
+    a = Article(f"{lead} {quote}\n".encode(), "x.md")
+    # the reference after the full stop opens the next sentence, which maps back onto the file
+    assert [a.text[s:e] for s, e in rd._unit_sentences(a, 0)] == [lead, quote]
+    # the quotation is the source's words, and "8220", "rsquo" are no words
+    hits = list(rd.long_sentence(a, {"max-words": 10}))
+    assert [(a.text[h.start:h.end], h.data["words"]) for h in hits] == [(lead, 23)]
+    hits = list(rd.long_sentence(a, {"max-words": 10, "count-quotations": True}))
+    assert [(a.text[h.start:h.end], h.data["words"]) for h in hits] == [(lead, 23), (quote, 15)]
+    # "&nbsp;" is a space, "&amp;" no word; a name that is no reference stays as written
+    sentence = "Fish&nbsp;&amp; chips " + " ".join(["and more"] * 12) + " at &bogus; prices."
+    a = Article(f"{sentence}\n".encode(), "x.md")
+    assert [h.data["words"] for h in rd.long_sentence(a, {"max-words": 20})] == [29]
+
+
+def test_a_block_quote_that_interrupts_a_paragraph_is_left_to_its_source():
+    quote = " ".join(["the court held that the contract was void"] * 8) + "."
+    for lead_in, quoted in (("The ruling says:\n> ", ""), ("The ruling says:\n<blockquote>", "</blockquote>")):
+        a = Article(f"{lead_in}{quote}{quoted}\n\nThat is all.\n".encode(), "x.md")
+        assert list(rd.long_sentence(a, {"max-words": 20})) == [], lead_in
+        assert [u.text for u in rd.units(a)][0] == "The ruling says."
+
+
 # -- textstat: equality, offline, once per article -------------------------------------
 
 _TEXTSTAT_OWN = textwrap.dedent("""
@@ -487,7 +530,7 @@ def test_stats_languages_without_formulas(run_cli):
 import random  # noqa: E402
 import re  # noqa: E402
 
-from lint.text import WORD_RE, most_words, split_sentences  # noqa: E402
+from lint.text import WORD_RE, most_words  # noqa: E402
 
 _PLAIN_EMPHASIS = re.compile(r"(?<![\w*~])(?:\*{1,3}|_{1,3}|~~)(?=\S)|(?<=\S)(?:\*{1,3}|_{1,3}|~~)(?![\w*~])")
 _PLAIN_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
@@ -579,11 +622,11 @@ def test_long_sentence_and_paragraph_bounds_change_nothing(limit):
         a = article(path)
         prose = a.prose_text
         expected = []
-        for unit in rd.units(a):
+        for i, unit in enumerate(rd.units(a)):
             if unit.kind == "quote":
                 continue
-            for start, end in split_sentences(prose[unit.start:unit.end], unit.start):
-                raw = prose[start:end]
+            for start, end in rd._unit_sentences(a, i):  # split as a reader sees the unit
+                raw = rd._readable(prose[start:end])
                 if _PLAIN_TERMINAL.search(raw.rstrip("*_ ")):
                     n = len(WORD_RE.findall(rd._QUOTATION.sub(" ", raw)))
                     if n > limit and not rd.enumeration(raw, n):
@@ -591,8 +634,8 @@ def test_long_sentence_and_paragraph_bounds_change_nothing(limit):
         got = [(h.start, h.end, h.data["words"]) for h in rd.long_sentence(a, {"max-words": limit})]
         assert got == expected, path.name
         expected = []
-        for unit in rd.units(a):
-            s = len(split_sentences(prose[unit.start:unit.end], unit.start))
+        for i, unit in enumerate(rd.units(a)):
+            s = len(rd._unit_sentences(a, i))
             n = len(WORD_RE.findall(unit.text))
             quoted_list = unit.kind == "quote" and re.match(r"[ \t>]*(?:[-*+•]|\d+[.)])[ \t]",
                                                             prose[unit.start:unit.end])

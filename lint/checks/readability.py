@@ -33,7 +33,7 @@ from lint.article import Article
 from lint.checks import check
 from lint.finding import Hit
 from lint.prose import LIST_MARKER, prose_units, strip_markdown
-from lint.text import WORD_RE, most_words, split_sentences
+from lint.text import WORD_RE, decode_entities, most_words, split_sentences
 
 # -- formulas ----------------------------------------------------------------------------
 
@@ -632,14 +632,37 @@ def reading_ease(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
                   related=_hardest(article, m.lang, int(params.get("show-sentences", 3)), True))
 
 
+# A Markdown hard break: a backslash before a line break (one that is not itself escaped).
+_LINE_END_HARD_BREAK = re.compile(r"(?<!\\)\\(?=\r?\n)")
+
+
 def _unit_sentences(article: Article, index: int) -> list[tuple[int, int]]:
-    """Sentence spans in one scored unit, split when first asked for."""
+    """Sentence spans in one scored unit, split when first asked for. They are split as a
+    reader sees the unit: a hard break at a line end is white space (it must not hide the
+    full stop before it), and HTML character references are the characters they stand
+    for (a "&#8220;" after a full stop opens the next sentence)."""
     cache = _cache(article)
     found = cache.sentences.get(index)
     if found is None:
         unit = cache.units[index]
-        found = cache.sentences[index] = split_sentences(article.prose_text[unit.start:unit.end], unit.start)
+        raw = article.prose_text[unit.start:unit.end]
+        if article.markdown and "\\" in raw:
+            raw = _LINE_END_HARD_BREAK.sub(" ", raw)  # one character for one: offsets hold
+        decoded = decode_entities(raw)
+        if decoded is None:
+            found = split_sentences(raw, unit.start)
+        else:
+            text, starts = decoded
+            found = [(unit.start + starts[s], unit.start + starts[e]) for s, e in split_sentences(text)]
+        cache.sentences[index] = found
     return found
+
+
+def _readable(raw: str) -> str:
+    """A sentence of the article's prose (a span _unit_sentences found) as its words are
+    counted: HTML character references decoded."""
+    decoded = decode_entities(raw)
+    return raw if decoded is None else decoded[0]
 
 
 def _sentences(article: Article) -> list[tuple[int, int, int]]:
@@ -695,17 +718,23 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             if end - start < min_length:
                 continue
             raw = prose[start:end]
-            if not ends_sentence(raw.rstrip("*_ ")) or most_words(raw) <= limit:
+            # decoding references never adds words (each held a run of letters or digits):
+            # the raw text's bound holds
+            sentence = _readable(raw)
+            if not ends_sentence(sentence.rstrip("*_ ")) or most_words(raw) <= limit:
                 continue  # not a sentence (a run of list-like lines, a label), or short
-            n = sentence_words(raw, count_quotes)
-            if n > limit and not enumeration(raw, n):
+            n = sentence_words(sentence, count_quotes)
+            if n > limit and not enumeration(sentence, n):
                 yield Hit(start, end, {"words": n, "limit": limit})
 
 
-def _stops(text: str, start: int, end: int) -> int:
-    """Sentence punctuation characters in text[start:end]."""
-    return (text.count(".", start, end) + text.count("!", start, end) + text.count("?", start, end)
-            + text.count("…", start, end))
+def _stops(text: str, start: int, end: int, references: bool) -> int:
+    """Sentence punctuation characters in text[start:end]; with `references` (the text
+    holds an "&"), the "&"s too: each may open a character reference that stands for one
+    ("&hellip;")."""
+    stops = (text.count(".", start, end) + text.count("!", start, end) + text.count("?", start, end)
+             + text.count("…", start, end))
+    return stops + text.count("&", start, end) if references else stops
 
 
 def _quoted_list(prose: str, unit: Unit) -> bool:
@@ -724,12 +753,13 @@ def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
     # when it is also long in words
     sentences_from = int(params.get("min-words-for-sentence-limit", 150))
     prose = article.prose_text
+    references = "&" in prose
     for i, unit in enumerate(units(article)):
         if unit.kind == "list" or (unit.kind == "quote" and _quoted_list(prose, unit)):
             continue
         # bounds first: n words take 2n - 1 characters; every sentence but the last ends
         # at sentence punctuation
-        if _stops(prose, unit.start, unit.end) < max_sentences and (
+        if _stops(prose, unit.start, unit.end, references) < max_sentences and (
                 len(unit.text) <= 2 * max_words or most_words(unit.text) <= max_words):
             continue
         n, s = unit.words, len(_unit_sentences(article, i))
