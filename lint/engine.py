@@ -4,7 +4,7 @@ rules in force), then the corpus step over per-file summaries."""
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Mapping
+from typing import AbstractSet, Any, Iterable, Mapping
 
 from lint import checks, suppress
 from lint.article import Article, looks_binary
@@ -171,7 +171,7 @@ def to_finding(article: Article, item: ActiveRule, hit: Hit,
 
 def _apply_suppressions(article: Article, findings: list[Finding],
                         active: tuple[ActiveRule, ...], rules: RuleSet,
-                        result: FileResult, corpus_codes: set[str] = frozenset()) -> list[Finding]:
+                        result: FileResult, corpus_codes: AbstractSet[str] = frozenset()) -> list[Finding]:
     sup = suppress.parse(article, rules.is_selector)
     result.suppressions = sup
     if not sup.directives and not sup.invalid:

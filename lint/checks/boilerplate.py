@@ -163,7 +163,7 @@ def _in_hidden(hidden: tuple[list, list[int]], first: int) -> bool:
     return h < len(spans) and spans[h].start <= first
 
 
-def _line_from_match(article: Article, m: re.Match, hidden: list) -> _Line:
+def _line_from_match(article: Article, m: re.Match, hidden: tuple[list, list[int]]) -> _Line:
     start = m.start()
     raw = m.group().rstrip("\r")
     first = start + len(raw) - len(raw.lstrip())
@@ -319,7 +319,7 @@ def _group_units(lines: list[_Line]) -> list[_Line]:
     return _group_units_counted(lines)[0]
 
 
-def _group_units_counted(lines: list[_Line]) -> tuple[list[_Line], int]:
+def _group_units_counted(lines: list[_Line]) -> tuple[list[_Line], int, int]:
     """_group_units, how many of the units the first block made, and how many the last."""
     units: list[_Line] = []
     first_block = last_block = 0
@@ -362,7 +362,8 @@ def _wrapped(block: list[_Line]) -> bool:
 def _phrase_matcher(entries: tuple[str, ...]) -> tuple[re.Pattern | None, re.Pattern | None]:
     """(prefix pattern, anywhere pattern) for a marker lexicon: an entry matches at the start
     of a line, or anywhere in it when written with a leading '...'."""
-    prefix, anywhere = [], []
+    prefix: list[str] = []
+    anywhere: list[str] = []
     for entry in entries:
         entry = entry.strip()
         target = anywhere if entry.startswith("...") else prefix

@@ -512,9 +512,9 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
     wanted = set().union(*map(shingle_sets.__getitem__, possible))
     # A shingle's posting list is its first paragraph (`first`), then up to max-postings - 1
     # more (`more`): most shingles occur once, and are stored with C-level dict updates.
-    first: dict[tuple[str, ...], int] = {}
-    more: dict[tuple[str, ...], list[int]] = {}
-    seen: list[tuple[Block, int, list[str], int]] = []  # block, shingles, words, block index
+    first: dict[tuple[bytes, ...], int] = {}
+    more: dict[tuple[bytes, ...], list[int]] = {}
+    seen: list[tuple[Block, int, list[bytes], int]] = []  # block, shingles, words, block index
     for k, shingles in zip(paragraphs, shingle_sets):
         block = blocks[k]
         words = found.block(k)

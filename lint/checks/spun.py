@@ -333,7 +333,7 @@ def words_of(prose: str, start: int = 0, end: int | None = None, limit: int = -1
     """The words of prose[start:end], with offsets into prose; the first `limit` only
     when limit >= 0."""
     end = len(prose) if end is None else end
-    result = []
+    result: list[Word] = []
     previous_end = start
     for m in _WORD.finditer(prose, start, end):
         if len(result) == limit:
@@ -690,7 +690,7 @@ def tortured_name(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 # -- SP104: tortured dates ----------------------------------------------------------------
 
 
-def _build_date_pattern(lexicon: Any) -> tuple[re.Pattern, dict[str, str]] | None:
+def _build_date_pattern(lexicon: Any) -> tuple[re.Pattern, re.Pattern, dict[str, str]] | None:
     substitutes = (lexicon or {}).get("substitutes") or {}
     original: dict[str, str] = {}
     for month, subs in substitutes.items():
