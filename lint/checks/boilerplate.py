@@ -1170,7 +1170,7 @@ def placeholder(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     lowered = _lowered_text(article)
     if lowered is None:
         lowered = _lowered_in_place(text)
-    found = sorted((at, at + len(entry)) for entry in entries
+    found = sorted((at, at + len(entry)) for entry in entries if entry in lowered
                    for at in _word_occurrences(lowered, entry, article.body_start))
     if not found:
         return
@@ -1189,6 +1189,9 @@ def placeholder(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 def _lowered_in_place(text: str) -> str:
     """text in lower case but for the characters whose lower case is longer ("İ"), so that
     offsets stay those of text."""
+    lowered = text.lower()
+    if len(lowered) == len(text):  # no character's lower case is longer: offsets hold
+        return lowered
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
@@ -1203,7 +1206,8 @@ def _front_matter_placeholders(article: Article, entries: tuple[str, ...], keys)
         if not isinstance(value, str):
             continue
         lowered = _lowered_in_place(value)
-        at = min((at for entry in entries for at in _word_occurrences(lowered, entry, 0)), default=None)
+        at = min((at for entry in entries if entry in lowered
+                  for at in _word_occurrences(lowered, entry, 0)), default=None)
         span = block.locate((key,)) if at is not None else None
         if span is not None:
             yield Hit(span.value_start, span.value_end, {"found": value[at:].split("\n")[0].rstrip()[:60]})
