@@ -7,13 +7,18 @@ deletes the first with the rest of that cache directory, and leaves the user-lev
 shared by every project, alone). Only plain data (None, bool, int, float, str, bytes,
 tuple, list, dict, set, frozenset) is stored; marshal never runs code when loading. A key
 is whatever identifies the source's content (a digest, a package version): a changed
-source gets a new file, and a broken or unwritable cache just means computing again."""
+source gets a new file, and a broken or unwritable cache just means computing again.
+
+Every virtual environment, upgrade and edited rule file adds files (a CMU dictionary table
+is 1.3 MB), so a read marks its file as used (its mtime) and a write, which is rare,
+deletes the files no run has read for `STALE_AFTER` seconds."""
 
 from __future__ import annotations
 
 import hashlib
 import marshal
 import os
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -21,6 +26,7 @@ from lint import __version__
 
 # marshal's format can change between Python versions: the file name carries the version.
 _FORMAT = f"{__version__}-py{'.'.join(map(str, __import__('sys').version_info[:2]))}"
+STALE_AFTER = 30 * 24 * 3600
 
 
 def directory() -> Path:
@@ -45,9 +51,15 @@ def load(name: str, key: str, compute: Callable[[], Any]) -> Any:
         return compute()
     path = directory() / f"{name}-{_FORMAT}-{key}.marshal"
     try:
-        return marshal.loads(path.read_bytes())
+        value = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         pass
+    else:
+        try:
+            os.utime(path)  # in use: not stale
+        except OSError:
+            pass  # a read-only cache is still read
+        return value
     value = compute()
     try:
         data = marshal.dumps(value)
@@ -65,6 +77,24 @@ def load(name: str, key: str, compute: Callable[[], Any]) -> Any:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
+        prune(path.parent)
     except OSError:
         pass
     return value
+
+
+def prune(folder: Path) -> list[str]:
+    """Deletes the derived files (and leftover temporary files) in `folder` that no run has
+    read for STALE_AFTER seconds; returns their names."""
+    cutoff = time.time() - STALE_AFTER
+    removed = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.endswith((".marshal", ".tmp")) and entry.is_file(follow_symlinks=False) \
+                    and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                try:
+                    os.remove(entry.path)
+                except FileNotFoundError:
+                    continue  # another run pruned it first
+                removed.append(entry.name)
+    return removed

@@ -11,6 +11,20 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_user_cache(tmp_path_factory):
+    """The derived data the suite computes (the rule sets of thousands of temporary
+    projects) goes to the session's own user cache, not the developer's ~/.cache;
+    subprocesses inherit it."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 @pytest.fixture
 def run_cli(tmp_path, monkeypatch):
     """Run `copydesk ARGS` in a subprocess (the real entry point) and return the result."""

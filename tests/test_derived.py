@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
 from lint import derived, ruleset
@@ -96,3 +99,21 @@ def test_rules_come_from_the_cache_and_changed_lexicons_are_seen(tmp_path, monke
     ruleset._load_dir.cache_clear()
     with pytest.raises(UsageError, match="cannot read lexicon"):
         ruleset._load_dir(str(tmp_path / "house"))
+
+
+def test_a_write_prunes_files_no_run_has_read_for_a_while(tmp_path, monkeypatch):
+    monkeypatch.setenv("COPYDESK_CACHE_DIR", str(tmp_path))
+    for name in ("old", "used", "fresh"):
+        derived.load(name, "k", lambda: [name])
+    folder = tmp_path / "derived"
+    long_ago = time.time() - derived.STALE_AFTER - 60
+    for file in folder.iterdir():
+        os.utime(file, (long_ago, long_ago))
+    (folder / "notes.txt").write_text("not ours")
+    os.utime(folder / "notes.txt", (long_ago, long_ago))
+    (folder / "fresh-x.marshal").touch()  # written recently, never read since: kept
+    assert derived.load("used", "k", lambda: ["recomputed"]) == ["used"]  # a read marks it used
+    assert derived.load("new", "k", lambda: ["new"]) == ["new"]  # a write prunes
+    names = {p.name.split("-")[0] for p in folder.iterdir()}
+    assert names == {"used", "new", "fresh", "notes.txt"}
+    assert derived.load("old", "k", lambda: ["recomputed"]) == ["recomputed"]
