@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from lint.article import Article, Block, Span
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.M)
+_NESTED_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*$")  # in a list item: indented past its content
 _HTML_COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
 _RAW_HTML_ELEMENT = re.compile(r"<(script|style|pre)\b[^>]*>[\s\S]*?(?:</\1\s*>|\Z)", re.I)
 _TEMPLATE = re.compile(r"\{%[\s\S]*?%\}|\{\{[\s\S]*?\}\}")
@@ -186,7 +187,8 @@ def _merge(spans: list["Span"]) -> list["Span"]:
 
 
 def _code_blocks(article: "Article") -> list["Span"]:
-    """Fenced code blocks and indented code blocks (after a blank line, outside lists)."""
+    """Fenced code blocks and indented code blocks (after a blank line), in and outside
+    list items."""
     from lint.article import Span
 
     return [Span(start, end, "code") for start, end in _code_block_bounds(article)]
@@ -242,15 +244,17 @@ def _fence_close(text: str, lines: list[tuple[int, int]], starts: list[int] | No
     return len(lines) if m is None else bisect_right(starts, m.start()) - 1
 
 
-def _indented_last(text: str, lines: list[tuple[int, int]], starts: list[int] | None, i: int) -> int:
+def _indented_last(text: str, lines: list[tuple[int, int]], starts: list[int] | None, i: int,
+                   width: int = 4) -> int:
     """The last non-blank line of the indented code block starting on line i: the block
-    runs until a non-blank line that is not indented."""
-    if starts is None:
+    runs until a non-blank line indented less than `width` columns (4, or 4 past the
+    content of the list item the block is in)."""
+    if starts is None or width != 4:
         j = i
         last = i
         while j < len(lines):
             candidate = text[lines[j][0]:lines[j][1]]
-            if candidate.strip() and not candidate.startswith(("    ", "\t")):
+            if candidate.strip() and _indent_width(candidate) < width:
                 break
             if candidate.strip():
                 last = j
@@ -264,26 +268,68 @@ def _indented_last(text: str, lines: list[tuple[int, int]], starts: list[int] | 
     return last
 
 
+def _indent_width(line: str) -> int:
+    """Columns of white space the line starts with (a tab to the next multiple of 4)."""
+    column = 0
+    for char in line:
+        if char == " ":
+            column += 1
+        elif char == "\t":
+            column += 4 - column % 4
+        else:
+            break
+    return column
+
+
+def _item_content(item: re.Match) -> int:
+    """The column where a list item's content starts (CommonMark: after the marker and its
+    spaces, or one space past the marker when the text starts 5 or more columns later: an
+    indented code block)."""
+    prefix = item.group().expandtabs(4)
+    marker_end = len(prefix.rstrip(" "))
+    return len(prefix) if len(prefix) - marker_end <= 4 else marker_end + 1
+
+
+def _list_context(text: str, lines: list[tuple[int, int]], first: int, last: int,
+                  in_list: bool, content: int) -> tuple[bool, int]:
+    """Whether line `last` + 1 is inside a list item, and the column of that item's
+    content, from lines first..last (none of them in a code block) and the state before
+    them: the nearest list item or unindented line decides, and a paragraph of the item
+    (after a blank line) indented less than the item's content ends the list."""
+    shallowest = 1 << 30  # the least indented paragraph start walked over
+    below = None  # the indentation of the non-blank line below the one walked
+    for j in range(last, first - 1, -1):
+        line = text[lines[j][0]:lines[j][1]]
+        if not line.strip():
+            if below is not None:
+                shallowest = min(shallowest, below)
+            below = None
+            continue
+        item = _LIST_ITEM.match(line)
+        if item:
+            content = _item_content(item)
+            return (True, content) if shallowest >= content else (False, 0)
+        if line[0] not in " \t":
+            return False, 0
+        below = _indent_width(line)
+    return (True, content) if in_list and shallowest >= content else (False, 0)
+
+
 def _scan_code_blocks(text: str, lines: list[tuple[int, int]], starts: list[int] | None,
                       body_line: int, candidates: Iterable[int]) -> list[tuple[int, int]]:
     """The line-by-line reading of code blocks, visiting only the candidate lines (and,
     between two, the blank lines before the later one); every line the candidates skip
-    is blank, or neither indented nor a fence: it only sets `in_list` (when not blank)."""
+    is blank, or neither indented 4 columns nor a fence: it only decides whether the next
+    candidate is in a list item (`_list_context`). In a list item, a fence may be indented
+    up to 3 columns past the item's content and an indented code block starts 4 columns
+    past it; shallower indented lines are the item's paragraphs."""
     spans = []
-    in_list = False
+    in_list, content = False, 0
     pos = body_line  # the first line not read yet
     for i in candidates:
         if i < pos:
             continue  # inside a block already found
-        # The last non-blank line skipped since pos decides in_list.
-        j = i - 1
-        while j >= pos:
-            start, end = lines[j]
-            line = text[start:end]
-            if line.strip():
-                in_list = bool(_LIST_ITEM.match(line))
-                break
-            j -= 1
+        in_list, content = _list_context(text, lines, pos, i - 1, in_list, content)
         if i == body_line:
             previous_blank = True
         elif i > pos:
@@ -294,6 +340,10 @@ def _scan_code_blocks(text: str, lines: list[tuple[int, int]], starts: list[int]
         start, end = lines[i]
         line = text[start:end]
         fence = _FENCE.match(line)
+        if fence is None and in_list:
+            fence = _NESTED_FENCE.match(line)
+            if fence is not None and _indent_width(line) >= content + 4:
+                fence = None  # an indented code block that shows a fence
         if fence:
             last = min(_fence_close(text, lines, starts, i, fence.group(2)), len(lines) - 1)
             spans.append((start, lines[last][1]))
@@ -301,14 +351,16 @@ def _scan_code_blocks(text: str, lines: list[tuple[int, int]], starts: list[int]
             continue
         if not line.strip():
             continue  # a blank line that merely starts with spaces: an ordinary line
+        if in_list and previous_blank and _indent_width(line) < content:
+            in_list, content = False, 0  # shallower than the item's content: the list ended
         indented = line.startswith(("    ", "\t"))
-        if indented and previous_blank and not in_list:
-            last = _indented_last(text, lines, starts, i)
+        if indented and previous_blank and (not in_list or _indent_width(line) >= content + 4):
+            last = _indented_last(text, lines, starts, i, content + 4 if in_list else 4)
             spans.append((start, lines[last][1]))
             pos = last + 1
             continue
         if not indented:
-            in_list = bool(_LIST_ITEM.match(line))
+            in_list, content = _list_context(text, lines, i, i, in_list, content)
         pos = i + 1
     return spans
 

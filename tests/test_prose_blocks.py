@@ -141,3 +141,30 @@ def test_lines_that_interrupt_a_paragraph_start_a_block():
     # plain text has no such syntax
     assert [b.kind for b in _article(text, "post.txt").blocks][:2] == ["paragraph", "paragraph"]
     assert _article(text, "post.txt").blocks[0].text == "From the book:\n> A quote.\nlazy line"
+
+
+def _code_lines(text: str) -> list[str]:
+    a = Article(text.encode(), "post.md")
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and line.strip() not in a.prose_text]
+
+
+def test_code_inside_list_items_is_code_and_their_paragraphs_are_prose():
+    # CommonMark: in an item whose content starts at column c, an indented code block
+    # starts at c + 4, and a fence may be indented up to c + 3.
+    text = ("1. Install it:\n\n"
+            "       pip install the the tool\n\n"  # column 7 = 3 + 4: code
+            "   It takes a minute a minute.\n\n"  # column 3: the item's paragraph
+            "2. Run it:\n\n"
+            "    ~~~\n"  # column 4 < 3 + 4: a fence inside item 2
+            "    echo it it\n"
+            "    ~~~\n\n"
+            "- Note:\n"
+            "  a continuation line of the note\n\n"
+            "    More of the note, indented 4 under a 2-column item.\n")
+    assert _code_lines(text) == ["pip install the the tool", "~~~", "echo it it", "~~~"]
+
+
+def test_a_paragraph_shallower_than_the_item_ends_the_list():
+    text = "- item\n\n A paragraph after the list.\n\n    code after the list\n"
+    assert _code_lines(text) == ["code after the list"]
