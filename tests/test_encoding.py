@@ -225,6 +225,21 @@ def test_literal_escapes_decode_surrogate_pairs_and_utf8_bytes():
     assert fixed == ["’", "😀", "’"]
 
 
+@pytest.mark.parametrize("front_matter, kept", [
+    # a double-quoted YAML, TOML basic or JSON string: the parser reads the character
+    ('---\ntitle: "Ten projects \\U0001F609 today"\nplain: Don\\u2019t\n'
+     "single: 'Don\\u2019t'\ntags: [\"It\\u2019s\", 'it\\u2019s']\n---\n", ["plain", "single", "tags"]),
+    ('+++\ntitle = "Don\\u2019t"\nliteral = \'Don\\u2019t\'\n+++\n', ["literal"]),
+    ('{\n"title": "Don\\u2019t"\n}\n', []),
+])
+def test_escapes_a_front_matter_parser_decodes_are_syntax(front_matter, kept):
+    text = front_matter + "\nBody: don\\u2019t.\n"
+    hits = _hits(enc.literal_escape, text, code="EN109")
+    lines = text.splitlines()
+    reported = [lines[text.count("\n", 0, h.start)].split(":")[0].split(" =")[0].strip('"') for h in hits]
+    assert reported == kept + ["Body"]
+
+
 def test_entities_in_markdown_only_when_double_escaped():
     text = "Use&nbsp;this and &mdash; that; AT&amp;amp;T and `&amp;amp;` in code.\n"
     hits = _hits(enc.html_entity, text, code="EN108")

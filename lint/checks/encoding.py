@@ -964,8 +964,21 @@ def literal_escape(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
             continue  # "replace \\u2019 with a quote": the escape is named, not leaked
         if article.markdown and _in_markup(article, m.start(), m.end()):
             continue  # in code, URLs and templates an escape is usually meant
+        if _decoded_by_front_matter(article, m.start()):
+            continue  # "\U0001F609" in a double-quoted YAML string: the parser reads 😉
         yield Hit(m.start(), m.end(), {"found": found, "fixed": value},
                   fix=Fix((Edit(m.start(), m.end(), value),)))
+
+
+def _decoded_by_front_matter(article: Article, offset: int) -> bool:
+    """The escape at `offset` lies in a front matter value its parser decodes: a
+    double-quoted YAML, TOML or JSON string (a plain or single-quoted scalar keeps it as
+    typed)."""
+    block = article.front_matter
+    if block is None or block.error is not None or not (block.content_start <= offset < block.content_end):
+        return False
+    inside = [span.value_start for span in block.spans.values() if span.value_start <= offset < span.value_end]
+    return bool(inside) and article.text[max(inside)] == '"'  # the innermost value's quote
 
 
 # -- EN110 mixed line endings ---------------------------------------------------------------
