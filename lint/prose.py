@@ -755,7 +755,9 @@ class ProseUnits:
         for block in article.prose_blocks():
             if tables and _TABLE_DELIMITER.search(prose, block.start, block.end):
                 continue  # a table without leading pipes
-            if article.markdown and block.kind != "quote" and "\\" in block.text:
+            if block.kind == "quote" and "\n" in block.text:
+                pieces = [(start, end, "quote") for start, end in quote_paragraphs(prose, block.start, block.end)]
+            elif article.markdown and "\\" in block.text:
                 pieces = [(start, end, "list" if _LIST_ITEM.match(prose[start:end]) else block.kind)
                           for start, end in hard_break_pieces(prose, block.start, block.end)]
             else:
@@ -767,6 +769,25 @@ class ProseUnits:
                     spans.append((start, end, kind))
         self.spans = spans
         self.texts = strip_markdown([prose[s:e] for s, e, _ in spans])
+
+
+_QUOTE_BREAK = re.compile(r"\n[ \t]*(?:>[ \t]*)+(?=\r?\n|$)")
+
+
+def quote_paragraphs(prose: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The paragraphs of the block quote prose[start:end]: a line that holds only quote
+    markers separates two."""
+    pieces = []
+    at = start
+    for m in _QUOTE_BREAK.finditer(prose, start, end):
+        if prose[at:m.start()].strip(" \t\r\n>"):
+            pieces.append((at, m.start()))
+        at = m.end()
+        while at < end and prose[at] in "\r\n":
+            at += 1
+    if prose[at:end].strip(" \t\r\n>"):
+        pieces.append((at, end))
+    return pieces or [(start, end)]
 
 
 def prose_units(article: "Article") -> ProseUnits:
