@@ -170,8 +170,8 @@ def prune(directory: Path) -> list[str]:
         emptied = False
         try:
             for entry in os.scandir(version):
-                if _CACHE_FILE.fullmatch(entry.name) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
-                    _remove_database(entry.path)
+                if _CACHE_FILE.fullmatch(entry.name) and entry.stat(follow_symlinks=False).st_mtime < cutoff \
+                        and remove_database(entry.path):
                     removed.append(entry.path)
                     emptied = True
             if emptied:
@@ -181,12 +181,18 @@ def prune(directory: Path) -> list[str]:
     return removed
 
 
-def _remove_database(file: str) -> None:
+def remove_database(file: str) -> bool:
+    """Deletes an SQLite file with its journal files, as far as it can (a cache that stays
+    is rebuilt or pruned later); whether the database file itself is gone."""
     for suffix in ("", "-wal", "-shm", "-journal"):
         try:
             os.remove(file + suffix)
         except FileNotFoundError:
             pass
+        except OSError:
+            if not suffix:
+                return False
+    return True
 
 
 # -- a file's result as plain data ------------------------------------------------------------
@@ -405,7 +411,7 @@ class Cache:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise
             # not a database, or a damaged one: a cache is simply rebuilt
-            _remove_database(str(self.file))
+            remove_database(str(self.file))
             if not create:
                 raise
             return self._connect(create)

@@ -37,6 +37,7 @@ from array import array
 from itertools import groupby, islice, repeat
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
+from lint.cache import remove_database
 from lint.checks import CorpusContext, CorpusHit
 from lint.finding import Location
 
@@ -399,20 +400,12 @@ def _with_index(docs: Callable[[], Iterator[_Doc]], params, context: CorpusConte
             corrupt = (not isinstance(exc, sqlite3.OperationalError)
                        or "malformed" in text or "not a database" in text)
             if attempt == 1 and corrupt:
-                _remove(db)
+                remove_database(db)
                 continue
             return []
         except OSError:
             return []
     return []
-
-
-def _remove(db: str) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        try:
-            os.remove(db + suffix)
-        except OSError:
-            pass
 
 
 def _connect(db: str) -> sqlite3.Connection:
@@ -439,7 +432,7 @@ def _remove_older_versions(db: str) -> None:
     stem = name.split("-v", 1)[0] + "-v"
     for other in os.listdir(folder):
         if other.startswith(stem) and other.endswith(".sqlite3") and other != name:
-            _remove(os.path.join(folder, other))
+            remove_database(os.path.join(folder, other))
 
 
 def _stat(path: str) -> tuple[int, int] | None:
