@@ -223,6 +223,33 @@ def test_placeholders_in_the_front_matter_values_readers_see(rules):
     assert [article.text[h.start:h.end] for h in hits] == ['"TODO: a title"']
 
 
+def test_a_named_todo_is_a_placeholder_and_kotlins_todo_call_is_not(rules):
+    text = "---\ntitle: TODO(askham)\n---\n\n" + ARTICLE + "\nTODO(jane) add the figures.\n"
+    article, hits = run(rules, "BP107", text)
+    assert [article.text[h.start:h.end] for h in hits] == ["TODO(askham)", "TODO("]
+    assert run(rules, "BP107", ARTICLE + "\nKotlin's TODO() throws when it runs.\n")[1] == []
+
+
+def test_a_blog_client_signature_ends_the_article(rules):
+    text = ARTICLE + "\nBlogged with the Flock Browser\n\nTags: bikes, council\n"
+    article, hits = run(rules, "BP101", text)
+    assert [article.text[h.start:h.end] for h in hits] == ["Blogged with the Flock Browser\n\nTags: bikes, council"]
+
+
+def test_credits_of_archive_pictures_and_photo_illustrations(rules):
+    text = ("Special counsel Robert Hur declined to file charges.\n\n"
+            "U.S. Attorney Robert Hur, in Baltimore in 2019.\n"
+            "Steve Ruark / AP file\n\n"
+            "Ian Sams, a spokesperson, told reporters the report was gratuitous.\n\n"
+            "Photo-illustration: Jacqui VanLiew; Getty Images\n")
+    article, hits = run(rules, "BP104", text, path="post.txt")
+    assert [(article.text[h.start:h.end], h.data["what"]) for h in hits] == [
+        ("U.S. Attorney Robert Hur, in Baltimore in 2019.\nSteve Ruark / AP file", "caption and credit"),
+        ("Photo-illustration: Jacqui VanLiew; Getty Images", "credit")]
+    # "file" after a slash is a credit's only after an agency
+    assert run(rules, "BP104", "Open the settings / config file\n", path="post.txt")[1] == []
+
+
 def test_template_sections_need_several_distinct_headings(rules):
     one = "## Key Takeaways\n\n- One.\n\n## Conclusion\n\nDone.\n"
     assert run(rules, "BP106", one)[1] == []

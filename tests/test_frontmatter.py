@@ -394,6 +394,19 @@ def test_excerpt_that_is_the_first_sentence_is_fine_and_a_mid_sentence_cut_is_no
     assert codes(findings) == ["FM116"] and "mid-sentence" in findings[0].message
 
 
+def test_an_ellipsis_after_a_cut_word_is_still_a_cut():
+    body = "\nAccount-level limits on compute hours, storage, and bandwidth remain unchanged. More soon.\n"
+    head = '---\ntitle: x\nexcerpt: "Account-level limits on compute hours, storage, and bandwidth remain {}"\n---\n'
+    findings, _ = lint(head.format("unc...") + body)
+    assert codes(findings) == ["FM116"] and "'unc|hanged'" in findings[0].message
+    assert codes(lint(head.format("unc…") + body)[0]) == ["FM116"]
+    # a whole word before the dots, or dots after a space, is a deliberate cut
+    assert codes(lint(head.format("unchanged...") + body)[0]) == []
+    assert codes(lint(head.format("unc ...") + body)[0]) == []
+    # a mid-sentence cut with an ellipsis is what an ellipsis is for
+    assert codes(lint(head.format("...").replace("remain ...", "remain...") + body)[0]) == []
+
+
 def test_identifier_keys_are_not_prose():
     text = "---\ntitle: x\nog:title: y\nLast updated: 2025\nseo title: z\n---\n" + BODY
     assert codes(lint(text)[0]) == []

@@ -44,7 +44,7 @@ def findings(text: str, select: str, name: str = "post.md"):
     return result.findings
 
 
-def fixed(text: str, select: str, name: str = "post.md") -> str:
+def fixed(text: str, select: str, name: str = "post.md", unsafe: bool = False) -> str:
     resolver = Resolver(isolated=True, cli=CliOverrides(select=(select,)))
     settings = resolver.project
     active = resolver.active_rules(None, settings)
@@ -53,7 +53,7 @@ def fixed(text: str, select: str, name: str = "post.md") -> str:
         result, art = lint_bytes(data, name, active, settings.ruleset, max_size=1 << 24)
         return result.findings, art
 
-    return fix_until_stable(text.encode("utf-8"), name, lint_once, False).data.decode("utf-8")
+    return fix_until_stable(text.encode("utf-8"), name, lint_once, unsafe).data.decode("utf-8")
 
 
 # -- RP101 -----------------------------------------------------------------------------------
@@ -193,9 +193,38 @@ def test_doubled_phrase_is_found_and_fixed():
     text = "In 2008 the alliance said Ukraine would join NATO sooner or later sooner or later.\n"
     (finding,) = findings(text, "RP104")
     assert finding.message == "repeated phrase: 'sooner or later sooner or later'"
-    assert fixed(text, "RP104") == "In 2008 the alliance said Ukraine would join NATO sooner or later.\n"
+    once = "In 2008 the alliance said Ukraine would join NATO sooner or later.\n"
+    assert fixed(text, "RP104") == text  # a phrase's deletion is an unsafe fix
+    assert fixed(text, "RP104", unsafe=True) == once
     (two_words,) = findings("The ferry waited in the in the harbour for an hour.\n", "RP104")
     assert two_words.message == "repeated phrase: 'in the in the'"
+
+
+def test_only_a_doubled_word_is_fixed_without_asking():
+    text = "The ferry waited in the in the harbour for the the night.\n"
+    phrase, word = sorted(findings(text, "RP104"), key=lambda f: f.snippet)
+    assert (phrase.snippet, str(phrase.fix.applicability)) == ("in the in the", "unsafe")
+    assert (word.snippet, str(word.fix.applicability)) == ("the the", "safe")
+    assert fixed(text, "RP104") == "The ferry waited in the in the harbour for the night.\n"
+
+
+def test_a_phrase_running_into_a_title_or_name_is_not_a_repeat():
+    # "for" + the title "Measure for Measure"; the same phrase in lower case is a slip
+    text = "The shortlist includes Simon McBurney for Measure for Measure, and Rufus Norris.\n"
+    assert findings(text, "RP104") == []
+    (slip,) = findings(text.replace("Measure", "measure"), "RP104")
+    assert slip.snippet == "for measure for measure"
+    # the pronoun "I" is no sign of a name
+    assert [f.snippet for f in findings("So then I said then I said no.\n", "RP104")] == ["then I said then I said"]
+
+
+def test_a_third_copy_with_another_particle_is_rhetoric():
+    # 요약에 요약에 요약을: "summary upon summary upon summary", the last with the object particle
+    assert findings("끝이 없을것 같아, 요약에 요약에 요약을 더해 간추려 보았다.\n", "RP104") == []
+    assert findings("책에 책에 책을 더했다.\n", "RP104") == []
+    # a shared first syllable is no shared stem; a Latin letter is no particle
+    assert [f.snippet for f in findings("사과가 사과가 사랑을 했다.\n", "RP104")] == ["사과가 사과가"]
+    assert [f.snippet for f in findings("Bring the and and any others.\n", "RP104")] == ["and and"]
 
 
 @pytest.mark.parametrize("text", [

@@ -742,6 +742,11 @@ def leading(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 
 # -- BP104 captions and credits --------------------------------------------------------------
 
+# "Steve Ruark / AP file": a picture from the agency's archive
+_FILE_PHOTO = r"\s+file(?:\s+photo)?"
+_FILE_SUFFIX = re.compile(_FILE_PHOTO + "$")
+
+
 @functools.lru_cache(maxsize=16)
 def _credit_patterns(labels: tuple[str, ...], agencies: tuple[str, ...]) -> tuple[re.Pattern, ...]:
     alt = lambda items: "|".join(re.sub(r"(?:\\ )+", r"\\s+", re.escape(i.strip()))
@@ -756,13 +761,15 @@ def _credit_patterns(labels: tuple[str, ...], agencies: tuple[str, ...]) -> tupl
         re.compile(lead + r"(?:photo(?:graph)?s?|image|picture|graphic|illustration|video|foto|bild|"
                    r"photo\s+credit)\s+(?:by|von|par|de|por)\s+\S", re.I),
         # "Pablo Martinez Monsivais / AP", "Jane Doe/Reuters", "AP Photo/Evan Vucci"
-        re.compile(lead + rf"(?:[^\W\d][\w.'’\-]*(?:[ ,]+[^\W\d][\w.'’\-]*){{0,7}}\s*/\s*(?:{agency})"
+        re.compile(lead + rf"(?:[^\W\d][\w.'’\-]*(?:[ ,]+[^\W\d][\w.'’\-]*){{0,7}}\s*/\s*"
+                   rf"(?:{agency})(?:{_FILE_PHOTO})?"
                    rf"|(?:{agency})\s*(?:Photo)?\s*/\s*[^\W\d][\w.'’\-]*(?:\s+[^\W\d][\w.'’\-]*){{0,5}})"
                    r"[*_\s]*$", re.I),
         # "... via Getty Images" / "... through Getty Photographs" (a spinner's rewrite)
         re.compile(r"(?:via|through|über|vía)\s+Getty\s+(?:Images|Photographs|Photos)[*_\s)]*$", re.I),
-        # a labelled line that ends in an agency is a credit ("Foto: Jane Doe / dpa")
-        re.compile(rf"(?:/|:)\s*(?:{agency})(?:\s+[^\W\d]+)?[*_\s]*$", re.I),
+        # a labelled line that ends in an agency is a credit ("Foto: Jane Doe / dpa",
+        # "Photo-illustration: Jacqui VanLiew; Getty Images")
+        re.compile(rf"[/:;]\s*(?:{agency})(?:\s+[^\W\d]+)?[*_\s]*$", re.I),
     )
 
 
@@ -901,7 +908,7 @@ def _may_be_credit(raw: str, low: str, label_set: frozenset, agency_set: frozens
         return True
     if "/" in raw:
         left, _, right = low.strip(" \t*_").partition("/")
-        last = low.rstrip(" \t*_).").rsplit("/", 1)[-1].strip()
+        last = _FILE_SUFFIX.sub("", low.rstrip(" \t*_).").rsplit("/", 1)[-1].strip())
         if last in agency_set or left.strip() in agency_set or left.strip().removesuffix(" photo") in agency_set:
             return True
     if "getty" in low:
@@ -1220,12 +1227,15 @@ def _placeholder_entries(entries: tuple[str, ...]) -> tuple[str, ...]:
 
 def _word_occurrences(lowered: str, entry: str, start: int) -> Iterator[int]:
     """Where entry occurs in lowered from start on; an entry's letter edges must be word
-    edges there ("todo:" not in "mytodo:")."""
+    edges there ("todo:" not in "mytodo:"), and an entry that opens a parenthesis must have
+    a letter in it ("todo(askham)", not "todo()")."""
     open_edge, close_edge = entry[0].isalnum(), entry[-1].isalnum()
+    opens = entry.endswith("(")
     for at in _find_all(lowered, entry, start):
         end = at + len(entry)
         if not (open_edge and at > 0 and (lowered[at - 1].isalnum() or lowered[at - 1] == "_")) \
-                and not (close_edge and end < len(lowered) and (lowered[end].isalnum() or lowered[end] == "_")):
+                and not (close_edge and end < len(lowered) and (lowered[end].isalnum() or lowered[end] == "_")) \
+                and not (opens and not lowered[end:end + 1].isalpha()):
             yield at
 
 

@@ -636,6 +636,7 @@ _QUOTES = (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("\u00a0", " 
 _MARKUP = re.compile(r"[*_`\[\]#>|<](?:(?<=<)/?[A-Za-z][^>]*>|(?<!<)[*_`\[\]#>|]*)")
 _TERMINAL = tuple(".!?…:;)]\"'»”’")
 _ELLIPSIS = ("...", "…", "[…]", "[...]", "(…)", "(...)")
+_WORD_THEN_ELLIPSIS = re.compile(r"(?<=\w)(?:\.\.\.|…)$")
 
 
 def _normalize(text: str) -> str:
@@ -657,6 +658,11 @@ def cut_excerpt(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     body = None
     for key, value in _text_values(block, params.get("keys")):
         text = _normalize(value)
+        # An ellipsis marks a deliberate cut, but not one right after a word the body
+        # finishes: "remain unc..." is still a word cut in two.
+        dots = _WORD_THEN_ELLIPSIS.search(text)
+        if dots:
+            text = text[:dots.start()]
         if not text or text.endswith(_ELLIPSIS) or len(text) < min_tail:
             continue
         if not text[-1].isalnum():
@@ -683,7 +689,7 @@ def cut_excerpt(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
                 word = re.match(r"\w+", after)
                 continued = text.rsplit(" ", 1)[-1] + "|" + (word.group() if word else "")
                 break
-            if (text[-1].isalnum() and after[:1] == " " and len(text) >= 80 and text in body
+            if (not dots and after[:1] == " " and len(text) >= 80 and text in body
                     and re.match(r" [a-z]", after)):
                 how = "mid-sentence"
                 continued = "… " + after[1:].split(" ", 3)[0]

@@ -14,11 +14,12 @@ import zlib
 from array import array
 from collections import Counter
 from itertools import accumulate, compress, islice, repeat
+from os.path import commonprefix
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from lint.article import Article, Block
 from lint.checks import corpus_check, check
-from lint.finding import Edit, Fix, Hit
+from lint.finding import Applicability, Edit, Fix, Hit
 from lint.text import WORD_RE
 
 # Blocks whose repetition is damage; code, raw HTML, tables and rules repeat legitimately.
@@ -729,10 +730,14 @@ def repeated_word(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
                 i += 2 * n
                 continue
             start, end = tokens[j][0], tokens[j + 2 * n - 1][1]
+            # A word typed twice is a slip; a phrase said twice may be a construction the
+            # checks above do not know (a title in lower case, a refrain): its deletion is
+            # offered, not applied by --fix alone.
             yield Hit(start, end,
                       {"found": phrase, "what": "word" if n == 1 else "phrase",
                        "single": " ".join(first)},
-                      fix=Fix((Edit(tokens[j + n - 1][1], end, ""),)))
+                      fix=Fix((Edit(tokens[j + n - 1][1], end, ""),),
+                              applicability=None if n == 1 else Applicability.UNSAFE))
             i += 2 * n
 
 
@@ -835,14 +840,39 @@ def _deliberate(tokens: list[tuple[int, int, str]], i: int, n: int, text: str,
             return True
     elif first[:1].isupper() and second[:1].isupper():
         return True  # "Duran Duran", "Sirhan Sirhan", "Walla Walla": a name
-    # "no no no", "on and on and on": a third copy is rhetoric, not a slip
+    if any(_capitalised(text[s:e]) for s, e, _ in words[1:n]):
+        # "for Measure for Measure", "tickets for Love for Love": a capital inside a phrase
+        # marks a title or a name the phrase runs into, which may well hold its first word
+        return True
+    # "no no no", "on and on and on": a third copy is rhetoric, not a slip; so is a third
+    # copy with another particle on the same stem (Korean "요약에 요약에 요약을")
     after = tokens[i + 2 * n] if i + 2 * n < len(tokens) else None
-    if after is not None and after[2] == words[0][2] and not text[words[-1][1]:after[0]].strip():
+    if after is not None and _same_stem(after[2], words[0][2]) and not text[words[-1][1]:after[0]].strip():
         return True
     before = tokens[i - 1] if i > 0 else None
-    if before is not None and before[2] == words[n - 1][2] and not text[before[1]:words[0][0]].strip():
+    if before is not None and _same_stem(before[2], words[n - 1][2]) and not text[before[1]:words[0][0]].strip():
         return True
     return False
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and word != "I"  # the pronoun is no sign of a name
+
+
+# Scripts that write a particle or an ending on its word, with no space: Hangul syllables,
+# Hiragana. Elsewhere a different last letter makes another word ("and and any").
+_PARTICLE = re.compile(r"[\uac00-\ud7a3\u3040-\u309f]{0,2}")
+
+
+def _same_stem(word: str, other: str) -> bool:
+    """The same word, or the same stem with other particles of at most two syllables and
+    no longer than the stem ("사과가" and "사랑을" share a syllable, not a stem)."""
+    if word == other:
+        return True
+    stem = len(commonprefix((word, other)))
+    longest_ending = max(len(word), len(other)) - stem
+    return (0 < stem and longest_ending <= stem
+            and _PARTICLE.fullmatch(word, stem) is not None and _PARTICLE.fullmatch(other, stem) is not None)
 
 
 # -- RP105 repetitive document ------------------------------------------------------------
