@@ -678,3 +678,20 @@ def test_plain_text_lines_of_their_own_are_not_glued_onto_the_next_sentence():
     assert texts("Lead.\n\n" + wrapped) == ["Lead.", " ".join(wrapped.split())]
     # Markdown keeps a paragraph's lines together: a single line break is soft there
     assert len(rd.units(Article(("Other plans include:\n\n" + items).encode(), "x.md"))) == 2
+
+
+def test_the_pronoun_i_ends_a_sentence_before_a_function_word():
+    from lint.text import split_sentences
+
+    def sentences(text):
+        return [text[s:e] for s, e in split_sentences(text)]
+
+    assert sentences("It was between him or I.  We discussed it.") == [
+        "It was between him or I.", "We discussed it."]
+    assert sentences("King Charles I. The war went on.") == ["King Charles I.", "The war went on."]
+    # an initial is followed by a name, and "I." inside a word is no pronoun
+    assert sentences("John I. Smith came. Malcolm I. Wood too.") == ["John I. Smith came.", "Malcolm I. Wood too."]
+    assert sentences("See section XI. The end.") == ["See section XI.", "The end."]
+    long_sentence = "We drove for hours and talked about work, family and plans with no wires between him or I."
+    a = Article(f"{long_sentence}  We then discussed {' '.join(['architecture'] * 20)} over lunch.\n".encode(), "x.md")
+    assert [r.data["words"] for r in rd.long_sentence(a, {"max-words": 30})] == []
