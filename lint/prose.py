@@ -427,6 +427,13 @@ def _kind(first_line: str, mark: str, markdown: bool) -> str:
 # Ends a line that ends a sentence, or goes on to the next line by its own punctuation
 _ENDS_CLAUSE = re.compile(r"[.!?…,;][\"'”’»)\]]*$")
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*$")
+# A line break after a line that is not blank, before a line that may open with a
+# capitalised word (not with an ASCII lowercase letter: the quick test; str.isupper and
+# str.islower decide)
+_CAPITAL_LINE = re.compile(r"\n(?<!\n\n)[ \t]*[^\W\d_a-z][^\W\d_A-Z]")
+_CLAUSE_ENDS = frozenset(".!?…,;")
+_FIRST_WORD = re.compile(r"^([ \t]*)(\S*)", re.M)
+_CLOSERS = frozenset("\"'”’»)]")
 
 
 
@@ -771,6 +778,28 @@ def hard_break_pieces(prose: str, block_start: int, block_end: int) -> Iterator[
         yield start, hard_break if hard_break >= start else block_end
 
 
+def capital_breaks(text: str) -> list[int]:
+    """Where a line that ends without sentence punctuation (or a comma or semicolon) is
+    followed by one that opens with a capitalised word: the only places line_pieces may
+    cut, found in one pass over the text (most paragraphs have none: they are not
+    measured)."""
+    found = []
+    for m in _CAPITAL_LINE.finditer(text):
+        at = m.start()
+        head = text[m.end() - 2:m.end()]
+        if not (head[0].isupper() and head[1].islower()):
+            continue
+        before = text[at - 1:at]
+        if before in _CLAUSE_ENDS:
+            continue
+        if before.isspace() or before in _CLOSERS:  # look past trailing spaces and closers
+            line = text[text.rfind("\n", 0, at) + 1:at]
+            if _ENDS_CLAUSE.search(line.rstrip()):
+                continue
+        found.append(at)
+    return found
+
+
 def line_pieces(text: str, block_start: int, block_end: int) -> Iterator[tuple[int, int]]:
     """A plain-text paragraph cut around the lines that stand on their own rather than
     wrapping onto the next, in a block made of such lines: most of its lines (the last
@@ -783,14 +812,18 @@ def line_pieces(text: str, block_start: int, block_end: int) -> Iterator[tuple[i
     when that one ends a sentence, so that it is not glued onto the sentences around it.
     `text` is the article's text, URLs and all: the lines as they were wrapped."""
     lines = text[block_start:block_end].split("\n")
-    ends = [len(line.rstrip()) for line in lines]
+    ends = list(map(len, map(str.rstrip, lines)))
     width = max(ends)
-    heads = [line.lstrip() for line in lines[1:]]
-    roomy = sum(end + 1 + len(head.split(None, 1)[0] if head else "") <= width or " " not in line.strip()
-                for line, end, head in zip(lines, ends, heads))
-    if 2 * roomy <= len(heads):
+    # each line's indent and first word: a line is roomy when the next line's first word
+    # would have fitted on it, or when it is a single word
+    firsts = _FIRST_WORD.findall(text, block_start, block_end)
+    words = [len(word) for _, word in firsts]
+    roomy = sum(end + 1 + word <= width or len(indent) + own == end
+                for end, (indent, _), own, word in zip(ends, firsts, words, words[1:]))
+    if 2 * roomy <= len(lines) - 1:
         yield block_start, block_end
         return
+    heads = list(map(str.lstrip, lines[1:]))
     # a capitalised word: a capital, then a lowercase letter ("Fact", not "N" or "LIMITED")
     alone = [head[:1].isupper() and head[1:2].islower() and not _ENDS_CLAUSE.search(line, 0, end)
              for line, end, head in zip(lines, ends, heads)]
@@ -818,12 +851,14 @@ class ProseUnits:
         spans: list[tuple[int, int, str]] = []
         # a table delimiter row has "--" and "|"
         tables = article.markdown and "--" in prose and "|" in prose
+        # plain text: where a line may stand on its own (line_pieces), in text order
+        breaks = [] if article.markdown else capital_breaks(article.text)
         for block in article.prose_blocks():
             if tables and _TABLE_DELIMITER.search(prose, block.start, block.end):
                 continue  # a table without leading pipes
             if block.kind == "quote" and "\n" in block.text:
                 pieces = [(start, end, "quote") for start, end in quote_paragraphs(prose, block.start, block.end)]
-            elif not article.markdown and block.kind == "paragraph" and "\n" in block.text:
+            elif breaks and block.kind == "paragraph" and bisect_left(breaks, block.start) < bisect_left(breaks, block.end):
                 pieces = [(start, end, "paragraph") for start, end in line_pieces(article.text, block.start, block.end)]
             elif article.markdown and "\\" in block.text:
                 pieces = [(start, end, "list" if _LIST_ITEM.match(prose[start:end]) else block.kind)
