@@ -424,17 +424,18 @@ def _kind(first_line: str, mark: str, markdown: bool) -> str:
     return "paragraph"
 
 
-# Ends a line that ends a sentence, or goes on to the next line by its own punctuation
-_ENDS_CLAUSE = re.compile(r"[.!?…,;][\"'”’»)\]]*$")
-_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*$")
+# A line that ends a sentence, or goes on to the next line by its own punctuation (a
+# comma, a semicolon), then closing quotes and brackets
+_SENTENCE_STOPS = ".!?…"
+_CLAUSE_STOPS = _SENTENCE_STOPS + ",;"
+_LINE_CLOSERS = "\"'”’»)]"
+_ENDS_CLAUSE = re.compile(rf"[{_CLAUSE_STOPS}][{re.escape(_LINE_CLOSERS)}]*$")
+_ENDS_SENTENCE = re.compile(rf"[{_SENTENCE_STOPS}][{re.escape(_LINE_CLOSERS)}]*$")
 # A line break after a line that is not blank, before a line that may open with a
 # capitalised word (not with an ASCII lowercase letter: the quick test; str.isupper and
 # str.islower decide)
 _CAPITAL_LINE = re.compile(r"\n(?<!\n\n)[ \t]*[^\W\d_a-z][^\W\d_A-Z]")
-_CLAUSE_ENDS = frozenset(".!?…,;")
-_FIRST_WORD = re.compile(r"^([ \t]*)(\S*)", re.M)
-_CLOSERS = frozenset("\"'”’»)]")
-
+_FIRST_WORD = re.compile(r"^([ \t]*)(\S*)", re.M)  # a line's indent and first word
 
 
 def _hard_wrapped(lines: list[str]) -> bool:
@@ -790,9 +791,9 @@ def capital_breaks(text: str) -> list[int]:
         if not (head[0].isupper() and head[1].islower()):
             continue
         before = text[at - 1:at]
-        if before in _CLAUSE_ENDS:
+        if before and before in _CLAUSE_STOPS:
             continue
-        if before.isspace() or before in _CLOSERS:  # look past trailing spaces and closers
+        if before.isspace() or (before and before in _LINE_CLOSERS):  # look past them
             line = text[text.rfind("\n", 0, at) + 1:at]
             if _ENDS_CLAUSE.search(line.rstrip()):
                 continue
@@ -814,8 +815,8 @@ def line_pieces(text: str, block_start: int, block_end: int) -> Iterator[tuple[i
     lines = text[block_start:block_end].split("\n")
     ends = list(map(len, map(str.rstrip, lines)))
     width = max(ends)
-    # each line's indent and first word: a line is roomy when the next line's first word
-    # would have fitted on it, or when it is a single word
+    # a line is roomy when the next line's first word would have fitted on it, or when it
+    # is a single word
     firsts = _FIRST_WORD.findall(text, block_start, block_end)
     words = [len(word) for _, word in firsts]
     roomy = sum(end + 1 + word <= width or len(indent) + own == end
