@@ -676,6 +676,11 @@ def test_plain_text_lines_of_their_own_are_not_glued_onto_the_next_sentence():
                "President Biden and his advisers, who had asked for\n"
                "Congress to act; the vote is expected next week.\n")
     assert texts("Lead.\n\n" + wrapped) == ["Lead.", " ".join(wrapped.split())]
+    # a hard-wrapped scrape without blank lines is scored, and its headline line is not
+    scrape = ("Could Democrats replace Biden\nBoth parties have moved away from the era when insiders in\n"
+              "proverbial smoke-filled rooms could be kingmakers\nat the national conventions, and the\n"
+              "president has dominated every primary thus far.\n")
+    assert texts(scrape) == [" ".join(scrape.split("\n", 1)[1].split())]
     # Markdown keeps a paragraph's lines together: a single line break is soft there
     assert len(rd.units(Article(("Other plans include:\n\n" + items).encode(), "x.md"))) == 2
 
