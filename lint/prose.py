@@ -385,9 +385,14 @@ _BLOCK_TAGS = ("address|article|aside|base|basefont|blockquote|body|caption|cent
                "dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|"
                "header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|"
                "p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul")
+_RAW_HTML_TAGS = "pre|script|style|textarea"
 _INTERRUPTS_PARAGRAPH = re.compile(
-    rf" {{0,3}}(?:>|[-*+][ \t]+\S|1[.)][ \t]+\S|</?(?:{_BLOCK_TAGS})(?:[ \t/>]|$))",
+    rf" {{0,3}}(?:>|[-*+][ \t]+\S|1[.)][ \t]+\S|</?(?:{_BLOCK_TAGS})(?:[ \t/>]|$)|<(?:{_RAW_HTML_TAGS})(?:[ \t>]|$))",
     re.I)
+# An HTML block whose content is raw (CommonMark's type 1) ends on the line that closes it,
+# blank line or not: the line after starts a block of its own
+_RAW_HTML_OPEN = re.compile(rf" {{0,3}}<(?:{_RAW_HTML_TAGS})(?:[ \t>]|$)", re.I)
+_RAW_HTML_CLOSE = re.compile(rf"</(?:{_RAW_HTML_TAGS})>", re.I)
 # What such a line, a heading or a setext underline starts with (after at most 3 spaces)
 _EVENT_HEADS = "#=->*+_<1"
 
@@ -419,6 +424,30 @@ def _kind(first_line: str, mark: str, markdown: bool) -> str:
     return "paragraph"
 
 
+# A line that ends a sentence, or goes on to the next line by its own punctuation (a
+# comma, a semicolon), then closing quotes and brackets
+_SENTENCE_STOPS = ".!?…"
+_CLAUSE_STOPS = _SENTENCE_STOPS + ",;"
+_LINE_CLOSERS = "\"'”’»)]"
+_ENDS_CLAUSE = re.compile(rf"[{_CLAUSE_STOPS}][{re.escape(_LINE_CLOSERS)}]*$")
+_ENDS_SENTENCE = re.compile(rf"[{_SENTENCE_STOPS}][{re.escape(_LINE_CLOSERS)}]*$")
+# A line break after a line that is not blank, before a line that may open with a
+# capitalised word (not with an ASCII lowercase letter: the quick test; str.isupper and
+# str.islower decide)
+_CAPITAL_LINE = re.compile(r"\n(?<!\n\n)[ \t]*[^\W\d_a-z][^\W\d_A-Z]")
+_FIRST_WORD = re.compile(r"^([ \t]*)(\S*)", re.M)  # a line's indent and first word
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Lines (stripped, none blank) wrapped at a width, not one paragraph a line: half of
+    the line breaks or more fall inside a sentence, between a line that ends without
+    sentence punctuation and one that starts with a lowercase letter. A paragraph a line
+    starts each line with a capital."""
+    inside = sum(1 for line, after in zip(lines, lines[1:])
+                 if after[0].islower() and not _ENDS_CLAUSE.search(line))
+    return 2 * inside >= len(lines) - 1
+
+
 def split_blocks(article: "Article") -> list["Block"]:
     """The body's blocks: lines up to a blank line, a heading or a code block; in Markdown a
     paragraph also ends before a line that interrupts it (_INTERRUPTS_PARAGRAPH)."""
@@ -444,8 +473,13 @@ def split_blocks(article: "Article") -> list["Block"]:
     if not nonblank:
         return []
     # A text with no blank line between its first and last lines keeps one paragraph per
-    # line (scraped archives often do); each line is then a block of its own.
-    one_per_line = len(nonblank) > 1 and nonblank[-1] - nonblank[0] + 1 == len(nonblank)
+    # line (scraped archives often do); each line is then a block of its own. Unless its
+    # lines are hard-wrapped: then they are read as a text with blank lines is. (Not when
+    # the text opens with HTML: read so, all of it would be one HTML block, its prose lost.)
+    first_line = nonblank[0]
+    one_per_line = (len(nonblank) > 1 and nonblank[-1] - first_line + 1 == len(nonblank)
+                    and not (_hard_wrapped(stripped[first_line:nonblank[-1] + 1])
+                             and _kind(contents[first_line], stripped[first_line][:1], markdown) != "html"))
 
     # Only some lines change what happens to the paragraph being read: blank lines, lines
     # that open a code block, and (Markdown) headings, setext underlines and the lines that
@@ -526,6 +560,13 @@ def split_blocks(article: "Article") -> list["Block"]:
                 if _INTERRUPTS_PARAGRAPH.match(contents[i]):
                     flush()
                     current_first = -1
+        if markdown and current_first < 0 and head == "<" and _RAW_HTML_OPEN.match(contents[i]):
+            closed = _RAW_HTML_CLOSE.search(text, start)
+            last = bisect_right(line_starts, closed.end() - 1) - 1 - offset if closed else len(body_lines) - 1
+            blocks.append(Block(start, body_lines[last][1], "html", text[start:body_lines[last][1]]))
+            skip_until = body_lines[last][1]
+            pos = last + 1
+            continue
         if current_first < 0:
             current_first = i
         current_last = i
@@ -738,6 +779,65 @@ def hard_break_pieces(prose: str, block_start: int, block_end: int) -> Iterator[
         yield start, hard_break if hard_break >= start else block_end
 
 
+def capital_breaks(text: str) -> list[int]:
+    """Where a line that ends without sentence punctuation (or a comma or semicolon) is
+    followed by one that opens with a capitalised word: the only places line_pieces may
+    cut, found in one pass over the text (most paragraphs have none: they are not
+    measured)."""
+    found = []
+    for m in _CAPITAL_LINE.finditer(text):
+        at = m.start()
+        head = text[m.end() - 2:m.end()]
+        if not (head[0].isupper() and head[1].islower()):
+            continue
+        before = text[at - 1:at]
+        if before and before in _CLAUSE_STOPS:
+            continue
+        if before.isspace() or (before and before in _LINE_CLOSERS):  # look past them
+            line = text[text.rfind("\n", 0, at) + 1:at]
+            if _ENDS_CLAUSE.search(line.rstrip()):
+                continue
+        found.append(at)
+    return found
+
+
+def line_pieces(text: str, block_start: int, block_end: int) -> Iterator[tuple[int, int]]:
+    """A plain-text paragraph cut around the lines that stand on their own rather than
+    wrapping onto the next, in a block made of such lines: most of its lines (the last
+    left aside) had room for the next line's first word within the block's widest line,
+    or are a single word (a path), so they were not filled and wrapped (code, a list whose
+    bullets were lost, a rail of headlines; a wrapped paragraph has a ragged line here and
+    there only). There a line that ends without sentence punctuation (or a comma or
+    semicolon, which go on to the next line) before a line that starts with a capitalised
+    word stands on its own: it is cut from the line after it, and from the line before it
+    when that one ends a sentence, so that it is not glued onto the sentences around it.
+    `text` is the article's text, URLs and all: the lines as they were wrapped."""
+    lines = text[block_start:block_end].split("\n")
+    ends = list(map(len, map(str.rstrip, lines)))
+    width = max(ends)
+    # a line is roomy when the next line's first word would have fitted on it, or when it
+    # is a single word
+    firsts = _FIRST_WORD.findall(text, block_start, block_end)
+    words = [len(word) for _, word in firsts]
+    roomy = sum(end + 1 + word <= width or len(indent) + own == end
+                for end, (indent, _), own, word in zip(ends, firsts, words, words[1:]))
+    if 2 * roomy <= len(lines) - 1:
+        yield block_start, block_end
+        return
+    heads = list(map(str.lstrip, lines[1:]))
+    # a capitalised word: a capital, then a lowercase letter ("Fact", not "N" or "LIMITED")
+    alone = [head[:1].isupper() and head[1:2].islower() and not _ENDS_CLAUSE.search(line, 0, end)
+             for line, end, head in zip(lines, ends, heads)]
+    start = at = block_start  # at: where the line starts
+    for i, line in enumerate(lines[:-1]):
+        line_end = at + ends[i]
+        at += len(line) + 1
+        if alone[i] or (i + 1 < len(alone) and alone[i + 1] and _ENDS_SENTENCE.search(line, 0, ends[i])):
+            yield start, line_end
+            start = at
+    yield start, block_end
+
+
 class ProseUnits:
     """The units of an article's prose a reader takes one at a time (paragraphs, quote
     paragraphs, list items; no headings, no table without leading pipes), each with its
@@ -752,11 +852,15 @@ class ProseUnits:
         spans: list[tuple[int, int, str]] = []
         # a table delimiter row has "--" and "|"
         tables = article.markdown and "--" in prose and "|" in prose
+        # plain text: where a line may stand on its own (line_pieces), in text order
+        breaks = [] if article.markdown else capital_breaks(article.text)
         for block in article.prose_blocks():
             if tables and _TABLE_DELIMITER.search(prose, block.start, block.end):
                 continue  # a table without leading pipes
             if block.kind == "quote" and "\n" in block.text:
                 pieces = [(start, end, "quote") for start, end in quote_paragraphs(prose, block.start, block.end)]
+            elif breaks and block.kind == "paragraph" and bisect_left(breaks, block.start) < bisect_left(breaks, block.end):
+                pieces = [(start, end, "paragraph") for start, end in line_pieces(article.text, block.start, block.end)]
             elif article.markdown and "\\" in block.text:
                 pieces = [(start, end, "list" if _LIST_ITEM.match(prose[start:end]) else block.kind)
                           for start, end in hard_break_pieces(prose, block.start, block.end)]

@@ -62,7 +62,7 @@ def sentences_between(text: str, lo: int, hi: int, spans: list[tuple[int, int]])
         stop = m.start()
         # the word before the period is all the abbreviation test needs to see
         if text[stop] == "." and m.end("stop") == stop + 1 and _ends_with_abbreviation(
-                text[max(start, stop - 40):stop]):
+                text[max(start, stop - 40):stop]) and not _pronoun_i_ends(text, stop, m.end()):
             continue
         _append_trimmed(spans, text, start, m.start("space"))
         start = m.end()
@@ -76,6 +76,24 @@ def _append_trimmed(spans: list, text: str, start: int, end: int) -> None:
         return
     first = start + len(segment) - len(stripped)
     spans.append((first, first + len(stripped.rstrip())))
+
+
+def _pronoun_i_ends(text: str, stop: int, after: int) -> bool:
+    """The "I." before text[stop] is the pronoun ending a sentence, not an initial: an
+    initial is followed by a name, and the word after it is a function word ("him or I.
+    We discussed"; the English stop words of the language detector)."""
+    if stop < 1 or text[stop - 1] != "I" or (stop > 1 and not text[stop - 2].isspace()):
+        return False
+    following = WORD_RE.match(text, after)
+    return following is not None and following.group().lower() in _function_words()
+
+
+@functools.lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    import yaml  # rarely needed: not at module import
+
+    path = resources.builtin_rules_dir() / "lexicons" / "languages.yaml"
+    return frozenset(yaml.safe_load(path.read_text(encoding="utf-8"))["stopwords"]["en"])
 
 
 def words(text: str) -> list[str]:

@@ -168,3 +168,38 @@ def test_code_inside_list_items_is_code_and_their_paragraphs_are_prose():
 def test_a_paragraph_shallower_than_the_item_ends_the_list():
     text = "- item\n\n A paragraph after the list.\n\n    code after the list\n"
     assert _code_lines(text) == ["code after the list"]
+
+
+def test_a_raw_html_line_interrupts_a_paragraph_and_ends_where_it_closes():
+    # CommonMark's HTML blocks of type 1 (<pre>, <script>, <style>, <textarea>) interrupt a
+    # paragraph and end on the line that closes them, blank line or not
+    text = ("Run\n<pre>git clone repo</pre>\nThen set it up.\n"
+            "<PRE>\nmake\n\nmake install\n</pre>\nDone.\n\n"
+            "<script>track()</script> and more\nAfter.\n\n"
+            "Text with <pre>inline</pre> tags\ngoes on.\n")
+    assert [(b.kind, b.text) for b in _article(text).blocks] == [
+        ("paragraph", "Run"), ("html", "<pre>git clone repo</pre>"), ("paragraph", "Then set it up."),
+        ("html", "<PRE>\nmake\n\nmake install\n</pre>"), ("paragraph", "Done."),
+        ("html", "<script>track()</script> and more"), ("paragraph", "After."),
+        ("paragraph", "Text with <pre>inline</pre> tags\ngoes on.")]
+    # an unclosed one runs to the end; plain text has no HTML blocks
+    assert [b.kind for b in _article("Lead\n<pre>\ncode\n\nmore\n").blocks] == ["paragraph", "html"]
+    assert [b.kind for b in _article("Lead\n<pre>x</pre>\nmore\n\nEnd.\n", "post.txt").blocks] == [
+        "paragraph", "paragraph"]
+
+
+def test_hard_wrapped_lines_without_blank_lines_are_paragraphs_not_a_paragraph_a_line():
+    wrapped = ("Both parties have moved away from the era when insiders in\n"
+               "proverbial smoke-filled rooms could be kingmakers\n"
+               "at the national conventions, and the president has\n"
+               "dominated every primary he has competed in thus\n"
+               "far. No prominent Democrats have called for him\n"
+               "to step aside.\n")
+    for path in ("post.txt", "post.md"):
+        assert [b.text for b in _article(wrapped, path).blocks] == [wrapped.rstrip("\n")]
+    # a paragraph a line (a scraped archive) stays so: each line starts with a capital
+    per_line = "Headline of the day\nThe first paragraph, in full.\nThe second one\nAnd a third.\n"
+    assert len(_article(per_line, "post.txt").blocks) == 4
+    # Markdown that opens with HTML would be one HTML block: its lines stay blocks
+    html = "<p>\n    Peru ended up not working out, and\n    visas did not let them leave.\n</p>\n"
+    assert [b.kind for b in _article(html).blocks] == ["html", "paragraph", "paragraph", "html"]

@@ -90,9 +90,9 @@ def test_a_lone_hard_break_line_separates_blocks_and_lists_after_a_hard_break_st
     # a hard break inside a paragraph or a list item is only a line break
     a = Article(b"A line that breaks\\\nand goes on.\n\n- an item that breaks,\\\n  Alt-Moabit 73\n", "x.md")
     assert [u.kind for u in rd.units(a)] == ["paragraph", "list"]
-    # plain text has no hard breaks
-    a = Article(b"Intro.\n\nFirst line.\n\\\nSecond line.\n", "x.txt")
-    assert [u.text for u in rd.units(a)] == ["Intro.", "First line. \\ Second line."]
+    # plain text has no hard breaks: the backslash stays, and the line goes on
+    a = Article(b"Intro.\n\nThe first line\\\nand the second line.\n", "x.txt")
+    assert [u.text for u in rd.units(a)] == ["Intro.", "The first line\\ and the second line."]
 
 
 def test_a_hard_break_after_a_full_stop_ends_the_sentence():
@@ -646,3 +646,57 @@ def test_long_sentence_and_paragraph_bounds_change_nothing(limit):
                for h in rd.long_paragraph(a, {"max-words": limit * 4, "max-sentences": limit // 4,
                                               "min-words-for-sentence-limit": limit})]
         assert got == expected, path.name
+
+
+def test_plain_text_lines_of_their_own_are_not_glued_onto_the_next_sentence():
+    def texts(text):
+        return [u.text for u in rd.units(Article(text.encode(), "x.txt"))]
+
+    # a list whose bullets were lost: every line starts with a capital; the short items
+    # without punctuation are labels
+    items = ("Parenting plans to give advice on access arrangements, based on real life examples that"
+             " have worked in the past\n"
+             "Extending in court conciliation, more informal hearings before contested court cases\n"
+             "Better access to legal, emotional and practical advice by telephone and internet\n"
+             "Legal aid changes to give incentives for early resolution of disputes.\n")
+    a = Article(("Other plans include:\n\n" + items).encode(), "x.txt")
+    assert [u.text for u in rd.units(a)] == [
+        "Other plans include.",
+        "Parenting plans to give advice on access arrangements, based on real life examples that have"
+        " worked in the past.",
+        "Legal aid changes to give incentives for early resolution of disputes."]
+    assert list(rd.long_sentence(a, {"max-words": 50})) == []
+    # code lines, then a heading (lines the next word would have fitted on), then a sentence;
+    # a label between two sentences is cut from both (and, short, left out)
+    assert texts("import json\ndomains = Counter()\nFact Check\nThe gap is big.\n") == ["The gap is big."]
+    assert texts("One sentence.\nBy Jane Doe\nAnother sentence.\n") == ["One sentence.", "Another sentence."]
+    # a hard-wrapped paragraph is one unit: its lines are filled (the next word would not
+    # have fitted), a line may end before a capital, or with a comma or semicolon
+    wrapped = ("The committee met on Tuesday to discuss the plan with\n"
+               "President Biden and his advisers, who had asked for\n"
+               "Congress to act; the vote is expected next week.\n")
+    assert texts("Lead.\n\n" + wrapped) == ["Lead.", " ".join(wrapped.split())]
+    # a hard-wrapped scrape without blank lines is scored, and its headline line is not
+    scrape = ("Could Democrats replace Biden\nBoth parties have moved away from the era when insiders in\n"
+              "proverbial smoke-filled rooms could be kingmakers\nat the national conventions, and the\n"
+              "president has dominated every primary thus far.\n")
+    assert texts(scrape) == [" ".join(scrape.split("\n", 1)[1].split())]
+    # Markdown keeps a paragraph's lines together: a single line break is soft there
+    assert len(rd.units(Article(("Other plans include:\n\n" + items).encode(), "x.md"))) == 2
+
+
+def test_the_pronoun_i_ends_a_sentence_before_a_function_word():
+    from lint.text import split_sentences
+
+    def sentences(text):
+        return [text[s:e] for s, e in split_sentences(text)]
+
+    assert sentences("It was between him or I.  We discussed it.") == [
+        "It was between him or I.", "We discussed it."]
+    assert sentences("King Charles I. The war went on.") == ["King Charles I.", "The war went on."]
+    # an initial is followed by a name, and "I." inside a word is no pronoun
+    assert sentences("John I. Smith came. Malcolm I. Wood too.") == ["John I. Smith came.", "Malcolm I. Wood too."]
+    assert sentences("See section XI. The end.") == ["See section XI.", "The end."]
+    long_sentence = "We drove for hours and talked about work, family and plans with no wires between him or I."
+    a = Article(f"{long_sentence}  We then discussed {' '.join(['architecture'] * 20)} over lunch.\n".encode(), "x.md")
+    assert [r.data["words"] for r in rd.long_sentence(a, {"max-words": 30})] == []
