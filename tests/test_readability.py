@@ -700,3 +700,13 @@ def test_the_pronoun_i_ends_a_sentence_before_a_function_word():
     long_sentence = "We drove for hours and talked about work, family and plans with no wires between him or I."
     a = Article(f"{long_sentence}  We then discussed {' '.join(['architecture'] * 20)} over lunch.\n".encode(), "x.md")
     assert [r.data["words"] for r in rd.long_sentence(a, {"max-words": 30})] == []
+
+
+def test_a_sentence_with_stops_glued_to_function_words_is_not_measured(rules):
+    # a scrape that lost the spaces between sentences: where they end is unknown
+    filler = " ".join(["the council met again to discuss the budget for the coming year"] * 3)
+    glued = f"It rained all day.But {filler} and then {filler} ended."
+    named = f"Call email.Parser when {filler} and then {filler} ended."
+    for text, reported in ((glued, 0), (named, 1)):
+        a = Article(("---\ntitle: T\n---\n\n" + text + "\n").encode(), "post.md")
+        assert len(list(rd.long_sentence(a, params(rules, "RD103")))) == reported

@@ -409,6 +409,7 @@ class _StopWords:
         self.lexicon = lexicon
         raw = {str(lang): frozenset(str(w).lower() for w in words)
                for lang, words in ((lexicon or {}).get("stopwords") or {}).items()}
+        self.every_language = frozenset().union(*raw.values())
         sets = [(lang, words - frozenset().union(*(w for other, w in raw.items() if other != lang)))
                 for lang, words in raw.items()]
         self.langs = [lang for lang, _ in sets]
@@ -698,6 +699,16 @@ def enumeration(text: str, words: int) -> bool:
     return items >= _MIN_ITEMS and words <= _MAX_ITEM_WORDS * items
 
 
+# A stop glued to the capitalised word after it ("memory.But", "nominee?It"): a scrape that
+# dropped the spaces between sentences when that word is a function word ("email.Parser" is
+# a name in code)
+_GLUED_STOP = re.compile(r"[^\W\d_]{2}[.!?][\"'“”‘’()]*(?P<next>[A-Z][^\W\d_]+)(?!\w)")
+
+
+def _glued_sentences(sentence: str, function_words: frozenset[str]) -> bool:
+    return any(m.group("next").lower() in function_words for m in _GLUED_STOP.finditer(sentence))
+
+
 @check("readability.long-sentence")
 def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     if not _spaced(article, params):
@@ -709,6 +720,10 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     # splitting them
     min_length = 2 * limit + 1
     prose = article.prose_text
+    lexicon = params.get("language-lexicon")
+    if not isinstance(lexicon, Mapping):
+        lexicon = _builtin_lexicon()
+    function_words = _stopwords(id(lexicon), lexicon).every_language
     for i, unit in enumerate(units(article)):
         if unit.kind == "quote" and not count_quotes:
             continue  # a block quote is the source's words too
@@ -723,6 +738,8 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             sentence = _readable(raw)
             if not ends_sentence(sentence.rstrip("*_ ")) or most_words(raw) <= limit:
                 continue  # not a sentence (a run of list-like lines, a label), or short
+            if _glued_sentences(sentence, function_words):
+                continue  # the text lost the spaces after its stops: where sentences end is unknown
             n = sentence_words(sentence, count_quotes)
             if n > limit and not enumeration(sentence, n):
                 yield Hit(start, end, {"words": n, "limit": limit})
