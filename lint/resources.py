@@ -26,6 +26,15 @@ def lexicon(name: str) -> tuple[str, ...]:
     return tuple(read_lexicon(path))
 
 
+@functools.lru_cache(maxsize=None)
+def languages() -> dict:
+    """rules/lexicons/languages.yaml: language names and codes, and each language's stop
+    words (readability's language detection, the sentence splitter's function words)."""
+    import yaml  # only when a text needs it
+
+    return yaml.safe_load((builtin_rules_dir() / "lexicons" / "languages.yaml").read_text(encoding="utf-8"))
+
+
 def read_lexicon(path: Path) -> list[str]:
     entries = []
     for line in path.read_text(encoding="utf-8").splitlines():

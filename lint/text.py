@@ -90,10 +90,7 @@ def _pronoun_i_ends(text: str, stop: int, after: int) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _function_words() -> frozenset[str]:
-    import yaml  # rarely needed: not at module import
-
-    path = resources.builtin_rules_dir() / "lexicons" / "languages.yaml"
-    return frozenset(yaml.safe_load(path.read_text(encoding="utf-8"))["stopwords"]["en"])
+    return frozenset(resources.languages()["stopwords"]["en"])
 
 
 def words(text: str) -> list[str]:

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
+from lint import resources
 from lint.article import Article
 from lint.checks import check
 from lint.finding import Hit
@@ -293,10 +294,15 @@ def normalize_language(value: Any, lexicon: Mapping[str, Any] | None) -> str | N
     return m.group(1).lower() if m else None
 
 
-def language(article: Article, params: Mapping[str, Any]) -> Language:
+def _language_lexicon(params: Mapping[str, Any]) -> Mapping[str, Any]:
     lexicon = params.get("language-lexicon")
     if not isinstance(lexicon, Mapping):  # not loaded (a config file names, not loads, it)
-        lexicon = _builtin_lexicon()
+        lexicon = resources.languages()
+    return lexicon
+
+
+def language(article: Article, params: Mapping[str, Any]) -> Language:
+    lexicon = _language_lexicon(params)
     key = (params.get("language"), _lexicon_key(lexicon))
     memo = _cache(article).languages
     if key not in memo:
@@ -314,16 +320,6 @@ def _lexicon_key(lexicon: Mapping[str, Any]) -> str:
     if found is None or found[0] is not lexicon:
         found = _lexicon_keys[id(lexicon)] = (lexicon, repr(lexicon))
     return found[1]
-
-
-@functools.lru_cache(maxsize=1)
-def _builtin_lexicon() -> Mapping[str, Any]:
-    import yaml
-
-    from lint import resources
-
-    path = resources.builtin_rules_dir() / "lexicons" / "languages.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def _language(article: Article, forced: Any, lexicon: Mapping[str, Any]) -> Language:
@@ -720,9 +716,7 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     # splitting them
     min_length = 2 * limit + 1
     prose = article.prose_text
-    lexicon = params.get("language-lexicon")
-    if not isinstance(lexicon, Mapping):
-        lexicon = _builtin_lexicon()
+    lexicon = _language_lexicon(params)
     function_words = _stopwords(id(lexicon), lexicon).every_language
     for i, unit in enumerate(units(article)):
         if unit.kind == "quote" and not count_quotes:
