@@ -707,6 +707,8 @@ def test_a_sentence_with_stops_glued_to_function_words_is_not_measured(rules):
     filler = " ".join(["the council met again to discuss the budget for the coming year"] * 3)
     glued = f"It rained all day.But {filler} and then {filler} ended."
     named = f"Call email.Parser when {filler} and then {filler} ended."
-    for text, reported in ((glued, 0), (named, 1)):
+    # once a text shows two such losses, a stop glued to any capitalised word is one too
+    lost = f"It rained.But not here.It was dry. Then {filler} and the mayor.President {filler} ended."
+    for text, reported in ((glued, 0), (named, 1), (lost, 0), (lost.replace("here.It", "here. It"), 1)):
         a = Article(("---\ntitle: T\n---\n\n" + text + "\n").encode(), "post.md")
         assert len(list(rd.long_sentence(a, params(rules, "RD103")))) == reported

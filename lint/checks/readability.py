@@ -695,14 +695,31 @@ def enumeration(text: str, words: int) -> bool:
     return items >= _MIN_ITEMS and words <= _MAX_ITEM_WORDS * items
 
 
-# A stop glued to the capitalised word after it ("memory.But", "nominee?It"): a scrape that
-# dropped the spaces between sentences when that word is a function word ("email.Parser" is
-# a name in code)
+# A stop glued to the capitalised word after it ("memory.But", "to.President"): a scrape
+# that dropped the spaces between sentences, when that word is a function word ("email.Parser"
+# is a name in code), or anywhere in a text that shows such losses twice or more
 _GLUED_STOP = re.compile(r"[^\W\d_]{2}[.!?][\"'“”‘’()]*(?P<next>[A-Z][^\W\d_]+)(?!\w)")
 
 
-def _glued_sentences(sentence: str, function_words: frozenset[str]) -> bool:
-    return any(m.group("next").lower() in function_words for m in _GLUED_STOP.finditer(sentence))
+class _GluedStops:
+    """Where an article's text lost the spaces after its stops, for RD103."""
+
+    def __init__(self, prose: str, function_words: frozenset[str]):
+        self.function_words = function_words
+        self._prose = prose
+        self._lost_spaces: bool | None = None
+
+    def _function_word_glues(self, text: str) -> Iterator[re.Match]:
+        return (m for m in _GLUED_STOP.finditer(text) if m.group("next").lower() in self.function_words)
+
+    def in_sentence(self, sentence: str) -> bool:
+        """Whether a stop inside `sentence` may have lost the space after it."""
+        if any(self._function_word_glues(sentence)):
+            return True
+        if self._lost_spaces is None:  # found out once, when first needed
+            glues = self._function_word_glues(self._prose)
+            self._lost_spaces = next(glues, None) is not None and next(glues, None) is not None
+        return self._lost_spaces and _GLUED_STOP.search(sentence) is not None
 
 
 @check("readability.long-sentence")
@@ -717,7 +734,7 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     min_length = 2 * limit + 1
     prose = article.prose_text
     lexicon = _language_lexicon(params)
-    function_words = _stopwords(id(lexicon), lexicon).every_language
+    glued = _GluedStops(prose, _stopwords(id(lexicon), lexicon).every_language)
     for i, unit in enumerate(units(article)):
         if unit.kind == "quote" and not count_quotes:
             continue  # a block quote is the source's words too
@@ -732,7 +749,7 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             sentence = _readable(raw)
             if not ends_sentence(sentence.rstrip("*_ ")) or most_words(raw) <= limit:
                 continue  # not a sentence (a run of list-like lines, a label), or short
-            if _glued_sentences(sentence, function_words):
+            if glued.in_sentence(sentence):
                 continue  # the text lost the spaces after its stops: where sentences end is unknown
             n = sentence_words(sentence, count_quotes)
             if n > limit and not enumeration(sentence, n):
