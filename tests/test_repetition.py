@@ -153,6 +153,18 @@ def test_template_paragraphs_are_not_near_duplicates():
     assert [f.location.line for f in findings(text, "RP102")] == [3]
 
 
+def test_copies_indented_under_different_list_items_are_a_template_filled_twice():
+    a, b, c, d, e = PARAGRAPHS
+    note = f"    {b}\n\n    {c}"
+    options = f"{a}\n\n* `--global`:\n\n{note}\n\n* `--save`:\n\n    {d}\n\n{note}\n\n{e}\n"
+    assert findings(options, "RP101") == []
+    # under one item, or not indented under any: pasted twice
+    one_item = f"{a}\n\n* `--global`:\n\n{note}\n\n    {d}\n\n{note}\n\n{e}\n"
+    assert len(findings(one_item, "RP101")) == 1
+    flat = f"{a}\n\n* `--global`\n\n{b}\n\n{c}\n\n* `--save`\n\n{b}\n\n{c}\n\n{e}\n"
+    assert len(findings(flat, "RP101")) == 1
+
+
 def test_near_duplicates_in_sections_under_different_headings_are_a_template():
     a, b = PARAGRAPHS[0] + " " + PARAGRAPHS[1], PARAGRAPHS[2] + " " + PARAGRAPHS[3]
     edited = a.replace("runs again", "is running again")

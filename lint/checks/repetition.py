@@ -394,9 +394,10 @@ def _delete_blocks(article: Article, blocks: list[Block], first: int, last: int)
 
 
 def _in_other_sections(blocks: list[Block], later: int, earlier: int, n: int) -> bool:
-    """The two copies sit in different sections: a template filled in twice (the parameter
-    list under each function of a reference page, an API described once for callbacks and
-    once for promises), not a pasting accident. Sections are told apart by the headings
+    """The two copies sit in different sections, or are indented under different list
+    items: a template filled in twice (the parameter list under each function of a
+    reference page, an API described once for callbacks and once for promises, the same
+    note under two options), not a pasting accident. Sections are told apart by the headings
     that enclose each copy, of levels above any heading the copy holds: a story pasted
     twice brings its own headings along, and its copies share the headings above them. A
     heading that ends a copy opens the next section: it is not one of the copy's own."""
@@ -405,7 +406,23 @@ def _in_other_sections(blocks: list[Block], later: int, earlier: int, n: int) ->
     above = min((_heading_level(b) for b in blocks[later:later + n] if b.kind == "heading"), default=7)
     later_path = _section_path(blocks, later, above)
     earlier_path = _section_path(blocks, earlier, above)
-    return bool(later_path) and bool(earlier_path) and later_path != earlier_path
+    if later_path and earlier_path and later_path != earlier_path:
+        return True
+    later_item, earlier_item = _holding_item(blocks, later), _holding_item(blocks, earlier)
+    return later_item is not None and earlier_item is not None and later_item != earlier_item
+
+
+def _holding_item(blocks: list[Block], index: int) -> int | None:
+    """The list block whose item holds blocks[index], a paragraph indented under it (the
+    explanation under each option of a reference list is a section too), or None."""
+    if blocks[index].text[:1] not in " \t":
+        return None
+    for k in range(index - 1, -1, -1):
+        if blocks[k].kind == "list":
+            return k
+        if blocks[k].text[:1] not in " \t":
+            return None  # the list ended
+    return None
 
 
 def _section_path(blocks: list[Block], index: int, above: int) -> list[str]:
