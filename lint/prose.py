@@ -254,7 +254,7 @@ def _indented_last(text: str, lines: list[tuple[int, int]], starts: list[int] | 
         last = i
         while j < len(lines):
             candidate = text[lines[j][0]:lines[j][1]]
-            if candidate.strip() and _indent_width(candidate) < width:
+            if candidate.strip() and indentation(candidate)[0] < width:
                 break
             if candidate.strip():
                 last = j
@@ -268,17 +268,18 @@ def _indented_last(text: str, lines: list[tuple[int, int]], starts: list[int] | 
     return last
 
 
-def _indent_width(line: str) -> int:
-    """Columns of white space the line starts with (a tab to the next multiple of 4)."""
-    column = 0
-    for char in line:
+def indentation(line: str) -> tuple[int, int]:
+    """(columns, characters) of a line's leading white space; a tab reaches the next
+    multiple of four columns, as in CommonMark."""
+    columns = 0
+    for i, char in enumerate(line):
         if char == " ":
-            column += 1
+            columns += 1
         elif char == "\t":
-            column += 4 - column % 4
+            columns += 4 - columns % 4
         else:
-            break
-    return column
+            return columns, i
+    return columns, len(line)
 
 
 def _item_content(item: re.Match) -> int:
@@ -311,7 +312,7 @@ def _list_context(text: str, lines: list[tuple[int, int]], first: int, last: int
             return (True, content) if shallowest >= content else (False, 0)
         if line[0] not in " \t":
             return False, 0
-        below = _indent_width(line)
+        below = indentation(line)[0]
     return (True, content) if in_list and shallowest >= content else (False, 0)
 
 
@@ -339,10 +340,11 @@ def _scan_code_blocks(text: str, lines: list[tuple[int, int]], starts: list[int]
             previous_blank = False
         start, end = lines[i]
         line = text[start:end]
+        columns = indentation(line)[0]
         fence = _FENCE.match(line)
         if fence is None and in_list:
             fence = _NESTED_FENCE.match(line)
-            if fence is not None and _indent_width(line) >= content + 4:
+            if fence is not None and columns >= content + 4:
                 fence = None  # an indented code block that shows a fence
         if fence:
             last = min(_fence_close(text, lines, starts, i, fence.group(2)), len(lines) - 1)
@@ -351,10 +353,10 @@ def _scan_code_blocks(text: str, lines: list[tuple[int, int]], starts: list[int]
             continue
         if not line.strip():
             continue  # a blank line that merely starts with spaces: an ordinary line
-        if in_list and previous_blank and _indent_width(line) < content:
+        if in_list and previous_blank and columns < content:
             in_list, content = False, 0  # shallower than the item's content: the list ended
         indented = line.startswith(("    ", "\t"))
-        if indented and previous_blank and (not in_list or _indent_width(line) >= content + 4):
+        if indented and previous_blank and (not in_list or columns >= content + 4):
             last = _indented_last(text, lines, starts, i, content + 4 if in_list else 4)
             spans.append((start, lines[last][1]))
             pos = last + 1

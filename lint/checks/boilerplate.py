@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator, Mapping
 from lint.article import Article
 from lint.checks import check
 from lint.finding import Edit, Fix, Hit
+from lint.prose import indentation
 from lint.text import WORD_RE
 
 # -- line model ------------------------------------------------------------------------------
@@ -1410,20 +1411,6 @@ _THEMATIC_BREAK = re.compile(r"([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _LIST_REACH = 400  # lines looked at above a block for the list item it may belong to
 
 
-def _indentation(line: str) -> tuple[int, int]:
-    """(columns, characters) of a line's leading white space; a tab reaches the next
-    multiple of four columns, as in CommonMark."""
-    columns = 0
-    for i, ch in enumerate(line):
-        if ch == " ":
-            columns += 1
-        elif ch == "\t":
-            columns += 4 - columns % 4
-        else:
-            return columns, i
-    return columns, len(line)
-
-
 def _content_column(line: str, columns: int, at: int) -> int | None:
     """The column where a list item's content starts, if the line opens one (CommonMark:
     after the marker and up to four spaces; five or more mean one, and code follows), or
@@ -1434,7 +1421,7 @@ def _content_column(line: str, columns: int, at: int) -> int | None:
     if m is None or _THEMATIC_BREAK.match(line, at):
         return None
     after = line[m.end():]
-    spaces, _ = _indentation(after)
+    spaces, _ = indentation(after)
     if not after.strip() or spaces > 4:
         spaces = 1
     return columns + (m.end() - at) + spaces
@@ -1453,7 +1440,7 @@ def _list_holder(article: Article, first: int) -> tuple[int | None, bool]:
     text = article.text
     lines = article.lines
     top = article.line_of(article.body_start) if article.body_start else 0
-    least = _indentation(text[lines[first][0]:lines[first][1]])[0]
+    least = indentation(text[lines[first][0]:lines[first][1]])[0]
     after_list = False
     j = first - 1
     for _ in range(_LIST_REACH):
@@ -1464,7 +1451,7 @@ def _list_holder(article: Article, first: int) -> tuple[int | None, bool]:
         if not line.strip():
             j -= 1
             continue
-        columns, at = _indentation(line)
+        columns, at = indentation(line)
         content = _content_column(line, columns, at)
         if content is not None:
             if least >= content:
@@ -1624,7 +1611,7 @@ def indented_prose(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
             continue  # fenced, or not a code block
         first = article.line_of(block.start)
         holder, after_list = _list_holder(article, first)
-        if holder is None or _indentation(block.text)[0] < holder + 4:
+        if holder is None or indentation(block.text)[0] < holder + 4:
             continue  # a list item's paragraph (or unsure): shown as text
         lines = block.text.splitlines()
         prose = _IndentedProse(lines)
