@@ -327,6 +327,8 @@ def test_language_order_parameter_front_matter_path_detection(rules):
     ("中央図書館は四月一日から開館時間を変更します。", "ja"),
     ("中央图书馆将从四月一日起更改开放时间。", "zh"),
     ("Центральная библиотека с первого апреля меняет часы работы.", "cyrillic"),
+    ("Thư viện trung tâm sẽ thay đổi giờ mở cửa từ ngày một tháng tư.", "vi"),
+    ("Română: biblioteca centrală își schimbă programul din aprilie, anunță primăria.", None),
     ("12 345 678 -- 90", None),
 ])
 def test_detect_language(rules, text, expected):

@@ -288,6 +288,13 @@ def test_languages_with_reduplication_can_be_skipped():
     assert len(list(kind.fn(article(text), params))) == 1
 
 
+def test_reduplication_is_grammar_in_vietnamese_that_declares_no_language():
+    text = ("---\ntitle: Lập trình viên\n---\n\nMình chỉ biết sơ sơ về mảng này thông qua một vài "
+            "người bạn. Các lập trình viên thường chăm chăm nhảy lên project manager.\n")
+    assert findings(text, "RP104") == []
+    assert [f.snippet for f in findings("I only know the the basics of this area.\n", "RP104")] == ["the the"]
+
+
 # -- RP105 -----------------------------------------------------------------------------------
 
 

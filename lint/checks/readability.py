@@ -267,7 +267,13 @@ _SCRIPTS = (  # (tag, pattern): letters of scripts whose text the formulas canno
     ("hebrew", re.compile(r"[\u0590-\u05ff]")),
     ("thai", re.compile(r"[\u0e00-\u0e7f]")),
     ("indic", re.compile(r"[\u0900-\u0dff]")),
+    # Vietnamese is Latin, but its horned vowels and stacked tone marks (ơ, ư, ạ, ế ...)
+    # belong to no other language written with spaces
+    ("vi", re.compile(r"[\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")),
 )
+# A script's share of the letters that makes it the text's language; kana and Vietnamese
+# letters are a minority even in a text wholly in that language.
+_SCRIPT_SHARE = {"ja": 0.05, "vi": 0.05}
 _LETTER = re.compile(r"[^\W\d_]")
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 # Scripts written without spaces between words: word counts mean nothing there.
@@ -372,7 +378,7 @@ def detect_language(text: str, lexicon: Mapping[str, Any], tokens: list[str] | N
     if any(n for _, n in counts):
         letters = len(_LETTER.findall(text))
         for tag, n in counts:
-            if n and (n / letters > 0.3 or (tag == "ja" and n / letters > 0.05)):
+            if n and n / letters > _SCRIPT_SHARE.get(tag, 0.3):
                 return tag
         if sum(n for _, n in counts) / letters > 0.3:
             return None

@@ -701,19 +701,28 @@ def _allowed(params: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(normalise(e) for e in entries)
 
 
+def _reduplicating(article: Article, params: Mapping[str, Any]) -> bool:
+    """Whether the article is in a language where reduplication is grammar (Vietnamese
+    "luôn luôn", Indonesian "anak anak"): the one its front matter, its path or its letters
+    say, as readability finds it (most posts declare none)."""
+    skip = params.get("skip-languages") or ()
+    if not skip:
+        return False
+    from lint.checks.readability import language
+
+    return language(article, {}).code in skip
+
+
 @check("repetition.repeated-word")
 def repeated_word(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     max_n = int(params.get("max-words", 4))
-    language = (article.language or "").lower().replace("_", "-").split("-")[0]
-    if language and language in (params.get("skip-languages") or ()):
-        return  # reduplication is grammar there (Vietnamese "luôn luôn", Indonesian "anak anak")
     text, prose = article.text, article.prose_text
     blocks = article.blocks
     # One search over the words of the whole body (see Words), no repeat across a MARK;
     # candidates outside prose blocks and headings are not looked at.
     shared = shared_words(article)
     starts = _coded_repeat_starts(word_codes(article), shared.flat, max_n, MARK)
-    if not starts:
+    if not starts or _reduplicating(article, params):
         return
     allow = None
     grouped: dict[int, list[int]] = {}
