@@ -948,7 +948,7 @@ _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
 _IFRAME = re.compile(r"<iframe\b[^>]*>", re.I)
 # An HTML element's opening or closing tag, for the elements a converted post keeps:
 # a closing tag with no opening tag before it is what a CMS export leaves behind.
-_PAIRED_TAG = re.compile(r"<(/?)(a|p|div|span|font|center|blockquote|table|tr|td|th|ul|ol|li)\b[^<>]*>", re.I)
+_PAIRED_TAG = re.compile(r"<(/?)(a|p|div|span|font|center|blockquote|table|tr|td|th|ul|ol|li|em|strong|b|i|u)\b[^<>]*>", re.I)
 _SHORTCODE = re.compile(r"\[(/?)([A-Za-z][\w-]*)((?:\s[^\]\n]*)?)\]")
 _SHORTCODE_REACH = 2000  # characters in which an opening shortcode's closing tag is looked for
 
