@@ -895,9 +895,10 @@ def _fix_holds(article: Article, path: tuple, value_start: int, value: str, enti
     from lint import frontmatter
 
     block = article.front_matter
-    head = article.text[:block.end]
+    # The whole text: a Kirby file's fields stand on both sides of its body.
+    edited = article.text
     for s, e, replacement in sorted(edits, reverse=True):
-        head = head[:s] + replacement + head[e:]
+        edited = edited[:s] + replacement + edited[e:]
     expected = value
     for s, _, found, fixed in sorted(entities, reverse=True):
         # the n-th occurrence of the entity in the value is its n-th in the file's text
@@ -907,7 +908,7 @@ def _fix_holds(article: Article, path: tuple, value_start: int, value: str, enti
             if at < 0:
                 return False
         expected = expected[:at] + fixed + expected[at + len(found):]
-    parsed = frontmatter.split(head, markdown=article.markdown)
+    parsed = frontmatter.split(edited, markdown=article.markdown)
     if parsed is None or parsed.error is not None or not parsed.is_mapping:
         return False
     new = parsed.data
