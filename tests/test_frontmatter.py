@@ -188,6 +188,13 @@ def test_kirby_duplicates_and_empty_taxonomy_fields_are_reported():
     assert [(f.code, f.location.line) for f in findings] == [("FM112", 11), ("FM106", 15)]
 
 
+def test_byte_order_mark_before_a_header_without_delimiter_is_en106s():
+    bom = b"\xef\xbb\xbf"
+    for text in (b"title: x\ntags: y\n\nBody.\n", b"Title: x\n----\nText: Body.\n"):
+        assert codes(lint(bom + text, "post.txt", select=("FM103", "EN106"))[0]) == ["EN106"]
+    assert codes(lint(bom + TOTO.encode(), "post.txt", select=("FM103", "EN106"))[0]) == ["FM103"]
+
+
 def test_entity_in_a_kirby_title_keeps_its_fix():
     text = "title: &infin;\n----\ntext: A human being should be able to change a diaper.\n----\ntags: quotes\n"
     findings, article = lint(text, "blogarticle.txt", select=("EN108",))

@@ -654,8 +654,11 @@ def bidi_control(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 @check("encoding.byte-order-mark")
 def byte_order_mark(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     # Before front matter the mark is FM103's (content-before-front-matter), which knows
-    # the generators that skip it.
-    if article.bom and article.encoding == "utf-8" and article.front_matter is None:
+    # the generators that skip it; a header without an opening delimiter (toto's, Kirby's
+    # fields) is read with the mark in its first key.
+    block = article.front_matter
+    if article.bom and article.encoding == "utf-8" and (
+            block is None or block.kind == "kirby" or block.kind == "yaml" and block.start == block.content_start):
         yield Hit(0, 0, {"where": "at the start of the file"},
                   message="UTF-8 byte-order mark at the start of the file",
                   fix=Fix(remove_bom=True))
