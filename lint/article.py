@@ -153,9 +153,17 @@ class Article:
             return 0
         return block.end
 
+    @cached_property
+    def body_end(self) -> int:
+        """Where the body ends: before the metadata that follows it (Kirby's fields after
+        the Text field), else at the end of the text."""
+        block = self.front_matter
+        after = block.inside_body[-1] if block is not None and block.inside_body else None
+        return after[0] if after is not None and after[1] == len(self.text) else len(self.text)
+
     @property
     def body(self) -> str:
-        return self.text[self.body_start:]
+        return self.text[self.body_start:self.body_end]
 
     @cached_property
     def language(self) -> str | None:

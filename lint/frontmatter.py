@@ -1,4 +1,6 @@
-"""Find and parse the front matter block: YAML (---), TOML (+++) or a leading JSON object.
+"""Find and parse the front matter block: YAML (---), TOML (+++) or a leading JSON object;
+in a file that is not Markdown also toto's header (YAML ended by the first blank line) and
+Kirby's content file (`Key: value` fields between `----` lines, the Text field the body).
 
 Parsing is hardened for hostile input: YAML tags that would construct objects are refused
 (libyaml's safe loader), alias bombs ("billion laughs") and deep nesting are bounded
@@ -69,8 +71,9 @@ class FrontMatter:
                  closed: bool, raw: str, data: Any = None, error: ParseError | None = None,
                  leading_blank_lines: int = 0, closing_delimiter: str = "",
                  duplicates: tuple[Duplicate, ...] = (), node: Any = None,
-                 spans: dict[tuple, KeySpan] | None = None):
-        self.kind = kind  # "yaml" | "toml" | "json"
+                 spans: dict[tuple, KeySpan] | None = None,
+                 inside_body: tuple[tuple[int, int], ...] = ()):
+        self.kind = kind  # "yaml" | "toml" | "json" | "kirby"
         self.start = start  # offset of the opening delimiter
         self.content_start = content_start
         self.content_end = content_end
@@ -86,6 +89,9 @@ class FrontMatter:
         self.duplicates = duplicates
         # The YAML node tree (for positions), when PyYAML read the block.
         self.node = node
+        # Metadata at or after where the body starts (Kirby's "Text:" label and the fields
+        # after the Text field): (start, end) spans that are front matter, not prose.
+        self.inside_body = inside_body
         if spans is not None:  # known from the start (lint.yamlsubset read the block)
             self.__dict__["spans"] = spans
 
@@ -145,9 +151,17 @@ def split(text: str, *, markdown: bool) -> FrontMatter | None:
             return None
     first = line.rstrip("\r\n").rstrip()
     if first in _OPEN:
-        return _delimited(text, pos, m.end(), first, _OPEN[first], blank)
-    if markdown and blank == 0 and _JSON_START.match(text):
-        return _json(text)
+        block = _delimited(text, pos, m.end(), first, _OPEN[first], blank)
+        if not block.closed and not markdown and first == "---":
+            # toto reads a header up to the first blank line; "---" is YAML's document start
+            return _header(text, pos, m.end(), blank, 1) or block
+        return block
+    if markdown:
+        return _json(text) if blank == 0 and _JSON_START.match(text) else None
+    if blank == 0:
+        header = _kirby(text) or _header(text, 0, 0, 0, 2)
+        # Without a "---", only a header that reads as keys and values is one
+        return header if header is not None and header.error is None and header.is_mapping else None
     return None
 
 
@@ -170,6 +184,116 @@ def _delimited(text: str, start: int, content_start: int, delim: str, kind: str,
         pos = m.end()
     return FrontMatter(kind, start, content_start, len(text), len(text), False,
                        text[content_start:], None, None, blank, "")
+
+
+# A top-level `key: value` line of a header that ends at a blank line (toto), and the line
+# that opens a Kirby field (Kirby splits at "\n----", then each field at its first ":").
+_HEADER_LINE = lazy(r"[A-Za-z0-9_][\w.-]*[ \t]*:(?:[ \t]|$)")
+_KIRBY_FIELD = lazy(r"([A-Za-z][\w-]*)[ \t]*:")
+_KIRBY_SEPARATOR = lazy(r"----[ \t]*(?:\r\n|\r|\n|$)")
+
+
+def _header(text: str, start: int, content_start: int, blank: int,
+            min_lines: int) -> FrontMatter | None:
+    """toto's article header: `key: value` lines from content_start to the first blank
+    line (at least `min_lines` of them), read as YAML; None when any line is something
+    else, or no blank line follows."""
+    pos = content_start
+    lines = 0
+    while pos < len(text):
+        m = _LINE.match(text, pos)
+        if not m.group(0).strip():
+            if lines < min_lines:
+                return None
+            raw = text[content_start:pos]
+            flat = _flat_yaml(raw, content_start)
+            if flat is not None:
+                return FrontMatter("yaml", start, content_start, pos, m.end(), True, raw, flat[0],
+                                   None, blank, "", spans=flat[1])
+            data, error, dups, node = _parse("yaml", raw, content_start)
+            return FrontMatter("yaml", start, content_start, pos, m.end(), True, raw, data, error,
+                               blank, "", dups, node)
+        if not _HEADER_LINE.match(m.group(0)):
+            return None
+        lines += 1
+        pos = m.end()
+    return None
+
+
+def _kirby(text: str) -> FrontMatter | None:
+    """A Kirby content file: fields `Key: value` (the key lower-cased, '-' read as '_', the
+    value trimmed, as Kirby reads them) between `----` lines. The Text field's value is the
+    body; the other fields are the front matter. None unless the file opens with a field,
+    has a separator, and every piece between separators opens with a field."""
+    if not _KIRBY_FIELD.match(text) or len(text) > MAX_FRONT_MATTER_CHARS or "\n----" not in text:
+        return None
+    fields: list[tuple[int, int, int, int]] = []  # key start, key end, value start, value end
+    pos = 0
+    piece = 0  # where the current field's piece starts
+    separators = 0
+    while True:
+        m = _LINE.match(text, pos)
+        at_end = m.end() == pos
+        if at_end or _KIRBY_SEPARATOR.fullmatch(m.group(0)):
+            field = _kirby_field(text, piece, pos)
+            if field is None:
+                return None
+            if field:
+                fields.append(field)
+            if at_end:
+                break
+            separators += 1
+            piece = m.end()
+        pos = m.end()
+    if not separators:
+        return None
+    data: dict[str, str | None] = {}
+    spans: dict[tuple, KeySpan] = {}
+    duplicates = []
+    body = None  # the Text field's span
+    for key_start, key_end, value_start, value_end in fields:
+        key = text[key_start:key_end].lower().replace("-", "_")
+        span = KeySpan(key_start, key_end, value_start, value_end)
+        if (key,) in spans:
+            duplicates.append(Duplicate(key, spans[(key,)][:2], span[:2]))
+        # An empty field has no value, as `key:` has none in YAML.
+        data[key] = text[value_start:value_end] or None
+        spans[(key,)] = span
+        if key == "text":
+            body = span
+    if body is None:  # no article text: every field is front matter
+        return FrontMatter("kirby", 0, 0, len(text), len(text), True, text, data, None, 0, "",
+                           tuple(duplicates), spans=spans)
+    body_start = text.rfind("\n", 0, body.key_start) + 1
+    inside = ((body.key_start, text.index(":", body.key_end) + 1),)
+    after = _LINE.match(text, body.value_end).end()  # the line after the text's last one
+    if text[after:].strip():  # separators, and the fields after the text
+        inside += ((after, len(text)),)
+    return FrontMatter("kirby", 0, 0, body_start, body_start, True, text[:body_start], data, None,
+                       0, "", tuple(duplicates), spans=spans, inside_body=inside)
+
+
+def _kirby_field(text: str, start: int, end: int) -> tuple[int, int, int, int] | tuple | None:
+    """(key start, key end, value start, value end) of the field in text[start:end]; ()
+    for a blank piece; None when the piece does not open with a field."""
+    pos = start
+    while pos < end and text[pos] in " \t\r\n":
+        pos += 1
+    if pos == end:
+        return ()
+    if pos != start and text[pos - 1] not in "\r\n":
+        return None  # indented: not a field
+    m = _KIRBY_FIELD.match(text, pos, end)
+    if m is None:
+        return None
+    value_start, value_end = m.end(), end
+    while value_start < value_end and text[value_start] in " \t\r\n":
+        value_start += 1
+    while value_end > value_start and text[value_end - 1] in " \t\r\n":
+        value_end -= 1
+    if value_start == value_end:  # an empty field: its value stands right after the colon
+        value_start = value_end = m.end()
+    return m.start(1), m.end(1), value_start, value_end
 
 
 def _json(text: str) -> FrontMatter | None:

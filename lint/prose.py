@@ -123,6 +123,7 @@ def nonprose_spans(article: "Article") -> list["Span"]:
     block = article.front_matter
     if block is not None:
         stage.append((0, block.end if block.closed else block.content_start, "frontmatter"))
+        stage.extend((start, end, "frontmatter") for start, end in block.inside_body)
     find("comment", _HTML_COMMENT, text, "<!--", stage)
     if article.markdown:
         stage.extend((s.start, s.end, s.kind) for s in _code_blocks(article))
@@ -468,7 +469,8 @@ def split_blocks(article: "Article") -> list["Block"]:
     # text and their text stripped, cut by C loops.
     line_starts = article.line_starts
     offset = bisect_left(line_starts, article.body_start, first)
-    body_lines = article.lines[offset:]
+    body_lines = article.lines[offset:] if article.body_end == len(text) else \
+        article.lines[offset:bisect_left(line_starts, article.body_end, offset)]
     contents = list(map(text.__getitem__, starmap(slice, body_lines)))
     stripped = list(map(str.strip, contents))
     nonblank = list(compress(range(len(stripped)), stripped))
@@ -938,7 +940,7 @@ def _prose_paragraphs(article: "Article") -> PlainProse:
     opaque = bytearray()
     paragraphs: list[int] = []
     text = article.text
-    spans = [s for s in article.nonprose if s.kind != "frontmatter"]
+    spans = article.nonprose
     span_index = 0
 
     def add(chars: str, at: int, *, hidden: bool = False) -> None:

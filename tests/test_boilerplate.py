@@ -595,3 +595,10 @@ def test_list_holder_reads_commonmark_containers():
     assert holder("- An item.\n\nA paragraph.\n\n    Code.\n") == (0, False)
     assert holder("-    An item.\n  More.\n\n    Code.\n") == (0, True)  # content in column 5
     assert holder("!!! note\n\n    Its content.\n") == (4, True)
+
+
+def test_kirbytext_image_tag_is_the_picture_a_credit_names_no_file(rules):
+    text = "Text: A trip north.\n\n(image: coffee-1.jpg alt: Two cups)\n\nThe grinder matters.\n"
+    assert run(rules, "BP104", text, path="blogarticle.txt")[1] == []
+    credit = "Text: A trip north.\n\nThe crowd (Image: Jane Doe/Reuters) was huge.\n"
+    assert len(run(rules, "BP104", credit, path="blogarticle.txt")[1]) == 1

@@ -124,6 +124,85 @@ def test_json_that_does_not_parse_is_reported_in_place():
     assert split("{{< figure src=x >}}\n", markdown=True) is None
 
 
+# -- plain-text CMS headers: toto and Kirby ------------------------------------------------
+
+TOTO = "---\ntitle: First Foreign Certificate\ndate: 27/11/2012\n\nI have received the certificate.\n"
+KIRBY = ("Title: PlainTasks \n----\nDate: 2013-01-25\n----\nText: Speaking of Sublime Text.\n\n"
+         "A plugin turns it into a task manager.\n\n----\n\nTags: \n----\nRelated-Posts: steve\n")
+
+
+def test_toto_header_in_a_text_file_ends_at_the_first_blank_line():
+    article = Article(TOTO.encode(), "post.txt")
+    fm = article.front_matter
+    assert fm.kind == "yaml" and fm.closed and fm.closing_delimiter == ""
+    assert fm.data == {"title": "First Foreign Certificate", "date": "27/11/2012"}
+    assert article.body == "I have received the certificate.\n"
+    # Markdown keeps Jekyll's rule: the block is unterminated
+    assert not block(TOTO).closed
+    findings, _ = lint(TOTO, "post.md")
+    assert codes(findings) == ["FM102"]
+    assert codes(lint(TOTO, "post.txt")[0]) == []
+
+
+def test_toto_header_without_dashes_needs_two_key_lines_and_nothing_else():
+    fm = Article(b"title: SetUp Blog\ntags: blog,toto\n\nToday I started.\n", "a.txt").front_matter
+    assert fm.start == 0 and fm.data == {"title": "SetUp Blog", "tags": "blog,toto"}
+    assert Article(b"Note: this file lists the changes.\n\nMore.\n", "a.txt").front_matter is None
+    assert Article(b"title: x\nThe talks start on Friday.\n\nMore.\n", "a.txt").front_matter is None
+    assert Article(b"title: x\ntags: y\n\nBody.\n", "a.md").front_matter is None
+    # lines that do not read as YAML keys and values are no header (an e-mail's, here)
+    assert Article(b"From: ann@example.org\nSubject: Re: lunch\n\nYes.\n", "a.txt").front_matter is None
+    # a "---" header with a line that is no key is still unterminated
+    assert not Article(b"---\ntitle: x\nThe talks start.\n\nMore.\n", "a.txt").front_matter.closed
+
+
+def test_kirby_fields_are_front_matter_and_the_text_field_is_the_body():
+    article = Article(KIRBY.encode(), "blogarticle.txt")
+    fm = article.front_matter
+    assert fm.kind == "kirby" and fm.closed and fm.error is None
+    # keys as Kirby reads them: lower case, "-" as "_"; values trimmed; an empty field is None
+    assert fm.data == {"title": "PlainTasks", "date": "2013-01-25",
+                       "text": "Speaking of Sublime Text.\n\nA plugin turns it into a task manager.",
+                       "tags": None, "related_posts": "steve"}
+    span = fm.locate(("related_posts",))
+    assert KIRBY[span.key_start:span.key_end] == "Related-Posts"
+    assert KIRBY[span.value_start:span.value_end] == "steve"
+    assert article.body == "Text: Speaking of Sublime Text.\n\nA plugin turns it into a task manager.\n"
+    # the "Text:" label and the fields after the text are not prose, nor blocks
+    assert article.prose_text[article.body_start:].split() == \
+        "Speaking of Sublime Text. A plugin turns it into a task manager.".split()
+    assert [b.text for b in article.blocks] == ["Text: Speaking of Sublime Text.",
+                                               "A plugin turns it into a task manager."]
+
+
+def test_kirby_needs_fields_on_both_sides_of_every_separator():
+    assert Article(KIRBY.encode(), "blogarticle.md").front_matter is None
+    underlined = b"Note: read me first\n----\nThe installer asks for a folder.\n"
+    assert Article(underlined, "notes.txt").front_matter is None
+    fm = Article(b"Title: Home\n----\nIntro: Welcome\n", "home.txt").front_matter
+    assert fm.data == {"title": "Home", "intro": "Welcome"} and fm.end == len("Title: Home\n----\nIntro: Welcome\n")
+
+
+def test_kirby_duplicates_and_empty_taxonomy_fields_are_reported():
+    findings, _ = lint(KIRBY + "----\ntitle: again\n", "blogarticle.txt")
+    assert [(f.code, f.location.line) for f in findings] == [("FM112", 11), ("FM106", 15)]
+
+
+def test_byte_order_mark_before_a_header_without_delimiter_is_en106s():
+    bom = b"\xef\xbb\xbf"
+    for text in (b"title: x\ntags: y\n\nBody.\n", b"Title: x\n----\nText: Body.\n"):
+        assert codes(lint(bom + text, "post.txt", select=("FM103", "EN106"))[0]) == ["EN106"]
+    assert codes(lint(bom + TOTO.encode(), "post.txt", select=("FM103", "EN106"))[0]) == ["FM103"]
+
+
+def test_entity_in_a_kirby_title_keeps_its_fix():
+    text = "title: &infin;\n----\ntext: A human being should be able to change a diaper.\n----\ntags: quotes\n"
+    findings, article = lint(text, "blogarticle.txt", select=("EN108",))
+    assert [f.message for f in findings] == ["HTML entity '&infin;' in the front matter's title: it should read '∞'"]
+    data, applied = apply_once(article, findings, unsafe=True)
+    assert applied == 1 and Article(data, "blogarticle.txt").front_matter.data["title"] == "∞"
+
+
 # -- positions and duplicates ---------------------------------------------------------------
 
 

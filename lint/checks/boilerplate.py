@@ -917,14 +917,17 @@ def _may_be_credit(raw: str, low: str, label_set: frozenset, agency_set: frozens
     return "(" in raw and any(key in low for key in _PAREN_KEYS)
 
 
+# Kirbytext's image tag names the picture's file: "(image: 01-time.jpg alt: ...)"; a credit
+# "(Image: Jane Doe/Reuters)" names no file.
 _PICTURE = re.compile(r"!\[[^\]\n]*\]\(|<img\b|<figure\b|<figcaption\b|<picture\b|\{\{<\s*figure|"
-                      r"^\s*\.\.\s+(?:image|figure)::", re.I)
+                      r"^\s*\.\.\s+(?:image|figure)::|"
+                      r"\(image:\s*[^\s()]+\.(?:jpe?g|png|gif|webp|svg|avif)(?=[\s)])", re.I)
 
 
 def _next_to_picture(around: tuple[_Line | None, _Line, _Line | None]) -> bool:
-    """An image (Markdown, HTML, a Hugo figure, a reST image) on the line itself or on the
-    nearest line above or below, with at most one blank line between. `around`: the body
-    lines before and after the line (None at either end)."""
+    """An image (Markdown, HTML, a Hugo figure, a reST image, a Kirbytext image tag) on the
+    line itself or on the nearest line above or below, with at most one blank line between.
+    `around`: the body lines before and after the line (None at either end)."""
     line = around[1]
     for other in around:
         if other is not None and abs(other.index - line.index) <= 2 and _PICTURE.search(other.raw):

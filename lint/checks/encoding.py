@@ -654,8 +654,11 @@ def bidi_control(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 @check("encoding.byte-order-mark")
 def byte_order_mark(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     # Before front matter the mark is FM103's (content-before-front-matter), which knows
-    # the generators that skip it.
-    if article.bom and article.encoding == "utf-8" and article.front_matter is None:
+    # the generators that skip it; a header without an opening delimiter (toto's, Kirby's
+    # fields) is read with the mark in its first key.
+    block = article.front_matter
+    if article.bom and article.encoding == "utf-8" and (
+            block is None or block.kind == "kirby" or block.kind == "yaml" and block.start == block.content_start):
         yield Hit(0, 0, {"where": "at the start of the file"},
                   message="UTF-8 byte-order mark at the start of the file",
                   fix=Fix(remove_bom=True))
@@ -895,9 +898,10 @@ def _fix_holds(article: Article, path: tuple, value_start: int, value: str, enti
     from lint import frontmatter
 
     block = article.front_matter
-    head = article.text[:block.end]
+    # The whole text: a Kirby file's fields stand on both sides of its body.
+    edited = article.text
     for s, e, replacement in sorted(edits, reverse=True):
-        head = head[:s] + replacement + head[e:]
+        edited = edited[:s] + replacement + edited[e:]
     expected = value
     for s, _, found, fixed in sorted(entities, reverse=True):
         # the n-th occurrence of the entity in the value is its n-th in the file's text
@@ -907,7 +911,7 @@ def _fix_holds(article: Article, path: tuple, value_start: int, value: str, enti
             if at < 0:
                 return False
         expected = expected[:at] + fixed + expected[at + len(found):]
-    parsed = frontmatter.split(head, markdown=article.markdown)
+    parsed = frontmatter.split(edited, markdown=article.markdown)
     if parsed is None or parsed.error is not None or not parsed.is_mapping:
         return False
     new = parsed.data

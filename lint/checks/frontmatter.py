@@ -135,8 +135,9 @@ def unterminated(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 def leading_content(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     block = article.front_matter
     # Jekyll reads YAML front matter only; the generators that read TOML (`+++`: Hugo, Zola)
-    # and JSON (`{`: Hugo) skip a byte-order mark and blank lines before the block.
-    if block is None or block.kind != "yaml":
+    # and JSON (`{`: Hugo) skip a byte-order mark and blank lines before the block. A toto
+    # header without "---" has no delimiter to come before (EN106 reports its mark).
+    if block is None or block.kind != "yaml" or block.start == block.content_start:
         return
     # A UTF-16/32 file needs its BOM to be read at all: EN101 reports the encoding instead.
     utf8_bom = article.bom and article.encoding == "utf-8"
