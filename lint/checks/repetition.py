@@ -43,14 +43,30 @@ def normalise(text: str) -> str:
 # WORD_RE over every character costs more than the rest of the family together, so the
 # text is tokenised as bytes: ASCII letters and digits stay, ' and - stay where they join
 # two of them, every other ASCII character becomes a space, and bytes.split() cuts the
-# tokens. An ASCII token is a word as it stands (lower() is casefold() in ASCII); the few
-# others (with a non-ASCII character: é, €, «) go through WORD_RE together. The result is
-# the same list, built at C speed.
+# tokens; so do the commonest non-ASCII characters outside words (see _SEPARATORS). An
+# ASCII token is a word as it stands (lower() is casefold() in ASCII); the few others (with
+# a non-ASCII character: é, €) go through WORD_RE together. The result is the same list,
+# built at C speed.
 
 MARK = b"\x00"  # ends the words of each piece in a token list; never a word (not alphanumeric)
 
 _ASCII_TOKENS = bytes(c if c >= 0x80 or chr(c).isalnum() or c in b"'-\x00" else 0x20 for c in range(256))
-_RIGHT_QUOTE = "’".encode()
+# Literal patterns: re.sub() finds them faster than bytes.replace() does.
+_RIGHT_QUOTE = re.compile("’".encode())
+
+
+def _separators(lead: bytes) -> re.Pattern[bytes]:
+    """The characters whose UTF-8 form is `lead` and one byte more that are neither letters
+    nor digits nor ’: WORD_RE cuts words at each of them, and a joiner next to one joins
+    nothing, so read as spaces they leave the same words."""
+    tails = bytes(b for b in range(0x80, 0xC0)
+                  if not (char := (lead + bytes((b,))).decode()).isalnum() and char != "’")
+    return re.compile(re.escape(lead) + b"[" + tails + b"]")
+
+
+# General Punctuation's quotes, dashes, bullets, ellipsis and spaces (U+2000-U+203F), and
+# Latin-1's (no-break space, « », ©, °): a pattern each, to start with a literal
+_SEPARATORS = (_separators(b"\xe2\x80"), _separators(b"\xc2"))
 _FALSE = re.compile(b"\x00")  # finds the False entries of bytes(map(predicate, items))
 _WORD_OR_MARK = re.compile(f"{WORD_RE.pattern}|\x00")
 _WORD_OR_BREAK = re.compile(f"{WORD_RE.pattern}|\x01")
@@ -81,9 +97,11 @@ def _fold_fast(text: str) -> list[bytes] | None:
     data = text.encode("utf-8")
     ascii_only = data.isascii()
     if not ascii_only:
-        data = data.replace(_RIGHT_QUOTE, b"'")  # ’ joins like ': "don’t" stays ASCII
+        data = _RIGHT_QUOTE.sub(b"'", data)  # ’ joins like ': "don’t" stays ASCII
+        for separators in _SEPARATORS:
+            data = separators.sub(b" ", data)
         ascii_only = data.isascii()
-    data = _drop_loose_joiners(data.lower().translate(_ASCII_TOKENS))
+    data = _LOOSE_JOINER.sub(b" ", data.lower().translate(_ASCII_TOKENS))
     if ascii_only:
         return data.split()
     high = data.translate(_HIGH_BYTES)
@@ -118,24 +136,10 @@ _HIGH_BYTES = bytes(c >= 0x80 for c in range(256))
 
 # A ' or - joins only between two letters or digits. After the translation its neighbours
 # are letters, digits, bytes >= 0x80 (of non-ASCII tokens, which WORD_RE reads), joiners
-# or spaces: a joiner next to another joiner, then one next to a space, is a space too.
-# Then every ASCII token is a word as WORD_RE finds it. (bytes.replace is many times
-# faster than a regular expression here.)
-_JOINER_PAIRS = (b"''", b"--", b"'-", b"-'")
-_JOINER_AT_SPACE = (b" '", b"' ", b" -", b"- ")
-
-
-def _drop_loose_joiners(data: bytes) -> bytes:
-    if b"'" not in data and b"-" not in data:
-        return data
-    # no pair of joiners is left after its own pass (bytes.replace goes left to right and
-    # never overlaps), and a later pass only makes spaces, never a new pair
-    for pair in _JOINER_PAIRS:
-        data = data.replace(pair, b"  ")
-    data = b" " + data  # a joiner that opens the text (a MARK closes it)
-    for pair in _JOINER_AT_SPACE:
-        data = data.replace(pair, b"  ")
-    return data
+# or spaces: one that is not between two of the first three kinds is a space too. Then
+# every ASCII token is a word as WORD_RE finds it. (The pattern starts with a character
+# class: the search skips to each joiner at C speed.)
+_LOOSE_JOINER = re.compile(rb"['-](?:(?<![0-9a-z\x80-\xff]['-])|(?![0-9a-z\x80-\xff]))")
 
 
 class Words(NamedTuple):
