@@ -332,7 +332,8 @@ def repeated_runs(article: Article, params: Mapping[str, Any]) -> list[tuple[int
     """(later_start, earlier_start, length) in block indexes: maximal runs of consecutive
     blocks that repeat an earlier run block for block. A run must hold at least one block
     long enough to count (a lone repeated heading or "Share" is not a repeated block)."""
-    blocks = _candidate_blocks(article)
+    candidates = [k for k, b in enumerate(article.blocks) if b.kind in _BLOCK_KINDS]
+    blocks = list(map(article.blocks.__getitem__, candidates))
     # Blocks with equal keys have equal squeezed keys: those find the few blocks that may
     # occur twice (most articles have none). Only those are keyed and counted; every other
     # block gets a key of its own (its index), and no run can hold it.
@@ -345,11 +346,11 @@ def repeated_runs(article: Article, params: Mapping[str, Any]) -> list[tuple[int
     for i in maybe:
         keys[i] = normalise(blocks[i].text)
     counts = Counter(keys[i] for i in maybe)
-    prose = article.prose_text
+    found = shared_words(article)
     sizes = [0] * len(blocks)  # the words of a block that may repeat (no run holds another)
     big = [False] * len(blocks)
     for i in maybe:
-        sizes[i] = len(WORD_RE.findall(prose, blocks[i].start, blocks[i].end))
+        sizes[i] = found.size(candidates[i])
         # only a block that occurs twice and is long enough can start a run
         big[i] = counts[keys[i]] > 1 and _is_block(article, blocks[i], keys[i], sizes[i], params)
     if not any(big):
