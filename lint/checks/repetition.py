@@ -307,8 +307,13 @@ def _squeezed_keys(texts: list[str]) -> list[bytes]:
     return keys
 
 
+def _candidate_indexes(article: Article) -> list[int]:
+    """Where in article.blocks the blocks whose repetition is damage are (_BLOCK_KINDS)."""
+    return [k for k, b in enumerate(article.blocks) if b.kind in _BLOCK_KINDS]
+
+
 def _candidate_blocks(article: Article) -> list[Block]:
-    return [b for b in article.blocks if b.kind in _BLOCK_KINDS]
+    return list(map(article.blocks.__getitem__, _candidate_indexes(article)))
 
 
 _ENDS_PARAGRAPH = re.compile(r"""[.!?:…]['"”’»)\]*_]*$""")
@@ -332,8 +337,8 @@ def repeated_runs(article: Article, params: Mapping[str, Any]) -> list[tuple[int
     """(later_start, earlier_start, length) in block indexes: maximal runs of consecutive
     blocks that repeat an earlier run block for block. A run must hold at least one block
     long enough to count (a lone repeated heading or "Share" is not a repeated block)."""
-    candidates = [k for k, b in enumerate(article.blocks) if b.kind in _BLOCK_KINDS]
-    blocks = list(map(article.blocks.__getitem__, candidates))
+    candidates = _candidate_indexes(article)
+    blocks = _candidate_blocks(article)
     # Blocks with equal keys have equal squeezed keys: those find the few blocks that may
     # occur twice (most articles have none). Only those are keyed and counted; every other
     # block gets a key of its own (its index), and no run can hold it.
@@ -346,7 +351,7 @@ def repeated_runs(article: Article, params: Mapping[str, Any]) -> list[tuple[int
     for i in maybe:
         keys[i] = normalise(blocks[i].text)
     counts = Counter(keys[i] for i in maybe)
-    found = shared_words(article)
+    found = shared_words(article)  # the family's tokenisation counts the words
     sizes = [0] * len(blocks)  # the words of a block that may repeat (no run holds another)
     big = [False] * len(blocks)
     for i in maybe:
