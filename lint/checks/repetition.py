@@ -510,6 +510,28 @@ def _may_nearly_repeat(shingle_sets: list[set[tuple[bytes, ...]]], lengths: list
     return possible
 
 
+def _only_copies(paragraphs: list[list[bytes]], possible: list[int]) -> bool:
+    """Whether every paragraph that may nearly repeat an earlier one (`possible`, indexes
+    into `paragraphs`, each a list of words) repeats one word for word: then none has a
+    finding (a paragraph pasted twice is RP101's), and the posting lists need not be built.
+
+    Say copy A of paragraph B (B the first with those words) had a finding: a paragraph C,
+    with other words and before A, sharing c >= t * |A| and c >= t * |C| shingles with it
+    (see _may_nearly_repeat; a capped posting list only counts fewer). B has A's shingles.
+    If C is before B, B shares c >= t * |B| with what precedes it, and may nearly repeat
+    too; if C is after B, C shares c >= t * |C| with B, and so does the first paragraph
+    with C's words, which is after B or precedes it (then B may nearly repeat again). So a
+    paragraph that repeats none word for word may nearly repeat as well."""
+    earlier: set[tuple[bytes, ...]] = set()
+    scored = set(possible)
+    for i, words in enumerate(paragraphs):
+        key = tuple(words)
+        if i in scored and key not in earlier:
+            return False
+        earlier.add(key)
+    return True
+
+
 @check("repetition.near-duplicate-paragraph")
 def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     min_words = int(params.get("min-words", 25))
@@ -528,7 +550,7 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
     # sets with the hashes these stored.
     shingle_sets = [_shingles(found.block(k), size) for k in paragraphs]
     possible = _may_nearly_repeat(shingle_sets, list(map(found.size, paragraphs)), size, threshold)
-    if not possible:
+    if not possible or _only_copies([found.block(k) for k in paragraphs[:possible[-1] + 1]], possible):
         return
     # the posting lists are built as far as the last paragraph that may match, and only
     # those paragraphs are scored
