@@ -959,6 +959,25 @@ def test_near_duplicates_when_the_paragraphs_that_may_match_are_exact_copies():
     assert not repetition._only_copies([p, q, p, near], [2, 3])
 
 
+@pytest.mark.parametrize("size", [1, 2, 3, 5])
+def test_coded_shingles_are_equal_for_equal_shingles(size):
+    # RP102's first union test stands on it: a word outside the shingle must not count
+    import random
+    import zlib
+
+    from lint.checks.repetition import _coded_shingles
+
+    rng = random.Random(size)
+    for _ in range(50):
+        words = [rng.choice([b"a", b"b", b"ferry", b"the"]) for _ in range(rng.randrange(1, 60))]
+        keys = _coded_shingles(list(map(zlib.crc32, words)), size)
+        assert len(keys) == len(words)
+        first: dict = {}
+        for i in range(len(words) - size + 1):
+            assert first.setdefault(tuple(words[i:i + size]), keys[i]) == keys[i]
+        assert len(set(keys[:max(0, len(words) - size + 1)])) == len(first)  # four words: no collision
+
+
 def test_repeat_starts_over_the_whole_article_agree_with_each_block():
     from lint.checks.repetition import _repeat_starts, repeated_word
     from lint.text import WORD_RE

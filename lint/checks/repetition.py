@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import operator
 import re
+import struct
 import zlib
 from array import array
 from collections import Counter
@@ -495,7 +496,8 @@ def _may_nearly_repeat(shingle_sets: list[set[tuple[bytes, ...]]], lengths: list
     many shingles with the earlier paragraphs taken together. One set of all the shingles
     so far tells, by how much it grows, how many of A's are new; A has at most
     len(A) - size + 1. In most articles no paragraph passes, and this costs a fraction of
-    the posting lists below."""
+    the posting lists below. Anything that equal shingles share (_coded_shingles) can
+    stand for the shingles: A then has at most as many new, and passes if it did before."""
     if threshold <= 0:
         return list(range(len(shingle_sets)))
     union: set[tuple[bytes, ...]] = set()
@@ -510,6 +512,32 @@ def _may_nearly_repeat(shingle_sets: list[set[tuple[bytes, ...]]], lengths: list
     return possible
 
 
+def _coded_shingles(codes: list[int], size: int) -> tuple[int, ...]:
+    """An int for the shingle that starts at each word, made from the words' CRC-32 codes
+    (word_codes) with whole-text operations: equal shingles have equal ints (a few unequal
+    ones may share one). The codes are packed as the 32-bit limbs of one integer; shifted
+    right by 32 * j bits, its limb i is code i + j, and by 32 * j + r bits (0 < r < 32), it
+    holds bits of codes i + j and i + j + 1 only: XORed, those of the shingle's words mix
+    them in order."""
+    layout = f"<{len(codes)}I"
+    whole = int.from_bytes(struct.pack(layout, *codes), "little")
+    mixed = whole
+    for j in range(1, size):
+        mixed ^= (whole >> (32 * j)) ^ (whole >> (32 * (j - 1) + 1 + 7 * j % 31))
+    return struct.unpack(layout, mixed.to_bytes(4 * len(codes), "little"))
+
+
+def _may_match(shingles: list, words_of: list[list[bytes]], lengths: list[int], size: int,
+               threshold: float) -> list[int]:
+    """The paragraphs that may nearly repeat an earlier one (_may_nearly_repeat over each
+    paragraph's shingles, or anything equal shingles share), none if all of them repeat
+    one word for word (_only_copies)."""
+    possible = _may_nearly_repeat(shingles, lengths, size, threshold)
+    if possible and _only_copies(words_of[:possible[-1] + 1], possible):
+        return []
+    return possible
+
+
 def _only_copies(paragraphs: list[list[bytes]], possible: list[int]) -> bool:
     """Whether every paragraph that may nearly repeat an earlier one (`possible`, indexes
     into `paragraphs`, each a list of words) repeats one word for word: then none has a
@@ -521,7 +549,8 @@ def _only_copies(paragraphs: list[list[bytes]], possible: list[int]) -> bool:
     If C is before B, B shares c >= t * |B| with what precedes it, and may nearly repeat
     too; if C is after B, C shares c >= t * |C| with B, and so does the first paragraph
     with C's words, which is after B or precedes it (then B may nearly repeat again). So a
-    paragraph that repeats none word for word may nearly repeat as well."""
+    paragraph that repeats none word for word may nearly repeat as well, by any test that
+    lets through every paragraph sharing that many shingles with the earlier ones."""
     earlier: set[tuple[bytes, ...]] = set()
     scored = set(possible)
     for i, words in enumerate(paragraphs):
@@ -546,15 +575,20 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
     found = shared_words(article)
     blocks = article.blocks
     paragraphs = [k for k, block in enumerate(blocks) if block.is_prose and found.size(k) >= min_words]
-    # Each paragraph's shingles are hashed once: the union below inserts them from the
-    # sets with the hashes these stored.
-    shingle_sets = [_shingles(found.block(k), size) for k in paragraphs]
-    possible = _may_nearly_repeat(shingle_sets, list(map(found.size, paragraphs)), size, threshold)
-    if not possible or _only_copies([found.block(k) for k in paragraphs[:possible[-1] + 1]], possible):
+    lengths = list(map(found.size, paragraphs))
+    words_of = list(map(found.block, paragraphs))
+    # The union test runs over the shingles' codes (_coded_shingles): it lets through
+    # every paragraph that a test over the shingles would, and seldom another, which the
+    # posting lists then score to no finding.
+    codes = _coded_shingles(word_codes(article), size)
+    coded = [codes[found.firsts[k]:found.stops[k] - size + 1] for k in paragraphs]
+    possible = _may_match(coded, words_of, lengths, size, threshold)
+    if not possible:
         return
     # the posting lists are built as far as the last paragraph that may match, and only
     # those paragraphs are scored
     paragraphs = paragraphs[:possible[-1] + 1]
+    shingle_sets = [_shingles(words, size) for words in words_of[:len(paragraphs)]]
     scored = set(possible)
     # Only the shingles of a scored paragraph are ever looked up: the other paragraphs
     # index those only (set & set reuses the stored hashes; a shingle is never hashed
@@ -565,9 +599,8 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
     first: dict[tuple[bytes, ...], int] = {}
     more: dict[tuple[bytes, ...], list[int]] = {}
     seen: list[tuple[Block, int, list[bytes], int]] = []  # block, shingles, words, block index
-    for k, shingles in zip(paragraphs, shingle_sets):
+    for k, shingles, words in zip(paragraphs, shingle_sets, words_of):
         block = blocks[k]
-        words = found.block(k)
         index = len(seen)
         best = None
         indexed = shingles if index in scored else shingles & wanted
