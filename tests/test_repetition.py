@@ -932,11 +932,57 @@ def test_near_duplicate_index_agrees_when_few_paragraphs_are_scored(max_postings
             for _ in range(rng.randrange(1, 3)):
                 copy[rng.randrange(len(copy))] = rng.choice(["Wheezy", "quay", "tugs"])
             paragraphs.insert(rng.randrange(len(paragraphs) + 1), copy)
+        for _ in range(rng.randrange(3)):  # and exact copies (in other case: the same words)
+            copy = rng.choice(paragraphs)
+            paragraphs.insert(rng.randrange(len(paragraphs) + 1), [w.upper() for w in copy])
         art = article("\n\n".join(" ".join(p) + "." for p in paragraphs) + "\n")
         new = [(h.start, h.related[0][0], h.data["similarity"]) for h in near_duplicate_paragraph(art, params)]
         assert new == _near_duplicates_plainly(art, params)
         found += len(new)
     assert found
+
+
+def test_near_duplicates_when_the_paragraphs_that_may_match_are_exact_copies():
+    # Only copies pass the union test: no finding, and no posting lists are built for it.
+    from lint.checks import repetition
+
+    params = {"min-words": 12, "threshold": 0.45, "shingle-size": 3, "max-postings": 16}
+    rng = __import__("random").Random(9)
+    vocabulary = "the port said ferry boats run again after weeks of repairs to shafts and hulls".split()
+    p, q, r = ([rng.choice(vocabulary) for _ in range(30)] for _ in range(3))
+    near = list(p)
+    near[5:7] = ["Wheezy", "quay"]
+    texts = {"copies only": [p, q, p, r, q], "a near copy too": [p, q, p, near, r],
+             "a near copy first": [p, near, q, p]}
+    found = {}
+    for name, paragraphs in texts.items():
+        art = article("\n\n".join(" ".join(words) + "." for words in paragraphs) + "\n")
+        hits = [(h.start, h.related[0][0], h.data["similarity"])
+                for h in repetition.near_duplicate_paragraph(art, params)]
+        assert hits == _near_duplicates_plainly(art, params), name
+        found[name] = len(hits)
+    assert found == {"copies only": 0, "a near copy too": 1, "a near copy first": 2}  # the copy too
+    assert repetition._only_copies([p, q, p, r, q], [2, 4])
+    assert not repetition._only_copies([p, q, p, near], [2, 3])
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5])
+def test_coded_shingles_are_equal_for_equal_shingles(size):
+    # RP102's first union test stands on it: a word outside the shingle must not count
+    import random
+    import zlib
+
+    from lint.checks.repetition import _coded_shingles
+
+    rng = random.Random(size)
+    for _ in range(50):
+        words = [rng.choice([b"a", b"b", b"ferry", b"the"]) for _ in range(rng.randrange(1, 60))]
+        keys = _coded_shingles(list(map(zlib.crc32, words)), size)
+        assert len(keys) == len(words)
+        first: dict = {}
+        for i in range(len(words) - size + 1):
+            assert first.setdefault(tuple(words[i:i + size]), keys[i]) == keys[i]
+        assert len(set(keys[:max(0, len(words) - size + 1)])) == len(first)  # four words: no collision
 
 
 def test_repeat_starts_over_the_whole_article_agree_with_each_block():

@@ -30,11 +30,12 @@ import marshal
 import operator
 import os
 import sqlite3
+import struct
 import sys
 import tempfile
 import zlib
 from array import array
-from itertools import groupby, islice, repeat
+from itertools import groupby, islice
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from lint.cache import remove_database
@@ -68,8 +69,8 @@ def scheme(size: int) -> str:
 def signature(words: list[str] | list[bytes], size: int) -> bytes:
     """One-permutation MinHash of the set of `size`-word shingles, computed with C-level
     iteration only: word hashes (CRC-32 of the UTF-8 bytes), shingle hashes (hash of a
-    tuple of ints), then the smallest hash per bin, found by assigning in descending order
-    into a dict (a shingle seen twice assigns its bin the same value twice: no set needed)."""
+    tuple of ints), then the smallest hash per bin (see _bin_minima; a shingle seen twice
+    only repeats a hash, so no set is needed)."""
     if words and isinstance(words[0], str):
         words = list(map(str.encode, words))
     return signature_of_codes(list(map(zlib.crc32, words)), size)
@@ -79,40 +80,51 @@ def signature_of_codes(codes: list[int], size: int) -> bytes:
     """signature() from the words' CRC-32 codes (the family computes them once)."""
     if len(codes) < size:
         codes = codes + [0] * (size - len(codes))  # a new list: the family's is shared
-    hashes = list(map(hash, zip(*(codes[j:] for j in range(size)))))
-    smallest = _smallest_per_bin(hashes) if len(hashes) > 2 * _KEEP else None
-    if smallest is None:
-        hashes.sort(reverse=True)
-        smallest = dict(zip(map(operator.and_, hashes, repeat(BINS - 1)), hashes))
-    mins = [(smallest[b] >> 7) & _MASK32 if b in smallest else _EMPTY for b in range(BINS)]
+    ascending, firsts = _bin_minima(list(map(hash, zip(*(codes[j:] for j in range(size))))))
+    mins = [(ascending[i] >> 7) & _MASK32 if i >= 0 else _EMPTY for i in firsts]
     # Densify: an empty bin borrows the value of the next full bin to its right, mixed with
     # the distance, so that two sets agree on it exactly when they agree on the donor.
-    if len(smallest) < BINS:
+    if -1 in firsts:
         filled = list(mins)
         for b in range(BINS):
-            if b in smallest:
+            if firsts[b] >= 0:
                 continue
             t = 1
-            while (b + t) % BINS not in smallest:
+            while firsts[(b + t) % BINS] < 0:
                 t += 1
             filled[b] = (mins[(b + t) % BINS] + t * 0x9E3779B9) & _MASK32
         mins = filled
     return array("I", mins).tobytes()
 
 
-_KEEP = 12 * BINS  # hashes kept on average by _smallest_per_bin
+_KEEP = 12 * BINS  # hashes kept on average by _bin_minima from a long text's
+_BIN_OF_BYTE = bytes(b & (BINS - 1) for b in range(256))
 
 
-def _smallest_per_bin(hashes: list[int]) -> dict[int, int] | None:
-    """The smallest hash in each bin, found among the smallest hashes only (about _KEEP of
-    them: those under a cut-off set from the uniform spread of hash values), which spares
-    sorting a long text's thousands. Exact whenever every bin has a hash under the cut-off,
-    since a bin's smallest is then under it too; None otherwise (about 1 in 1,000 texts)."""
-    width = sys.hash_info.width
-    cut = -(1 << (width - 1)) + (_KEEP << width) // len(hashes)
-    kept = sorted(filter(cut.__gt__, hashes), reverse=True)
-    smallest = dict(zip(map(operator.and_, kept, repeat(BINS - 1)), kept))
-    return smallest if len(smallest) == BINS else None
+def _bin_minima(hashes: list[int]) -> tuple[list[int], list[int]]:
+    """Hashes in ascending order, and the index among them of each bin's smallest (its
+    first), -1 for an empty bin. A long text's are found among its smallest hashes only
+    (about _KEEP of them: those under a cut-off set from the uniform spread of hash
+    values), which spares sorting its thousands: exact whenever every bin has a hash under
+    the cut-off, since a bin's smallest is then under it too (all are sorted otherwise,
+    about 1 text in 1,000)."""
+    if len(hashes) > 2 * _KEEP:
+        width = sys.hash_info.width
+        cut = -(1 << (width - 1)) + (_KEEP << width) // len(hashes)
+        kept = sorted(filter(cut.__gt__, hashes))
+        firsts = _first_of_each_bin(kept)
+        if -1 not in firsts:
+            return kept, firsts
+    hashes.sort()
+    return hashes, _first_of_each_bin(hashes)
+
+
+def _first_of_each_bin(hashes: list[int]) -> list[int]:
+    """The index of the first hash of each bin, -1 if none: each hash's bin (its low bits,
+    the first byte of its two's complement, least significant byte first) as one byte of a
+    string, where bytes.find looks for each bin at C speed."""
+    bins = struct.pack(f"<{len(hashes)}q", *hashes)[::8].translate(_BIN_OF_BYTE)
+    return list(map(bins.find, range(BINS)))
 
 
 def summarize(article, params: Mapping[str, Any]) -> Signature | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import operator
 import re
+import struct
 import zlib
 from array import array
 from collections import Counter
@@ -43,14 +44,30 @@ def normalise(text: str) -> str:
 # WORD_RE over every character costs more than the rest of the family together, so the
 # text is tokenised as bytes: ASCII letters and digits stay, ' and - stay where they join
 # two of them, every other ASCII character becomes a space, and bytes.split() cuts the
-# tokens. An ASCII token is a word as it stands (lower() is casefold() in ASCII); the few
-# others (with a non-ASCII character: é, €, «) go through WORD_RE together. The result is
-# the same list, built at C speed.
+# tokens; so do the commonest non-ASCII characters outside words (see _SEPARATORS). An
+# ASCII token is a word as it stands (lower() is casefold() in ASCII); the few others (with
+# a non-ASCII character: é, €) go through WORD_RE together. The result is the same list,
+# built at C speed.
 
 MARK = b"\x00"  # ends the words of each piece in a token list; never a word (not alphanumeric)
 
 _ASCII_TOKENS = bytes(c if c >= 0x80 or chr(c).isalnum() or c in b"'-\x00" else 0x20 for c in range(256))
-_RIGHT_QUOTE = "’".encode()
+# Literal patterns: re.sub() finds them faster than bytes.replace() does.
+_RIGHT_QUOTE = re.compile("’".encode())
+
+
+def _separators(lead: bytes) -> re.Pattern[bytes]:
+    """The characters whose UTF-8 form is `lead` and one byte more that are neither letters
+    nor digits nor ’: WORD_RE cuts words at each of them, and a joiner next to one joins
+    nothing, so read as spaces they leave the same words."""
+    tails = bytes(b for b in range(0x80, 0xC0)
+                  if not (char := (lead + bytes((b,))).decode()).isalnum() and char != "’")
+    return re.compile(re.escape(lead) + b"[" + tails + b"]")
+
+
+# General Punctuation's quotes, dashes, bullets, ellipsis and spaces (U+2000-U+203F), and
+# Latin-1's (no-break space, « », ©, °): a pattern each, to start with a literal
+_SEPARATORS = (_separators(b"\xe2\x80"), _separators(b"\xc2"))
 _FALSE = re.compile(b"\x00")  # finds the False entries of bytes(map(predicate, items))
 _WORD_OR_MARK = re.compile(f"{WORD_RE.pattern}|\x00")
 _WORD_OR_BREAK = re.compile(f"{WORD_RE.pattern}|\x01")
@@ -81,9 +98,11 @@ def _fold_fast(text: str) -> list[bytes] | None:
     data = text.encode("utf-8")
     ascii_only = data.isascii()
     if not ascii_only:
-        data = data.replace(_RIGHT_QUOTE, b"'")  # ’ joins like ': "don’t" stays ASCII
+        data = _RIGHT_QUOTE.sub(b"'", data)  # ’ joins like ': "don’t" stays ASCII
+        for separators in _SEPARATORS:
+            data = separators.sub(b" ", data)
         ascii_only = data.isascii()
-    data = _drop_loose_joiners(data.lower().translate(_ASCII_TOKENS))
+    data = _LOOSE_JOINER.sub(b" ", data.lower().translate(_ASCII_TOKENS))
     if ascii_only:
         return data.split()
     high = data.translate(_HIGH_BYTES)
@@ -118,24 +137,10 @@ _HIGH_BYTES = bytes(c >= 0x80 for c in range(256))
 
 # A ' or - joins only between two letters or digits. After the translation its neighbours
 # are letters, digits, bytes >= 0x80 (of non-ASCII tokens, which WORD_RE reads), joiners
-# or spaces: a joiner next to another joiner, then one next to a space, is a space too.
-# Then every ASCII token is a word as WORD_RE finds it. (bytes.replace is many times
-# faster than a regular expression here.)
-_JOINER_PAIRS = (b"''", b"--", b"'-", b"-'")
-_JOINER_AT_SPACE = (b" '", b"' ", b" -", b"- ")
-
-
-def _drop_loose_joiners(data: bytes) -> bytes:
-    if b"'" not in data and b"-" not in data:
-        return data
-    # no pair of joiners is left after its own pass (bytes.replace goes left to right and
-    # never overlaps), and a later pass only makes spaces, never a new pair
-    for pair in _JOINER_PAIRS:
-        data = data.replace(pair, b"  ")
-    data = b" " + data  # a joiner that opens the text (a MARK closes it)
-    for pair in _JOINER_AT_SPACE:
-        data = data.replace(pair, b"  ")
-    return data
+# or spaces: one that is not between two of the first three kinds is a space too. Then
+# every ASCII token is a word as WORD_RE finds it. (The pattern starts with a character
+# class: the search skips to each joiner at C speed.)
+_LOOSE_JOINER = re.compile(rb"['-](?:(?<![0-9a-z\x80-\xff]['-])|(?![0-9a-z\x80-\xff]))")
 
 
 class Words(NamedTuple):
@@ -303,8 +308,13 @@ def _squeezed_keys(texts: list[str]) -> list[bytes]:
     return keys
 
 
+def _candidate_indexes(article: Article) -> list[int]:
+    """Where in article.blocks the blocks whose repetition is damage are (_BLOCK_KINDS)."""
+    return [k for k, b in enumerate(article.blocks) if b.kind in _BLOCK_KINDS]
+
+
 def _candidate_blocks(article: Article) -> list[Block]:
-    return [b for b in article.blocks if b.kind in _BLOCK_KINDS]
+    return list(map(article.blocks.__getitem__, _candidate_indexes(article)))
 
 
 _ENDS_PARAGRAPH = re.compile(r"""[.!?:…]['"”’»)\]*_]*$""")
@@ -328,6 +338,7 @@ def repeated_runs(article: Article, params: Mapping[str, Any]) -> list[tuple[int
     """(later_start, earlier_start, length) in block indexes: maximal runs of consecutive
     blocks that repeat an earlier run block for block. A run must hold at least one block
     long enough to count (a lone repeated heading or "Share" is not a repeated block)."""
+    candidates = _candidate_indexes(article)
     blocks = _candidate_blocks(article)
     # Blocks with equal keys have equal squeezed keys: those find the few blocks that may
     # occur twice (most articles have none). Only those are keyed and counted; every other
@@ -341,11 +352,11 @@ def repeated_runs(article: Article, params: Mapping[str, Any]) -> list[tuple[int
     for i in maybe:
         keys[i] = normalise(blocks[i].text)
     counts = Counter(keys[i] for i in maybe)
-    prose = article.prose_text
+    found = shared_words(article)  # the family's tokenisation counts the words
     sizes = [0] * len(blocks)  # the words of a block that may repeat (no run holds another)
     big = [False] * len(blocks)
     for i in maybe:
-        sizes[i] = len(WORD_RE.findall(prose, blocks[i].start, blocks[i].end))
+        sizes[i] = found.size(candidates[i])
         # only a block that occurs twice and is long enough can start a run
         big[i] = counts[keys[i]] > 1 and _is_block(article, blocks[i], keys[i], sizes[i], params)
     if not any(big):
@@ -485,7 +496,8 @@ def _may_nearly_repeat(shingle_sets: list[set[tuple[bytes, ...]]], lengths: list
     many shingles with the earlier paragraphs taken together. One set of all the shingles
     so far tells, by how much it grows, how many of A's are new; A has at most
     len(A) - size + 1. In most articles no paragraph passes, and this costs a fraction of
-    the posting lists below."""
+    the posting lists below. Anything that equal shingles share (_coded_shingles) can
+    stand for the shingles: A then has at most as many new, and passes if it did before."""
     if threshold <= 0:
         return list(range(len(shingle_sets)))
     union: set[tuple[bytes, ...]] = set()
@@ -498,6 +510,55 @@ def _may_nearly_repeat(shingle_sets: list[set[tuple[bytes, ...]]], lengths: list
         if new <= (1 - threshold) * max(1, length - size + 1) + 1:
             possible.append(i)
     return possible
+
+
+def _coded_shingles(codes: list[int], size: int) -> tuple[int, ...]:
+    """An int for the shingle that starts at each word, made from the words' CRC-32 codes
+    (word_codes) with whole-text operations: equal shingles have equal ints (a few unequal
+    ones may share one). The codes are packed as the 32-bit limbs of one integer; shifted
+    right by 32 * j bits, its limb i is code i + j, and by 32 * j + r bits (0 < r < 32), it
+    holds bits of codes i + j and i + j + 1 only: XORed, those of the shingle's words mix
+    them in order."""
+    layout = f"<{len(codes)}I"
+    whole = int.from_bytes(struct.pack(layout, *codes), "little")
+    mixed = whole
+    for j in range(1, size):
+        mixed ^= (whole >> (32 * j)) ^ (whole >> (32 * (j - 1) + 1 + 7 * j % 31))
+    return struct.unpack(layout, mixed.to_bytes(4 * len(codes), "little"))
+
+
+def _may_match(shingles: list, words_of: list[list[bytes]], lengths: list[int], size: int,
+               threshold: float) -> list[int]:
+    """The paragraphs that may nearly repeat an earlier one (_may_nearly_repeat over each
+    paragraph's shingles, or anything equal shingles share), none if all of them repeat
+    one word for word (_only_copies)."""
+    possible = _may_nearly_repeat(shingles, lengths, size, threshold)
+    if possible and _only_copies(words_of[:possible[-1] + 1], possible):
+        return []
+    return possible
+
+
+def _only_copies(paragraphs: list[list[bytes]], possible: list[int]) -> bool:
+    """Whether every paragraph that may nearly repeat an earlier one (`possible`, indexes
+    into `paragraphs`, each a list of words) repeats one word for word: then none has a
+    finding (a paragraph pasted twice is RP101's), and the posting lists need not be built.
+
+    Say copy A of paragraph B (B the first with those words) had a finding: a paragraph C,
+    with other words and before A, sharing c >= t * |A| and c >= t * |C| shingles with it
+    (see _may_nearly_repeat; a capped posting list only counts fewer). B has A's shingles.
+    If C is before B, B shares c >= t * |B| with what precedes it, and may nearly repeat
+    too; if C is after B, C shares c >= t * |C| with B, and so does the first paragraph
+    with C's words, which is after B or precedes it (then B may nearly repeat again). So a
+    paragraph that repeats none word for word may nearly repeat as well, by any test that
+    lets through every paragraph sharing that many shingles with the earlier ones."""
+    earlier: set[tuple[bytes, ...]] = set()
+    scored = set(possible)
+    for i, words in enumerate(paragraphs):
+        key = tuple(words)
+        if i in scored and key not in earlier:
+            return False
+        earlier.add(key)
+    return True
 
 
 @check("repetition.near-duplicate-paragraph")
@@ -514,15 +575,20 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
     found = shared_words(article)
     blocks = article.blocks
     paragraphs = [k for k, block in enumerate(blocks) if block.is_prose and found.size(k) >= min_words]
-    # Each paragraph's shingles are hashed once: the union below inserts them from the
-    # sets with the hashes these stored.
-    shingle_sets = [_shingles(found.block(k), size) for k in paragraphs]
-    possible = _may_nearly_repeat(shingle_sets, list(map(found.size, paragraphs)), size, threshold)
+    lengths = list(map(found.size, paragraphs))
+    words_of = list(map(found.block, paragraphs))
+    # The union test runs over the shingles' codes (_coded_shingles): it lets through
+    # every paragraph that a test over the shingles would, and seldom another, which the
+    # posting lists then score to no finding.
+    codes = _coded_shingles(word_codes(article), size)
+    coded = [codes[found.firsts[k]:found.stops[k] - size + 1] for k in paragraphs]
+    possible = _may_match(coded, words_of, lengths, size, threshold)
     if not possible:
         return
     # the posting lists are built as far as the last paragraph that may match, and only
     # those paragraphs are scored
     paragraphs = paragraphs[:possible[-1] + 1]
+    shingle_sets = [_shingles(words, size) for words in words_of[:len(paragraphs)]]
     scored = set(possible)
     # Only the shingles of a scored paragraph are ever looked up: the other paragraphs
     # index those only (set & set reuses the stored hashes; a shingle is never hashed
@@ -533,9 +599,8 @@ def near_duplicate_paragraph(article: Article, params: Mapping[str, Any]) -> Ite
     first: dict[tuple[bytes, ...], int] = {}
     more: dict[tuple[bytes, ...], list[int]] = {}
     seen: list[tuple[Block, int, list[bytes], int]] = []  # block, shingles, words, block index
-    for k, shingles in zip(paragraphs, shingle_sets):
+    for k, shingles, words in zip(paragraphs, shingle_sets, words_of):
         block = blocks[k]
-        words = found.block(k)
         index = len(seen)
         best = None
         indexed = shingles if index in scored else shingles & wanted
