@@ -595,3 +595,25 @@ def test_list_holder_reads_commonmark_containers():
     assert holder("- An item.\n\nA paragraph.\n\n    Code.\n") == (0, False)
     assert holder("-    An item.\n  More.\n\n    Code.\n") == (0, True)  # content in column 5
     assert holder("!!! note\n\n    Its content.\n") == (4, True)
+
+
+def test_lines_and_units_read_from_either_end_are_those_of_the_whole_body():
+    # BP101 reads the body's units from the end and BP103 from the start, only as far as
+    # their walks go: the lines and units must be those of the whole list, in either order.
+    from lint.checks.boilerplate import _body_lines, _lines_backward, _lines_forward, _units
+
+    wrapped = "A paragraph that was hard-wrapped by its writer at some column that\n" \
+              "goes on here in lower case and ends with a full stop after it.\n"
+    bodies = ["---\ntitle: T\n---\nFirst line\n\n" + wrapped + "\n```\ncode\nmore code\n```\nLast\n",
+              "Only line", "\n\n  \n", "# Heading\nLine right under it\r\n\r\n" + wrapped + "Tail line\n\n\n",
+              "plain start\n    indented\n" + wrapped]
+    for body in bodies:
+        art = Article(body.encode(), "post.md")
+        lines = _body_lines(art)
+        key = lambda seq: [(ln.start, ln.end, ln.raw, ln.nonprose) for ln in seq]
+        assert key(_lines_forward(art)) == key(lines)
+        assert key(_lines_backward(art)) == key(reversed(lines))
+        assert key(_units(_lines_backward(art), -1)) == key(reversed(list(_units(lines))))
+        for k, line in enumerate(lines):
+            assert key(_lines_backward(art, line.start)) == key(reversed(lines[:k]))
+            assert key(_lines_forward(art, line.end)) == key(lines[k + 1:])
