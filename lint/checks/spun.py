@@ -535,17 +535,19 @@ def name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
                  lambda: _name_hits(article, lexicon, synonyms))
 
 
-def _corruptions(matcher: _NameMatcher) -> tuple[frozenset[bytes], dict[bytes, list[tuple[bytes, ...]]]]:
+def _corruptions(matcher: _NameMatcher) -> tuple[frozenset[bytes], dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]]]:
     """The runs of letters that each corrupted variant needs in the text (see _require),
-    by its longest run."""
+    by its longest run, with the words the variant puts in place of the name's."""
     index = matcher.__dict__.get("_corruptions")
     if index is None:
-        by_anchor: dict[bytes, list[tuple[bytes, ...]]] = {}
+        by_anchor: dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]] = {}
         for entries in matcher.index.values():
-            for cores, _trails, _name, changed, _title in entries:
+            for cores, _trails, name, changed, _title in entries:
                 if changed:
                     runs = _require(" ".join(cores))
-                    by_anchor.setdefault(runs[0] if runs else b"", []).append(runs[1:])
+                    real = {_split_name_word(w)[0] for w in name.split()}
+                    swapped = tuple(dict.fromkeys(c for c in cores if c not in real))
+                    by_anchor.setdefault(runs[0] if runs else b"", []).append((runs[1:], swapped))
         index = matcher.__dict__["_corruptions"] = (frozenset(by_anchor), by_anchor)
     return index
 
@@ -553,13 +555,21 @@ def _corruptions(matcher: _NameMatcher) -> tuple[frozenset[bytes], dict[bytes, l
 def _may_hold_corruption(matcher: _NameMatcher, article: Article) -> bool:
     """Every word of some corrupted variant occurs in the text: only a corrupted variant is
     reported, and the runs of letters of the words the matcher compares are whole runs
-    of the text."""
+    of the text. The set lookups come first; then the words the variant swapped in must
+    be in the prose as the variant writes them, in their case (a string search each):
+    "White" and "home" are in most news stories, "Home" in few."""
     anchors, by_anchor = _corruptions(matcher)  # registers the words first
     runs = _present_words(article)
     if b"" in anchors:
         return True
-    return any(all(r in runs for r in rest)
-               for anchor in anchors.intersection(runs) for rest in by_anchor[anchor])
+    prose = article.prose_text
+    written: dict[str, bool] = {}  # a word swapped in by several variants is searched once
+    for anchor in anchors.intersection(runs):
+        for rest, swapped in by_anchor[anchor]:
+            if all(r in runs for r in rest) and all(
+                    written[w] if w in written else written.setdefault(w, w in prose) for w in swapped):
+                return True
+    return False
 
 
 def _name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
