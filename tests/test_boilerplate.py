@@ -617,3 +617,19 @@ def test_lines_and_units_read_from_either_end_are_those_of_the_whole_body():
         for k, line in enumerate(lines):
             assert key(_lines_backward(art, line.start)) == key(reversed(lines[:k]))
             assert key(_lines_forward(art, line.end)) == key(lines[k + 1:])
+
+
+def test_placeholders_found_in_one_pass_are_those_a_search_per_entry_finds(rules):
+    # BP107 finds every entry at once (an Aho-Corasick automaton), overlapping ones and
+    # entries inside others included; the word-edge rules then apply to each occurrence.
+    from lint.checks.boilerplate import _at_word_edges, _placeholder_automaton, _word_occurrences
+
+    entries = ("tktk", "[tk]", "tk", "todo:", "todo(", "do:", "é x")
+    text = "tktktk [tk] mytodo: todo(ann) todo() éé x _tk tk_ (tk) " * 3
+    per_entry = sorted((at, at + len(e)) for e in entries for at in _word_occurrences(text, e, 5))
+    automaton = _placeholder_automaton(entries)
+    at_once = sorted((end + 1 - len(e), end + 1) for end, e in automaton.iter(text, 5)
+                     if _at_word_edges(text, e, end + 1 - len(e)))
+    assert at_once == per_entry and len(per_entry) > 10
+    assert _placeholder_automaton(()) is None
+    assert [h.data["found"] for h in run(rules, "BP107", "Cost: [TK] and TKTK.\n")[1]] == ["[TK] and TKTK.", "TKTK."]

