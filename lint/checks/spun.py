@@ -856,13 +856,14 @@ class _PhraseMatcher:
         words = set(self.always)
         for anchor in self.anchors.intersection(runs):
             for rest, word in self.by_anchor[anchor]:
-                if all(r in runs for r in rest):
+                if word not in words and all(r in runs for r in rest):
                     words.add(word)
         return words
 
-    def finditer(self, lowered: str, runs: frozenset[bytes] | None = None) -> Iterator[tuple[int, int]]:
-        """(start, end) of the phrases in `lowered`, left to right, not overlapping. `runs`:
-        the registered words the text holds (_present_words), when the caller has them."""
+    def finditer(self, lowered: str, words: set[str] | None = None) -> Iterator[tuple[int, int]]:
+        """(start, end) of the phrases in `lowered`, left to right, not overlapping. `words`:
+        the first words of the groups to search (possible_words of the registered words
+        the text holds), when the caller has them."""
         if self.other:
             if self._other_pattern is None:
                 self._other_pattern = re.compile(
@@ -870,9 +871,9 @@ class _PhraseMatcher:
             for m in self._other_pattern.finditer(lowered):
                 yield m.start(), m.end()
             return
-        if runs is None:
-            runs = frozenset(lowered.encode("utf-8", "surrogatepass").translate(_ASCII_RUNS).split())
-        words = self.possible_words(runs)
+        if words is None:
+            words = self.possible_words(
+                frozenset(lowered.encode("utf-8", "surrogatepass").translate(_ASCII_RUNS).split()))
         if not words:
             return
         # The next match of each group, merged in text order. Two groups never match at one
@@ -924,16 +925,16 @@ def _phrase_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, st
     matcher = _phrase_pattern(tuple(lexicon))
     if matcher is None:
         return []
-    present = None
+    words = None
     if not matcher.other:
-        present = _present_words(article)
-        if not matcher.possible_words(present):
+        words = matcher.possible_words(_present_words(article))
+        if not words:
             return []  # most articles: no phrase has all its words in the text
     original = matcher.original
     text = article.text
     lowered = _lowered(article)
     hits = []
-    for start, end in matcher.finditer(lowered, present):
+    for start, end in matcher.finditer(lowered, words):
         if start and lowered[start - 1] in "'’-":
             continue
         found = text[start:end]
