@@ -477,7 +477,8 @@ def trailing_region(article: Article, params: Mapping[str, Any]) -> _Line | None
     walked: list[_Line] = []  # the units passed, last first
     best = None
     furniture = 0  # furniture lines after the current one
-    for tail, line in enumerate(_units(itertools.islice(_lines_backward(article), max(0, 4 * max_lines)), -1)):
+    units = _units(itertools.islice(_lines_backward(article), max(0, 4 * max_lines)), -1)
+    for tail, line in enumerate(units):
         if tail + 1 > max_lines:
             return None
         walked.append(line)
@@ -800,9 +801,11 @@ def _credit_candidates(article: Article, label_set: frozenset, agency_set: froze
     body = article.body_start
     starts = {m.start() + 1 for m in line_start.finditer(low, body)}
     starts |= _starts_of(article, (m.start() for m in after_slash.finditer(low, body)))
-    # "getty" anywhere in a line, or a picture word in a line with a parenthesis
+    # "getty" anywhere in a line, or a picture word in a line with a parenthesis (most news
+    # stories have none: then "getty" is the only word to look for)
     text = article.text
-    for key in _PAREN_KEYS:
+    parenthesis = text.find("(", _line_start_of(text, body)) >= 0
+    for key in _PAREN_KEYS if parenthesis else ("getty",):
         for offset in _find_all(low, key, body):
             start = text.rfind("\n", 0, offset) + 1
             if key == "getty" or text.find("(", start, _line_end(text, offset)) >= 0:
@@ -920,23 +923,25 @@ def markup(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
         return any(t in low for t in trackers)
 
     hits: list[Hit] = []
-    for m in _META.finditer(text, body):
-        if not in_code(m.start()):
-            hits.append(Hit(m.start(), m.end(), {"what": "<meta> tag", "found": m.group()[:60]}))
-    for m in _SCRIPT.finditer(text, body):
-        # An embed's <script> (a tweet, a gist) is content; analytics and ad scripts are not.
-        if tracked(m.group()) and not in_code(m.start()):
-            hits.append(Hit(m.start(), m.end(), {"what": "tracking script", "found": m.group()[:60]}))
-    for pattern in (_IMG, _IFRAME):
-        for m in pattern.finditer(text, body):
-            tag = m.group()
-            if in_code(m.start()):
-                continue
-            if tracked(tag) or (pattern is _IMG and len(_PIXEL_SIZE.findall(tag)) >= 2):
-                hits.append(Hit(m.start(), m.end(), {"what": "tracking pixel", "found": tag[:60]}))
-    for m in _MD_IMAGE.finditer(text, body):
-        if not in_code(m.start()) and tracked(m.group(1)):
-            hits.append(Hit(m.start(), m.end(), {"what": "tracking pixel", "found": m.group()[:60]}))
+    if "<" in text:
+        for m in _META.finditer(text, body):
+            if not in_code(m.start()):
+                hits.append(Hit(m.start(), m.end(), {"what": "<meta> tag", "found": m.group()[:60]}))
+        for m in _SCRIPT.finditer(text, body):
+            # An embed's <script> (a tweet, a gist) is content; analytics and ad scripts are not.
+            if tracked(m.group()) and not in_code(m.start()):
+                hits.append(Hit(m.start(), m.end(), {"what": "tracking script", "found": m.group()[:60]}))
+        for pattern in (_IMG, _IFRAME):
+            for m in pattern.finditer(text, body):
+                tag = m.group()
+                if in_code(m.start()):
+                    continue
+                if tracked(tag) or (pattern is _IMG and len(_PIXEL_SIZE.findall(tag)) >= 2):
+                    hits.append(Hit(m.start(), m.end(), {"what": "tracking pixel", "found": tag[:60]}))
+    if "![" in text:
+        for m in _MD_IMAGE.finditer(text, body):
+            if not in_code(m.start()) and tracked(m.group(1)):
+                hits.append(Hit(m.start(), m.end(), {"what": "tracking pixel", "found": m.group()[:60]}))
     if "</" in text:
         hits.extend(h for h in _stray_closing_tags(text, body, in_code))
     if "[" in text:
