@@ -390,3 +390,16 @@ def test_the_name_scan_runs_only_where_a_swapped_word_is_written_in_its_case():
     assert possible("The White House said. Home, the lawmakers went.")
     assert not possible("Nothing of the sort here.")
     assert hits("SP103", "Lawmakers went home. The White Home said so.") == ["White Home"]
+
+
+def test_telltale_words_are_counted_as_a_leading_look_behind_would_count_them():
+    # The expression puts its look-behind after each word (so that it starts with literal
+    # text); it must count what (?<![\w-])(?:words)(?![\w-]) counts, an empty word included.
+    rng = random.Random(7)
+    for words in (("said",), ("said", "sa"), ("mentioned", ""), ("a-b", "b")):
+        plain = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])")
+        for _ in range(300):
+            text = "".join(rng.choice(["said", "sa", "a-b", "b", " ", "-", "x", "\n", "é"])
+                           for _ in range(rng.randrange(12)))
+            expected = len(plain.findall(text)) if any(w in text for w in words) else 0
+            assert spun._count_word(text, words) == expected, (words, text)

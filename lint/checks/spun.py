@@ -111,27 +111,25 @@ def _words_in(article: Article, needed: frozenset[bytes]) -> frozenset[bytes]:
 _WORD_CHAR = re.compile(r"\w")
 
 
-def _search_at_word_start(pattern: re.Pattern, text: str, pos: int,
-                          word_char: re.Pattern = _WORD_CHAR) -> re.Match | None:
+def _search_at_word_start(pattern: re.Pattern, text: str, pos: int) -> re.Match | None:
     """pattern.search(text, pos) for a match that does not start inside a word: what a
     leading (?<!\\w) or \\b would require. A pattern without that lookbehind starts with
     its literal text, and the regex engine finds literal text much faster than it tries a
     lookbehind at every position."""
     while True:
         m = pattern.search(text, pos)
-        if m is None or not m.start() or not word_char.match(text, m.start() - 1):
+        if m is None or not m.start() or not _WORD_CHAR.match(text, m.start() - 1):
             return m
         pos = m.start() + 1
 
 
-def _finditer_at_word_start(pattern: re.Pattern, text: str,
-                            word_char: re.Pattern = _WORD_CHAR) -> Iterator[re.Match]:
-    """pattern.finditer(text) as if the pattern started with (?<!\\w) (with word_char:
-    (?<!word_char)); for patterns that never match the empty string."""
-    m = _search_at_word_start(pattern, text, 0, word_char)
+def _finditer_at_word_start(pattern: re.Pattern, text: str) -> Iterator[re.Match]:
+    """pattern.finditer(text) as if the pattern started with (?<!\\w); for patterns that
+    never match the empty string."""
+    m = _search_at_word_start(pattern, text, 0)
     while m is not None:
         yield m
-        m = _search_at_word_start(pattern, text, m.end(), word_char)
+        m = _search_at_word_start(pattern, text, m.end())
 
 
 class _ByIdentity:
@@ -535,12 +533,15 @@ def name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
                  lambda: _name_hits(article, lexicon, synonyms))
 
 
-def _corruptions(matcher: _NameMatcher) -> tuple[frozenset[bytes], dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]]]:
+_Corruption = tuple[tuple[bytes, ...], tuple[str, ...]]  # the runs besides the anchor, the words swapped in
+
+
+def _corruptions(matcher: _NameMatcher) -> tuple[frozenset[bytes], dict[bytes, list[_Corruption]]]:
     """The runs of letters that each corrupted variant needs in the text (see _require),
     by its longest run, with the words the variant puts in place of the name's."""
     index = matcher.__dict__.get("_corruptions")
     if index is None:
-        by_anchor: dict[bytes, list[tuple[tuple[bytes, ...], tuple[str, ...]]]] = {}
+        by_anchor: dict[bytes, list[_Corruption]] = {}
         for entries in matcher.index.values():
             for cores, _trails, name, changed, _title in entries:
                 if changed:
@@ -971,27 +972,22 @@ def _count_word(prose: str, words: tuple[str, ...], attributions_only: bool = Fa
     the uses that refer to the text itself ("as mentioned above", "I mentioned")."""
     if not words or not any(w.lower() in prose for w in words):
         return 0
-    count = 0
     pattern = _word_pattern(words)
-    if pattern.match(""):  # an empty word: the lookbehind must be tried everywhere
-        matches = re.compile(r"(?<![\w-])" + pattern.pattern).finditer(prose)
-    else:
-        matches = _finditer_at_word_start(pattern, prose, _WORD_OR_HYPHEN)
-    for m in matches:
-        if attributions_only and (_NOT_ATTRIBUTION_BEFORE.search(prose, max(0, m.start() - 16), m.start())
-                                  or _NOT_ATTRIBUTION_AFTER.match(prose, m.end())):
-            continue
-        count += 1
-    return count
+    if not attributions_only:
+        return len(pattern.findall(prose))
+    return sum(1 for m in pattern.finditer(prose)
+               if not (_NOT_ATTRIBUTION_BEFORE.search(prose, max(0, m.start() - 16), m.start())
+                       or _NOT_ATTRIBUTION_AFTER.match(prose, m.end())))
 
 
 @functools.lru_cache(maxsize=32)
 def _word_pattern(words: tuple[str, ...]) -> re.Pattern:
-    # Not after a word character or a hyphen: checked by _finditer_at_word_start.
-    return re.compile(r"(?:" + "|".join(re.escape(w.lower()) for w in words) + r")(?![\w-])")
-
-
-_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+    """Any of `words` (lowercased) as a whole word: not after or before a word character or
+    a hyphen. The look-behind comes after each word, so that the expression starts with
+    literal text, which the regex engine finds fast (a look-behind in front is tried at
+    every position of the text)."""
+    return re.compile("(?:" + "|".join(rf"{w}(?<![\w-]{w})" for w in (re.escape(w.lower()) for w in words))
+                      + r")(?![\w-])")
 
 
 @check("spun.signature")
