@@ -567,7 +567,7 @@ def _may_hold_corruption(matcher: _NameMatcher, article: Article) -> bool:
     written: dict[str, bool] = {}  # a word swapped in by several variants is searched once
     for anchor in anchors.intersection(runs):
         for rest, swapped in by_anchor[anchor]:
-            if all(r in runs for r in rest) and all(
+            if runs.issuperset(rest) and all(
                     written[w] if w in written else written.setdefault(w, w in prose) for w in swapped):
                 return True
     return False
@@ -857,7 +857,7 @@ class _PhraseMatcher:
         words = set(self.always)
         for anchor in self.anchors.intersection(runs):
             for rest, word in self.by_anchor[anchor]:
-                if word not in words and all(r in runs for r in rest):
+                if word not in words and runs.issuperset(rest):
                     words.add(word)
         return words
 
