@@ -79,7 +79,7 @@ class _Line:
         if "<" in visible:
             visible = _HTML_TAG.sub(" ", visible)
         without_urls = _BARE_URL.sub(url, visible) if ("://" in visible or "www." in visible) else visible
-        total = len("".join(visible.split()))
+        total = len("".join(visible.split())) if link_chars else 0  # (no links: density 0)
         density = min(1.0, link_chars / total) if total else 0.0
         return len(WORD_RE.findall(without_urls)), density
 
