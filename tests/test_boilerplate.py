@@ -602,3 +602,42 @@ def test_kirbytext_image_tag_is_the_picture_a_credit_names_no_file(rules):
     assert run(rules, "BP104", text, path="blogarticle.txt")[1] == []
     credit = "Text: A trip north.\n\nThe crowd (Image: Jane Doe/Reuters) was huge.\n"
     assert len(run(rules, "BP104", credit, path="blogarticle.txt")[1]) == 1
+
+
+def test_lines_and_units_read_from_either_end_are_those_of_the_whole_body():
+    # BP101 reads the body's units from the end and BP103 from the start, only as far as
+    # their walks go: the lines and units must be those of the whole list, in either order.
+    from lint.checks.boilerplate import _body_lines, _lines_backward, _lines_forward, _units
+
+    wrapped = "A paragraph that was hard-wrapped by its writer at some column that\n" \
+              "goes on here in lower case and ends with a full stop after it.\n"
+    bodies = ["---\ntitle: T\n---\nFirst line\n\n" + wrapped + "\n```\ncode\nmore code\n```\nLast\n",
+              "Only line", "\n\n  \n", "# Heading\nLine right under it\r\n\r\n" + wrapped + "Tail line\n\n\n",
+              "plain start\n    indented\n" + wrapped]
+    for body in bodies:
+        art = Article(body.encode(), "post.md")
+        lines = _body_lines(art)
+        key = lambda seq: [(ln.start, ln.end, ln.raw, ln.nonprose) for ln in seq]
+        assert key(_lines_forward(art)) == key(lines)
+        assert key(_lines_backward(art)) == key(reversed(lines))
+        assert key(_units(_lines_backward(art), -1)) == key(reversed(list(_units(lines))))
+        for k, line in enumerate(lines):
+            assert key(_lines_backward(art, line.start)) == key(reversed(lines[:k]))
+            assert key(_lines_forward(art, line.end)) == key(lines[k + 1:])
+
+
+def test_placeholders_found_in_one_pass_are_those_a_search_per_entry_finds(rules):
+    # BP107 finds every entry at once (an Aho-Corasick automaton), overlapping ones and
+    # entries inside others included; the word-edge rules then apply to each occurrence.
+    from lint.checks.boilerplate import _at_word_edges, _placeholder_automaton, _word_occurrences
+
+    entries = ("tktk", "[tk]", "tk", "todo:", "todo(", "do:", "é x")
+    text = "tktktk [tk] mytodo: todo(ann) todo() éé x _tk tk_ (tk) " * 3
+    per_entry = sorted((at, at + len(e)) for e in entries for at in _word_occurrences(text, e, 5))
+    automaton = _placeholder_automaton(entries)
+    at_once = sorted((end + 1 - len(e), end + 1) for end, e in automaton.iter(text, 5)
+                     if _at_word_edges(text, e, end + 1 - len(e)))
+    assert at_once == per_entry and len(per_entry) > 10
+    assert _placeholder_automaton(()) is None
+    found = [h.data["found"] for h in run(rules, "BP107", "Cost: [TK] and TKTK.\n")[1]]
+    assert found == ["[TK] and TKTK.", "TKTK."]

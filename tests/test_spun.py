@@ -374,3 +374,32 @@ def test_braced_phrase_needs_words_around_it():
 def test_type_union_with_a_code_type_is_not_spintax():
     assert hits("SP101", "* Returns: {URL|null}", "api.txt") == []
     assert hits("SP101", "It was {any|every} day.") == ["{any|every}"]
+
+
+def test_the_name_scan_runs_only_where_a_swapped_word_is_written_in_its_case():
+    # The pre-filter reads every word of a corruption in any case from the word set, and
+    # the words it swapped in as they are written: "home" and "White" do not make "White
+    # Home" possible, "Home" does, wherever it stands.
+    names, synonyms = params("SP103")["names-lexicon"], params("SP103")["synonyms-lexicon"]
+    matcher = spun._name_matcher(names, synonyms)
+
+    def possible(text):
+        return spun._may_hold_corruption(matcher, Article(text.encode(), "post.md"))
+
+    assert not possible("The White House said the lawmakers went home.")
+    assert possible("The White House said. Home, the lawmakers went.")
+    assert not possible("Nothing of the sort here.")
+    assert hits("SP103", "Lawmakers went home. The White Home said so.") == ["White Home"]
+
+
+def test_telltale_words_are_counted_as_a_leading_look_behind_would_count_them():
+    # The expression puts its look-behind after each word (so that it starts with literal
+    # text); it must count what (?<![\w-])(?:words)(?![\w-]) counts, an empty word included.
+    rng = random.Random(7)
+    for words in (("said",), ("said", "sa"), ("mentioned", ""), ("a-b", "b")):
+        plain = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])")
+        for _ in range(300):
+            text = "".join(rng.choice(["said", "sa", "a-b", "b", " ", "-", "x", "\n", "é"])
+                           for _ in range(rng.randrange(12)))
+            expected = len(plain.findall(text)) if any(w in text for w in words) else 0
+            assert spun._count_word(text, words) == expected, (words, text)

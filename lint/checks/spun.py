@@ -111,27 +111,25 @@ def _words_in(article: Article, needed: frozenset[bytes]) -> frozenset[bytes]:
 _WORD_CHAR = re.compile(r"\w")
 
 
-def _search_at_word_start(pattern: re.Pattern, text: str, pos: int,
-                          word_char: re.Pattern = _WORD_CHAR) -> re.Match | None:
+def _search_at_word_start(pattern: re.Pattern, text: str, pos: int) -> re.Match | None:
     """pattern.search(text, pos) for a match that does not start inside a word: what a
     leading (?<!\\w) or \\b would require. A pattern without that lookbehind starts with
     its literal text, and the regex engine finds literal text much faster than it tries a
     lookbehind at every position."""
     while True:
         m = pattern.search(text, pos)
-        if m is None or not m.start() or not word_char.match(text, m.start() - 1):
+        if m is None or not m.start() or not _WORD_CHAR.match(text, m.start() - 1):
             return m
         pos = m.start() + 1
 
 
-def _finditer_at_word_start(pattern: re.Pattern, text: str,
-                            word_char: re.Pattern = _WORD_CHAR) -> Iterator[re.Match]:
-    """pattern.finditer(text) as if the pattern started with (?<!\\w) (with word_char:
-    (?<!word_char)); for patterns that never match the empty string."""
-    m = _search_at_word_start(pattern, text, 0, word_char)
+def _finditer_at_word_start(pattern: re.Pattern, text: str) -> Iterator[re.Match]:
+    """pattern.finditer(text) as if the pattern started with (?<!\\w); for patterns that
+    never match the empty string."""
+    m = _search_at_word_start(pattern, text, 0)
     while m is not None:
         yield m
-        m = _search_at_word_start(pattern, text, m.end(), word_char)
+        m = _search_at_word_start(pattern, text, m.end())
 
 
 class _ByIdentity:
@@ -535,17 +533,22 @@ def name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
                  lambda: _name_hits(article, lexicon, synonyms))
 
 
-def _corruptions(matcher: _NameMatcher) -> tuple[frozenset[bytes], dict[bytes, list[tuple[bytes, ...]]]]:
+_Corruption = tuple[tuple[bytes, ...], tuple[str, ...]]  # the runs besides the anchor, the words swapped in
+
+
+def _corruptions(matcher: _NameMatcher) -> tuple[frozenset[bytes], dict[bytes, list[_Corruption]]]:
     """The runs of letters that each corrupted variant needs in the text (see _require),
-    by its longest run."""
+    by its longest run, with the words the variant puts in place of the name's."""
     index = matcher.__dict__.get("_corruptions")
     if index is None:
-        by_anchor: dict[bytes, list[tuple[bytes, ...]]] = {}
+        by_anchor: dict[bytes, list[_Corruption]] = {}
         for entries in matcher.index.values():
-            for cores, _trails, _name, changed, _title in entries:
+            for cores, _trails, name, changed, _title in entries:
                 if changed:
                     runs = _require(" ".join(cores))
-                    by_anchor.setdefault(runs[0] if runs else b"", []).append(runs[1:])
+                    real = {_split_name_word(w)[0] for w in name.split()}
+                    swapped = tuple(dict.fromkeys(c for c in cores if c not in real))
+                    by_anchor.setdefault(runs[0] if runs else b"", []).append((runs[1:], swapped))
         index = matcher.__dict__["_corruptions"] = (frozenset(by_anchor), by_anchor)
     return index
 
@@ -553,13 +556,21 @@ def _corruptions(matcher: _NameMatcher) -> tuple[frozenset[bytes], dict[bytes, l
 def _may_hold_corruption(matcher: _NameMatcher, article: Article) -> bool:
     """Every word of some corrupted variant occurs in the text: only a corrupted variant is
     reported, and the runs of letters of the words the matcher compares are whole runs
-    of the text."""
+    of the text. The set lookups come first; then the words the variant swapped in must
+    be in the prose as the variant writes them, in their case (a string search each):
+    "White" and "home" are in most news stories, "Home" in few."""
     anchors, by_anchor = _corruptions(matcher)  # registers the words first
     runs = _present_words(article)
     if b"" in anchors:
         return True
-    return any(all(r in runs for r in rest)
-               for anchor in anchors.intersection(runs) for rest in by_anchor[anchor])
+    prose = article.prose_text
+    written: dict[str, bool] = {}  # a word swapped in by several variants is searched once
+    for anchor in anchors.intersection(runs):
+        for rest, swapped in by_anchor[anchor]:
+            if runs.issuperset(rest) and all(
+                    written[w] if w in written else written.setdefault(w, w in prose) for w in swapped):
+                return True
+    return False
 
 
 def _name_hits(article: Article, lexicon: Any, synonyms: Any) -> list[NameHit]:
@@ -846,13 +857,14 @@ class _PhraseMatcher:
         words = set(self.always)
         for anchor in self.anchors.intersection(runs):
             for rest, word in self.by_anchor[anchor]:
-                if all(r in runs for r in rest):
+                if word not in words and runs.issuperset(rest):
                     words.add(word)
         return words
 
-    def finditer(self, lowered: str, runs: frozenset[bytes] | None = None) -> Iterator[tuple[int, int]]:
-        """(start, end) of the phrases in `lowered`, left to right, not overlapping. `runs`:
-        the registered words the text holds (_present_words), when the caller has them."""
+    def finditer(self, lowered: str, words: set[str] | None = None) -> Iterator[tuple[int, int]]:
+        """(start, end) of the phrases in `lowered`, left to right, not overlapping. `words`:
+        the first words of the groups to search (possible_words of the registered words
+        the text holds), when the caller has them."""
         if self.other:
             if self._other_pattern is None:
                 self._other_pattern = re.compile(
@@ -860,9 +872,9 @@ class _PhraseMatcher:
             for m in self._other_pattern.finditer(lowered):
                 yield m.start(), m.end()
             return
-        if runs is None:
-            runs = frozenset(lowered.encode("utf-8", "surrogatepass").translate(_ASCII_RUNS).split())
-        words = self.possible_words(runs)
+        if words is None:
+            words = self.possible_words(
+                frozenset(lowered.encode("utf-8", "surrogatepass").translate(_ASCII_RUNS).split()))
         if not words:
             return
         # The next match of each group, merged in text order. Two groups never match at one
@@ -914,16 +926,16 @@ def _phrase_hits(article: Article, lexicon: Any) -> list[tuple[int, int, str, st
     matcher = _phrase_pattern(tuple(lexicon))
     if matcher is None:
         return []
-    present = None
+    words = None
     if not matcher.other:
-        present = _present_words(article)
-        if not matcher.possible_words(present):
+        words = matcher.possible_words(_present_words(article))
+        if not words:
             return []  # most articles: no phrase has all its words in the text
     original = matcher.original
     text = article.text
     lowered = _lowered(article)
     hits = []
-    for start, end in matcher.finditer(lowered, present):
+    for start, end in matcher.finditer(lowered, words):
         if start and lowered[start - 1] in "'’-":
             continue
         found = text[start:end]
@@ -960,27 +972,22 @@ def _count_word(prose: str, words: tuple[str, ...], attributions_only: bool = Fa
     the uses that refer to the text itself ("as mentioned above", "I mentioned")."""
     if not words or not any(w.lower() in prose for w in words):
         return 0
-    count = 0
     pattern = _word_pattern(words)
-    if pattern.match(""):  # an empty word: the lookbehind must be tried everywhere
-        matches = re.compile(r"(?<![\w-])" + pattern.pattern).finditer(prose)
-    else:
-        matches = _finditer_at_word_start(pattern, prose, _WORD_OR_HYPHEN)
-    for m in matches:
-        if attributions_only and (_NOT_ATTRIBUTION_BEFORE.search(prose, max(0, m.start() - 16), m.start())
-                                  or _NOT_ATTRIBUTION_AFTER.match(prose, m.end())):
-            continue
-        count += 1
-    return count
+    if not attributions_only:
+        return len(pattern.findall(prose))
+    return sum(1 for m in pattern.finditer(prose)
+               if not (_NOT_ATTRIBUTION_BEFORE.search(prose, max(0, m.start() - 16), m.start())
+                       or _NOT_ATTRIBUTION_AFTER.match(prose, m.end())))
 
 
 @functools.lru_cache(maxsize=32)
 def _word_pattern(words: tuple[str, ...]) -> re.Pattern:
-    # Not after a word character or a hyphen: checked by _finditer_at_word_start.
-    return re.compile(r"(?:" + "|".join(re.escape(w.lower()) for w in words) + r")(?![\w-])")
-
-
-_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+    """Any of `words` (lowercased) as a whole word: not after or before a word character or
+    a hyphen. The look-behind comes after each word, so that the expression starts with
+    literal text, which the regex engine finds fast (a look-behind in front is tried at
+    every position of the text)."""
+    return re.compile("(?:" + "|".join(rf"{w}(?<![\w-]{w})" for w in (re.escape(w.lower()) for w in words))
+                      + r")(?![\w-])")
 
 
 @check("spun.signature")
