@@ -712,3 +712,12 @@ def test_a_sentence_with_stops_glued_to_function_words_is_not_measured(rules):
     for text, reported in ((glued, 0), (named, 1), (lost, 0), (lost.replace("here.It", "here. It"), 1)):
         a = Article(("---\ntitle: T\n---\n\n" + text + "\n").encode(), "post.md")
         assert len(list(rd.long_sentence(a, params(rules, "RD103")))) == reported
+
+
+def test_glued_stops_are_those_a_letters_first_pattern_finds():
+    # one stop per match, and a stop whose two letters end the previous match's word is none
+    letters_first = re.compile(r"[^\W\d_]{2}[.!?][\"'“”‘’()]*(?P<next>[A-Z][^\W\d_]+)(?!\w)")
+    for text in ("memory.But.The end", "ab.But.The.And x", "ab.Cd ef.Gh", "a.But", "to.\"President\" is",
+                 "x9.The", "ends.Here", "no.the", "e.g.The", "one!Two?Three.Four"):
+        expected = [(m.start() + 2, m.end(), m.group("next")) for m in letters_first.finditer(text)]
+        assert [(m.start(), m.end(), m.group("next")) for m in rd._glued_stops(text)] == expected, text

@@ -697,8 +697,22 @@ def enumeration(text: str, words: int) -> bool:
 
 # A stop glued to the capitalised word after it ("memory.But", "to.President"): a scrape
 # that dropped the spaces between sentences, when that word is a function word ("email.Parser"
-# is a name in code), or anywhere in a text that shows such losses twice or more
-_GLUED_STOP = re.compile(r"[^\W\d_]{2}[.!?][\"'“”‘’()]*(?P<next>[A-Z][^\W\d_]+)(?!\w)")
+# is a name in code), or anywhere in a text that shows such losses twice or more. The two
+# letters before the stop are a lookbehind, so that the pattern opens with the stop: the
+# regex engine skips quickly to each candidate (a pattern opening with the letters is tried
+# at every position of the text).
+_GLUED_STOP = re.compile(r"[.!?](?<=[^\W\d_]{2}.)[\"'“”‘’()]*(?P<next>[A-Z][^\W\d_]+)(?!\w)")
+
+
+def _glued_stops(text: str) -> Iterator[re.Match]:
+    """The glued stops of text, one per stop, as if the two letters before each were part of
+    its match: a stop whose letters end the previous match's word ("memory.But.The") is
+    not one."""
+    end = 0
+    for m in _GLUED_STOP.finditer(text):
+        if m.start() - 2 >= end:
+            end = m.end()
+            yield m
 
 
 class _GluedStops:
@@ -710,7 +724,7 @@ class _GluedStops:
         self._lost_spaces: bool | None = None
 
     def _function_word_glues(self, text: str) -> Iterator[re.Match]:
-        return (m for m in _GLUED_STOP.finditer(text) if m.group("next").lower() in self.function_words)
+        return (m for m in _glued_stops(text) if m.group("next").lower() in self.function_words)
 
     def in_sentence(self, sentence: str) -> bool:
         """Whether a stop inside `sentence` may have lost the space after it."""
