@@ -714,6 +714,16 @@ def test_a_sentence_with_stops_glued_to_function_words_is_not_measured(rules):
         assert len(list(rd.long_sentence(a, params(rules, "RD103")))) == reported
 
 
+def test_scoring_tokens_are_split_with_the_detectors_sample():
+    # the cut at the sample's end falls inside a token, before one and after one
+    for pad in range(8):
+        text = "x" * pad + " " + " ".join(["Readability scores come from whole paragraphs."] * 300) + "\n"
+        a = Article(text.encode(), "post.md")
+        scoring = rd.scoring_text(a)
+        assert len(scoring) > rd._DETECT_SAMPLE
+        assert rd._scoring_tokens(a) == scoring.split()
+        assert rd._sample_tokens(a) == scoring[:rd._DETECT_SAMPLE].split()
+
 def test_glued_stops_are_those_a_letters_first_pattern_finds():
     # one stop per match, and a stop whose two letters end the previous match's word is none
     letters_first = re.compile(r"[^\W\d_]{2}[.!?][\"'“”‘’()]*(?P<next>[A-Z][^\W\d_]+)(?!\w)")

@@ -248,11 +248,27 @@ def scoring_text(article: Article) -> str:
 
 
 def _scoring_tokens(article: Article) -> list[str]:
-    """scoring_text(article).split(), once: the language detector and the counts share it."""
+    """scoring_text(article).split(), once: the counts read it all, the language detector
+    the tokens of its first _DETECT_SAMPLE characters (`_sample_tokens`)."""
     cache = _cache(article)
     if cache.tokens is None:
-        cache.tokens = scoring_text(article).split()
+        # split in two at the sample's end, so that the sample's tokens come with the rest
+        text = scoring_text(article)
+        head, tail = text[:_DETECT_SAMPLE].split(), text[_DETECT_SAMPLE:].split()
+        cache.sample_tokens = head
+        if not tail:
+            cache.tokens = head
+        elif head and not text[_DETECT_SAMPLE - 1].isspace() and not text[_DETECT_SAMPLE].isspace():
+            cache.tokens = head[:-1] + [head[-1] + tail[0]] + tail[1:]  # a token ran across the cut
+        else:
+            cache.tokens = head + tail
     return cache.tokens
+
+
+def _sample_tokens(article: Article) -> list[str]:
+    """scoring_text(article)[:_DETECT_SAMPLE].split()"""
+    _scoring_tokens(article)
+    return _cache(article).sample_tokens
 
 
 # -- language ----------------------------------------------------------------------------
@@ -334,11 +350,10 @@ def _language(article: Article, forced: Any, lexicon: Mapping[str, Any]) -> Lang
     if code:
         return Language(code, "path")
     # The scoring text holds the units one a line, each without line breaks: to the
-    # detector, which reads words and letters, it is the units joined by spaces.
-    text = scoring_text(article)
-    # the whole text (all of it is read): its tokens are the scoring text's
-    whole = len(text) <= _DETECT_SAMPLE
-    code = detect_language(text[:_DETECT_SAMPLE], lexicon, _scoring_tokens(article) if whole else None)
+    # detector, which reads words and letters, it is the units joined by spaces. (Its
+    # tokens are split with the rest of the text's, which the counts need next, unless the
+    # language found is one no formula scores.)
+    code = detect_language(scoring_text(article)[:_DETECT_SAMPLE], lexicon, _sample_tokens(article))
     return Language(code, "detected" if code else "unknown")
 
 
@@ -520,6 +535,7 @@ class _ArticleCache:
     sentence_counts: dict = field(default_factory=dict)  # by language
     scoring_text: str | None = None
     tokens: list[str] | None = None  # the scoring text's whitespace tokens
+    sample_tokens: list[str] | None = None  # those of its first _DETECT_SAMPLE characters
 
 
 def _cache(article: Article) -> _ArticleCache:
