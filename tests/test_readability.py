@@ -428,6 +428,14 @@ def test_a_quoted_list_is_not_a_long_paragraph():
     assert [h.data["sentences"] for h in rd.long_paragraph(a, {"max-words": 250, "max-sentences": 12})] == [20]
 
 
+def test_the_shortest_paragraphs_too_long_in_words_or_sentences_are_measured():
+    # n words take 2n - 1 characters: units just long enough to be too long are not skipped
+    limits = {"max-words": 5, "max-sentences": 2, "min-words-for-sentence-limit": 4}
+    for text, expected in (("A b c d e f.", [(6, 1)]), ("A b c d e.", []),
+                           ("Aa. Bb. Cc. Dd.", [(4, 4)]), ("Aa. Bb. Cc.", [])):
+        a = Article((text + "\n").encode(), "x.md")
+        assert [(h.data["words"], h.data["sentences"]) for h in rd.long_paragraph(a, limits)] == expected, text
+
 def test_many_short_sentences_make_a_long_paragraph_only_when_it_is_long_in_words(rules):
     short = " ".join(f"Write the readme first, number {n}." for n in range(13))  # 78 words
     joined = " ".join(f"The market drew more visitors than in any year since {n}." for n in range(14))

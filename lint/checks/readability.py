@@ -811,13 +811,17 @@ def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
     # many short sentences read quickly: a paragraph is too long by its sentences only
     # when it is also long in words
     sentences_from = int(params.get("min-words-for-sentence-limit", 150))
+    # bounds first: n words take 2n - 1 characters (a unit shorter than this is too long
+    # neither in words nor, with too few words for that, in sentences); every sentence but
+    # the last ends at sentence punctuation
+    min_length = 2 * min(max_words + 1, sentences_from) - 1
     prose = article.prose_text
     references = "&" in prose
     for i, unit in enumerate(units(article)):
-        if unit.kind == "list" or (unit.kind == "quote" and _quoted_list(prose, unit)):
+        if unit.kind == "list" or len(unit.text) < min_length:
             continue
-        # bounds first: n words take 2n - 1 characters; every sentence but the last ends
-        # at sentence punctuation
+        if unit.kind == "quote" and _quoted_list(prose, unit):
+            continue
         if _stops(prose, unit.start, unit.end, references) < max_sentences and (
                 len(unit.text) <= 2 * max_words or most_words(unit.text) <= max_words):
             continue
