@@ -710,6 +710,19 @@ def test_the_pronoun_i_ends_a_sentence_before_a_function_word():
     assert [r.data["words"] for r in rd.long_sentence(a, {"max-words": 30})] == []
 
 
+def test_abbreviations_are_found_whatever_the_length_of_the_word_before_the_period():
+    from lint.text import split_sentences
+
+    def sentences(text):
+        return [text[s:e] for s, e in split_sentences(text)]
+
+    # a period after more letters than any abbreviation has ends a sentence on sight
+    assert sentences("It costs approx. Ten dollars.") == ["It costs approx. Ten dollars."]
+    assert sentences("Approx. Ten dollars.") == ["Approx. Ten dollars."]
+    assert sentences("It costs xapprox. Ten dollars.") == ["It costs xapprox.", "Ten dollars."]
+    assert sentences("They arrived. Then left.") == ["They arrived.", "Then left."]
+    assert sentences("It was in Washington-D.C. Then home.") == ["It was in Washington-D.C. Then home."]
+
 def test_a_sentence_with_stops_glued_to_function_words_is_not_measured(rules):
     # a scrape that lost the spaces between sentences: where they end is unknown
     filler = " ".join(["the council met again to discuss the budget for the coming year"] * 3)
