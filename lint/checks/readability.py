@@ -777,9 +777,11 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             raw = prose[start:end]
             # decoding references never adds words (each held a run of letters or digits):
             # the raw text's bound holds
+            if most_words(raw) <= limit:
+                continue
             sentence = _readable(raw)
-            if not ends_sentence(sentence.rstrip("*_ ")) or most_words(raw) <= limit:
-                continue  # not a sentence (a run of list-like lines, a label), or short
+            if not ends_sentence(sentence.rstrip("*_ ")):
+                continue  # not a sentence (a run of list-like lines, a label)
             if glued.in_sentence(sentence):
                 continue  # the text lost the spaces after its stops: where sentences end is unknown
             n = sentence_words(sentence, count_quotes)
@@ -812,8 +814,7 @@ def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
     # when it is also long in words
     sentences_from = int(params.get("min-words-for-sentence-limit", 150))
     # bounds first: n words take 2n - 1 characters (a unit shorter than this is too long
-    # neither in words nor, with too few words for that, in sentences); every sentence but
-    # the last ends at sentence punctuation
+    # neither in words nor, with too few words for that, in sentences)
     min_length = 2 * min(max_words + 1, sentences_from) - 1
     prose = article.prose_text
     references = "&" in prose
@@ -822,6 +823,7 @@ def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
             continue
         if unit.kind == "quote" and _quoted_list(prose, unit):
             continue
+        # every sentence but the last ends at sentence punctuation
         if _stops(prose, unit.start, unit.end, references) < max_sentences and (
                 len(unit.text) <= 2 * max_words or most_words(unit.text) <= max_words):
             continue
