@@ -31,8 +31,20 @@ def _abbreviations() -> frozenset[str]:
 _WORD_BACKWARDS = re.compile(r"[^\s(\[\"'“‘«]+")
 
 
-def _ends_with_abbreviation(before: str) -> bool:
-    """True when the word before a period is an abbreviation ("Mr", "U.S", "J")."""
+@functools.lru_cache(maxsize=1)
+def _longest_abbreviation() -> int:
+    return max(map(len, _abbreviations()), default=0)
+
+
+def _ends_with_abbreviation(text: str, start: int, stop: int) -> bool:
+    """True when the word before the period at text[stop], within text[start:stop], is an
+    abbreviation ("Mr", "U.S", "J")."""
+    letters = _longest_abbreviation() + 1
+    if stop - start >= letters and text[stop - letters:stop].isalpha():
+        # the common case, decided without finding the word: a word longer than any
+        # abbreviation, and no initialism (that needs a period among its last letters)
+        return False
+    before = text[max(start, stop - 40):stop]  # all the test needs to see
     # The word ends the text, or precedes a final line break (as "$" reads it).
     if before.endswith("\n"):
         before = before[:-1]
@@ -60,9 +72,8 @@ def sentences_between(text: str, lo: int, hi: int, spans: list[tuple[int, int]])
     start = lo
     for m in _BOUNDARY.finditer(text, lo, hi):
         stop = m.start()
-        # the word before the period is all the abbreviation test needs to see
         if text[stop] == "." and m.end("stop") == stop + 1 and _ends_with_abbreviation(
-                text[max(start, stop - 40):stop]) and not _pronoun_i_ends(text, stop, m.end()):
+                text, start, stop) and not _pronoun_i_ends(text, stop, m.end()):
             continue
         _append_trimmed(spans, text, start, m.start("space"))
         start = m.end()

@@ -430,6 +430,14 @@ def test_a_quoted_list_is_not_a_long_paragraph():
     assert [h.data["sentences"] for h in rd.long_paragraph(a, {"max-words": 250, "max-sentences": 12})] == [20]
 
 
+def test_the_shortest_paragraphs_too_long_in_words_or_sentences_are_measured():
+    # n words take 2n - 1 characters: units just long enough to be too long are not skipped
+    limits = {"max-words": 5, "max-sentences": 2, "min-words-for-sentence-limit": 4}
+    for text, expected in (("A b c d e f.", [(6, 1)]), ("A b c d e.", []),
+                           ("Aa. Bb. Cc. Dd.", [(4, 4)]), ("Aa. Bb. Cc.", [])):
+        a = Article((text + "\n").encode(), "x.md")
+        assert [(h.data["words"], h.data["sentences"]) for h in rd.long_paragraph(a, limits)] == expected, text
+
 def test_many_short_sentences_make_a_long_paragraph_only_when_it_is_long_in_words(rules):
     short = " ".join(f"Write the readme first, number {n}." for n in range(13))  # 78 words
     joined = " ".join(f"The market drew more visitors than in any year since {n}." for n in range(14))
@@ -704,6 +712,19 @@ def test_the_pronoun_i_ends_a_sentence_before_a_function_word():
     assert [r.data["words"] for r in rd.long_sentence(a, {"max-words": 30})] == []
 
 
+def test_abbreviations_are_found_whatever_the_length_of_the_word_before_the_period():
+    from lint.text import split_sentences
+
+    def sentences(text):
+        return [text[s:e] for s, e in split_sentences(text)]
+
+    # a period after more letters than any abbreviation has ends a sentence on sight
+    assert sentences("It costs approx. Ten dollars.") == ["It costs approx. Ten dollars."]
+    assert sentences("Approx. Ten dollars.") == ["Approx. Ten dollars."]
+    assert sentences("It costs xapprox. Ten dollars.") == ["It costs xapprox.", "Ten dollars."]
+    assert sentences("They arrived. Then left.") == ["They arrived.", "Then left."]
+    assert sentences("It was in Washington-D.C. Then home.") == ["It was in Washington-D.C. Then home."]
+
 def test_a_sentence_with_stops_glued_to_function_words_is_not_measured(rules):
     # a scrape that lost the spaces between sentences: where they end is unknown
     filler = " ".join(["the council met again to discuss the budget for the coming year"] * 3)
@@ -714,3 +735,22 @@ def test_a_sentence_with_stops_glued_to_function_words_is_not_measured(rules):
     for text, reported in ((glued, 0), (named, 1), (lost, 0), (lost.replace("here.It", "here. It"), 1)):
         a = Article(("---\ntitle: T\n---\n\n" + text + "\n").encode(), "post.md")
         assert len(list(rd.long_sentence(a, params(rules, "RD103")))) == reported
+
+
+def test_scoring_tokens_are_split_with_the_detectors_sample():
+    # the cut at the sample's end falls inside a token, before one and after one
+    for pad in range(8):
+        text = "x" * pad + " " + " ".join(["Readability scores come from whole paragraphs."] * 300) + "\n"
+        a = Article(text.encode(), "post.md")
+        scoring = rd.scoring_text(a)
+        assert len(scoring) > rd._DETECT_SAMPLE
+        assert rd._scoring_tokens(a) == scoring.split()
+        assert rd._sample_tokens(a) == scoring[:rd._DETECT_SAMPLE].split()
+
+def test_glued_stops_are_those_a_letters_first_pattern_finds():
+    # one stop per match, and a stop whose two letters end the previous match's word is none
+    letters_first = re.compile(r"[^\W\d_]{2}[.!?][\"'“”‘’()]*(?P<next>[A-Z][^\W\d_]+)(?!\w)")
+    for text in ("memory.But.The end", "ab.But.The.And x", "ab.Cd ef.Gh", "a.But", "to.\"President\" is",
+                 "x9.The", "ends.Here", "no.the", "e.g.The", "one!Two?Three.Four"):
+        expected = [(m.start() + 2, m.end(), m.group("next")) for m in letters_first.finditer(text)]
+        assert [(m.start(), m.end(), m.group("next")) for m in rd._glued_stops(text)] == expected, text

@@ -27,7 +27,8 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from lint import resources
 from lint.article import Article
@@ -247,11 +248,27 @@ def scoring_text(article: Article) -> str:
 
 
 def _scoring_tokens(article: Article) -> list[str]:
-    """scoring_text(article).split(), once: the language detector and the counts share it."""
+    """scoring_text(article).split(), once: the counts read it all, the language detector
+    the tokens of its first _DETECT_SAMPLE characters (`_sample_tokens`)."""
     cache = _cache(article)
     if cache.tokens is None:
-        cache.tokens = scoring_text(article).split()
+        # split in two at the sample's end, so that the sample's tokens come with the rest
+        text = scoring_text(article)
+        head, tail = text[:_DETECT_SAMPLE].split(), text[_DETECT_SAMPLE:].split()
+        cache.sample_tokens = head
+        if not tail:
+            cache.tokens = head
+        elif head and not text[_DETECT_SAMPLE - 1].isspace() and not text[_DETECT_SAMPLE].isspace():
+            cache.tokens = head[:-1] + [head[-1] + tail[0]] + tail[1:]  # a token ran across the cut
+        else:
+            cache.tokens = head + tail
     return cache.tokens
+
+
+def _sample_tokens(article: Article) -> list[str]:
+    """scoring_text(article)[:_DETECT_SAMPLE].split()"""
+    _scoring_tokens(article)
+    return _cache(article).sample_tokens
 
 
 # -- language ----------------------------------------------------------------------------
@@ -339,11 +356,10 @@ def _language(article: Article, forced: Any, lexicon: Mapping[str, Any]) -> Lang
     if code:
         return Language(code, "path")
     # The scoring text holds the units one a line, each without line breaks: to the
-    # detector, which reads words and letters, it is the units joined by spaces.
-    text = scoring_text(article)
-    # the whole text (all of it is read): its tokens are the scoring text's
-    whole = len(text) <= _DETECT_SAMPLE
-    code = detect_language(text[:_DETECT_SAMPLE], lexicon, _scoring_tokens(article) if whole else None)
+    # detector, which reads words and letters, it is the units joined by spaces. (Its
+    # tokens are split with the rest of the text's, which the counts need next, unless the
+    # language found is one no formula scores.)
+    code = detect_language(scoring_text(article)[:_DETECT_SAMPLE], lexicon, _sample_tokens(article))
     return Language(code, "detected" if code else "unknown")
 
 
@@ -525,6 +541,7 @@ class _ArticleCache:
     sentence_counts: dict = field(default_factory=dict)  # by language
     scoring_text: str | None = None
     tokens: list[str] | None = None  # the scoring text's whitespace tokens
+    sample_tokens: list[str] | None = None  # those of its first _DETECT_SAMPLE characters
 
 
 def _cache(article: Article) -> _ArticleCache:
@@ -703,8 +720,22 @@ def enumeration(text: str, words: int) -> bool:
 
 # A stop glued to the capitalised word after it ("memory.But", "to.President"): a scrape
 # that dropped the spaces between sentences, when that word is a function word ("email.Parser"
-# is a name in code), or anywhere in a text that shows such losses twice or more
-_GLUED_STOP = re.compile(r"[^\W\d_]{2}[.!?][\"'“”‘’()]*(?P<next>[A-Z][^\W\d_]+)(?!\w)")
+# is a name in code), or anywhere in a text that shows such losses twice or more. The two
+# letters before the stop are a lookbehind, so that the pattern opens with the stop: the
+# regex engine skips quickly to each candidate (a pattern opening with the letters is tried
+# at every position of the text).
+_GLUED_STOP = re.compile(r"[.!?](?<=[^\W\d_]{2}.)[\"'“”‘’()]*(?P<next>[A-Z][^\W\d_]+)(?!\w)")
+
+
+def _glued_stops(text: str) -> Iterator[re.Match]:
+    """The glued stops of text, one per stop, as if the two letters before each were part of
+    its match: a stop whose letters end the previous match's word ("memory.But.The") is
+    not one."""
+    end = 0
+    for m in _GLUED_STOP.finditer(text):
+        if m.start() - 2 >= end:
+            end = m.end()
+            yield m
 
 
 class _GluedStops:
@@ -716,7 +747,7 @@ class _GluedStops:
         self._lost_spaces: bool | None = None
 
     def _function_word_glues(self, text: str) -> Iterator[re.Match]:
-        return (m for m in _GLUED_STOP.finditer(text) if m.group("next").lower() in self.function_words)
+        return (m for m in _glued_stops(text) if m.group("next").lower() in self.function_words)
 
     def in_sentence(self, sentence: str) -> bool:
         """Whether a stop inside `sentence` may have lost the space after it."""
@@ -752,9 +783,11 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             raw = prose[start:end]
             # decoding references never adds words (each held a run of letters or digits):
             # the raw text's bound holds
+            if most_words(raw) <= limit:
+                continue
             sentence = _readable(raw)
-            if not ends_sentence(sentence.rstrip("*_ ")) or most_words(raw) <= limit:
-                continue  # not a sentence (a run of list-like lines, a label), or short
+            if not ends_sentence(sentence.rstrip("*_ ")):
+                continue  # not a sentence (a run of list-like lines, a label)
             if glued.in_sentence(sentence):
                 continue  # the text lost the spaces after its stops: where sentences end is unknown
             n = sentence_words(sentence, count_quotes)
@@ -786,13 +819,17 @@ def long_paragraph(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
     # many short sentences read quickly: a paragraph is too long by its sentences only
     # when it is also long in words
     sentences_from = int(params.get("min-words-for-sentence-limit", 150))
+    # bounds first: n words take 2n - 1 characters (a unit shorter than this is too long
+    # neither in words nor, with too few words for that, in sentences)
+    min_length = 2 * min(max_words + 1, sentences_from) - 1
     prose = article.prose_text
     references = "&" in prose
     for i, unit in enumerate(units(article)):
-        if unit.kind == "list" or (unit.kind == "quote" and _quoted_list(prose, unit)):
+        if unit.kind == "list" or len(unit.text) < min_length:
             continue
-        # bounds first: n words take 2n - 1 characters; every sentence but the last ends
-        # at sentence punctuation
+        if unit.kind == "quote" and _quoted_list(prose, unit):
+            continue
+        # every sentence but the last ends at sentence punctuation
         if _stops(prose, unit.start, unit.end, references) < max_sentences and (
                 len(unit.text) <= 2 * max_words or most_words(unit.text) <= max_words):
             continue
