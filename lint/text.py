@@ -62,7 +62,8 @@ def sentences_between(text: str, lo: int, hi: int, spans: list[tuple[int, int]])
         stop = m.start()
         # the word before the period is all the abbreviation test needs to see
         if text[stop] == "." and m.end("stop") == stop + 1 and _ends_with_abbreviation(
-                text[max(start, stop - 40):stop]) and not _pronoun_i_ends(text, stop, m.end()):
+                text[max(start, stop - 40):stop]) and not _pronoun_i_ends(text, stop, m.end()) \
+                and not _list_end_ends(text, stop, m.end()):
             continue
         _append_trimmed(spans, text, start, m.start("space"))
         start = m.end()
@@ -84,7 +85,24 @@ def _pronoun_i_ends(text: str, stop: int, after: int) -> bool:
     We discussed"; the English stop words of the language detector)."""
     if stop < 1 or text[stop - 1] != "I" or (stop > 1 and not text[stop - 2].isspace()):
         return False
-    following = WORD_RE.match(text, after)
+    return _function_word_at(text, after)
+
+
+# Abbreviations that close a list ("and so on"), and so often the sentence
+_LIST_ENDS = ("etc", "usw")
+
+
+def _list_end_ends(text: str, stop: int, after: int) -> bool:
+    """The "etc." before text[stop] ends the sentence: the word after it is a function word,
+    which cannot go on with a sentence once capitalised ("..., etc. We can also"); a name
+    ("etc. Jones") leaves the sentence whole."""
+    if text[max(0, stop - 3):stop].lower() not in _LIST_ENDS or (stop > 3 and text[stop - 4].isalnum()):
+        return False
+    return _function_word_at(text, after)
+
+
+def _function_word_at(text: str, at: int) -> bool:
+    following = WORD_RE.match(text, at)
     return following is not None and following.group().lower() in _function_words()
 
 

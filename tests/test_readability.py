@@ -702,6 +702,28 @@ def test_the_pronoun_i_ends_a_sentence_before_a_function_word():
     assert [r.data["words"] for r in rd.long_sentence(a, {"max-words": 30})] == []
 
 
+def test_etc_ends_a_sentence_before_a_capitalised_function_word():
+    from lint.text import split_sentences
+
+    def sentences(text):
+        return [text[s:e] for s, e in split_sentences(text)]
+
+    assert sentences("Release work at GA periods, etc. We can also talk.") == [
+        "Release work at GA periods, etc.", "We can also talk."]
+    assert sentences("Tools (grep, sed, etc.) The rest is here. Obst usw. In Berlin.") == [
+        "Tools (grep, sed, etc.)", "The rest is here.", "Obst usw.", "In Berlin."]
+    # lowercase, a name, the pronoun "I" and words of other languages may go on with it
+    for whole in ("Apples, pears, etc. are fruit.", "Apples, pears, etc. Jones said so.",
+                  "The bread, cheese, etc. I bought were stale.", "Äpfel, Birnen usw. Die Preise.",
+                  "Wenn Äpfel usw. Sie interessieren, gut.", "Manzanas, peras, etc. La fruta."):
+        assert sentences(whole) == [whole]
+    items = "We cover " + ", ".join(["content reuse and maintenance strategies"] * 6) + ", etc."
+    for then, reported in ((" We can also get into how a writer works with the teams.", []),
+                          (" we can also get into how a writer works with the teams.", [45])):
+        a = Article(f"{items}{then}\n".encode(), "x.md")
+        assert [r.data["words"] for r in rd.long_sentence(a, {"max-words": 40})] == reported
+
+
 def test_a_sentence_with_stops_glued_to_function_words_is_not_measured(rules):
     # a scrape that lost the spaces between sentences: where they end is unknown
     filler = " ".join(["the council met again to discuss the budget for the coming year"] * 3)
