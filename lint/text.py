@@ -18,6 +18,11 @@ _BOUNDARY = re.compile(
     r"""(?P<stop>[.!?…][.!?…]*)(?P<close>["'”’»)\]*_]*)(?P<space>\s+)"""
     r"""(?=[*_]*["'“‘«(\[¿¡]?[^\W\d_a-z]|[*_]*["'“‘«(\[]?\d)"""
 )
+# An emoticon that ends a line ends the sentence on it too ("... mit Bash :)" / "Wenn ...").
+# The pattern that knows them is slower: it reads only the text that holds one.
+_EMOTICON_BOUNDARY = re.compile(_BOUNDARY.pattern.replace(
+    "(?P<stop>[.!?…][.!?…]*)", r"(?P<stop>[.!?…][.!?…]*|[:;]-?\)+(?=[^\S\n]*\n))", 1))
+EMOTICON_TAILS = (":)", ";)", "-)")  # each emoticon holds one
 _INITIALISM = re.compile(r"(?:\b[^\W\d_]\.)+[^\W\d_]?$")
 
 
@@ -58,7 +63,8 @@ def sentences_between(text: str, lo: int, hi: int, spans: list[tuple[int, int]])
     """split_sentences(text[lo:hi], lo), appended to spans: the regex runs over text
     between lo and hi (nothing of _BOUNDARY looks outside the match), no slice needed."""
     start = lo
-    for m in _BOUNDARY.finditer(text, lo, hi):
+    emoticons = any(text.find(tail, lo, hi) >= 0 for tail in EMOTICON_TAILS)
+    for m in (_EMOTICON_BOUNDARY if emoticons else _BOUNDARY).finditer(text, lo, hi):
         stop = m.start()
         # the word before the period is all the abbreviation test needs to see
         if text[stop] == "." and m.end("stop") == stop + 1 and _ends_with_abbreviation(

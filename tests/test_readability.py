@@ -724,6 +724,26 @@ def test_etc_ends_a_sentence_before_a_capitalised_function_word():
         assert [r.data["words"] for r in rd.long_sentence(a, {"max-words": 40})] == reported
 
 
+def test_an_emoticon_at_the_end_of_a_line_ends_the_sentence():
+    from lint.text import split_sentences
+
+    def sentences(text):
+        return [text[s:e] for s, e in split_sentences(text)]
+
+    assert sentences("Решили с помощью Bash :)\nЕсли ваш скрипт длинный.") == [
+        "Решили с помощью Bash :)", "Если ваш скрипт длинный."]
+    assert sentences("It works ;-)) \r\nThe next one. Not yet:)\n\nDone.") == [
+        "It works ;-))", "The next one.", "Not yet:)", "Done."]
+    # in the middle of a line, or before a lowercase word, it may be part of the sentence
+    for whole in ("It works :) Then we went home.", "It works :)\nthen we went home.", "Call f(a:b) Now."):
+        assert sentences(whole) == [whole]
+    # a paragraph of many such sentences is long in sentences only when it has that many
+    lines = "".join(f"Line {i} is a short one :)\n" for i in range(14)) + "Done."
+    a = Article(f"Lead.\n\n{lines}\n".encode(), "x.md")
+    assert [h.data["sentences"] for h in rd.long_paragraph(a, {"max-words": 250, "max-sentences": 12,
+                                                               "min-words-for-sentence-limit": 50})] == [15]
+
+
 def test_a_sentence_with_stops_glued_to_function_words_is_not_measured(rules):
     # a scrape that lost the spaces between sentences: where they end is unknown
     filler = " ".join(["the council met again to discuss the budget for the coming year"] * 3)

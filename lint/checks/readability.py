@@ -34,7 +34,7 @@ from lint.article import Article
 from lint.checks import check
 from lint.finding import Hit
 from lint.prose import LIST_MARKER, prose_units, strip_markdown
-from lint.text import WORD_RE, decode_entities, most_words, split_sentences
+from lint.text import EMOTICON_TAILS, WORD_RE, decode_entities, most_words, split_sentences
 
 # -- formulas ----------------------------------------------------------------------------
 
@@ -757,11 +757,11 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 
 
 def _stops(text: str, start: int, end: int, references: bool) -> int:
-    """Sentence punctuation characters in text[start:end]; with `references` (the text
-    holds an "&"), the "&"s too: each may open a character reference that stands for one
-    ("&hellip;")."""
+    """Sentence punctuation characters and emoticons in text[start:end]; with `references`
+    (the text holds an "&"), the "&"s too: each may open a character reference that stands
+    for one ("&hellip;")."""
     stops = (text.count(".", start, end) + text.count("!", start, end) + text.count("?", start, end)
-             + text.count("…", start, end))
+             + text.count("…", start, end) + sum(text.count(tail, start, end) for tail in EMOTICON_TAILS))
     return stops + text.count("&", start, end) if references else stops
 
 
