@@ -76,6 +76,14 @@ def sentences_between(text: str, lo: int, hi: int, spans: list[tuple[int, int]])
     _append_trimmed(spans, text, start, hi)
 
 
+def trimmed(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans without the white space text has at their ends (those all white space dropped)."""
+    found: list[tuple[int, int]] = []
+    for start, end in spans:
+        _append_trimmed(found, text, start, end)
+    return found
+
+
 def _append_trimmed(spans: list, text: str, start: int, end: int) -> None:
     segment = text[start:end]
     stripped = segment.lstrip()

@@ -744,6 +744,23 @@ def test_an_emoticon_at_the_end_of_a_line_ends_the_sentence():
                                                                "min-words-for-sentence-limit": 50})] == [15]
 
 
+def test_inline_code_after_a_full_stop_opens_a_sentence():
+    text = ("Call it from OCaml. `Ocamljs` has more to work with, e.g. `js` types. Then `x` runs.\n\n"
+            "Run `make`. Then `make install`. Done. `ok`\n")
+    a = Article(text.encode(), "post.md")
+    got = [[text[s:e] for s, e in rd._unit_sentences(a, i)] for i in range(len(rd.units(a)))]
+    # a sentence starts and ends at its words: the code is blanked out of the prose
+    assert got == [["Call it from OCaml.", "has more to work with, e.g. `js` types.", "Then `x` runs."],
+                   ["Run `make`.", "Then `make install`.", "Done."]]
+    # plain text has no code spans
+    plain = Article(b"Call it from OCaml. `Ocamljs` has more.\n", "post.txt")
+    assert len(rd._unit_sentences(plain, 0)) == 1
+    filler = " ".join(["representation of values"] * 10)
+    for opener, reported in (("`Ocamljs`", []), ("The `ocamljs` compiler", []), ("and `ocamljs`", [67])):
+        a = Article(f"You need {filler} from OCaml. {opener} has {filler} too.\n".encode(), "post.md")
+        assert [h.data["words"] for h in rd.long_sentence(a, {"max-words": 50})] == reported
+
+
 def test_a_sentence_with_stops_glued_to_function_words_is_not_measured(rules):
     # a scrape that lost the spaces between sentences: where they end is unknown
     filler = " ".join(["the council met again to discuss the budget for the coming year"] * 3)
