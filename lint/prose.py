@@ -338,10 +338,10 @@ def _scan_code_blocks(text: str, lines: list[tuple[int, int]], starts: list[int]
                       body_line: int, candidates: Iterable[int]) -> list[tuple[int, int]]:
     """The line-by-line reading of code blocks, visiting only the candidate lines (and,
     between two, the blank lines before the later one); every line the candidates skip
-    is blank, or neither indented 4 columns nor a fence: it only decides whether the next
-    candidate is in a list item (`_list_context`). In a list item, a fence may be indented
-    up to 3 columns past the item's content and an indented code block starts 4 columns
-    past it; shallower indented lines are the item's paragraphs."""
+    is blank, or neither indented 4 columns nor a fence nor a Liquid tag: it only decides
+    whether the next candidate is in a list item (`_list_context`). In a list item, a fence
+    may be indented up to 3 columns past the item's content and an indented code block
+    starts 4 columns past it; shallower indented lines are the item's paragraphs."""
     spans = []
     in_list, content = False, 0
     pos = body_line  # the first line not read yet
@@ -482,7 +482,7 @@ def split_blocks(article: "Article") -> list["Block"]:
     text = article.text
     markdown = article.markdown
     first = article.line_of(article.body_start) if article.body_start else 0
-    # Code blocks (fenced or indented), not inline code that happens to open a line.
+    # Code blocks (fenced, indented or Liquid), not inline code that happens to open a line.
     code = [s for s in article.nonprose
             if s.kind == "code" and (_FENCE.match(text, s.start) or text.startswith(("    ", "\t"), s.start)
                                      or _LIQUID_CODE.match(text, s.start))
