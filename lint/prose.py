@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.M)
 _NESTED_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*$")  # in a list item: indented past its content
+# Octopress/Jekyll code blocks: a Liquid {% codeblock %} or {% highlight %} tag opens one,
+# and its end tag closes it
+_LIQUID_CODE = re.compile(r"[ \t]*\{%-?[ \t]*(codeblock|highlight)\b[^\n]*?%\}")
 _HTML_COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
 _RAW_HTML_ELEMENT = re.compile(r"<(script|style|pre)\b[^>]*>[\s\S]*?(?:</\1\s*>|\Z)", re.I)
 _TEMPLATE = re.compile(r"\{%[\s\S]*?%\}|\{\{[\s\S]*?\}\}")
@@ -188,18 +191,19 @@ def _merge(spans: list["Span"]) -> list["Span"]:
 
 
 def _code_blocks(article: "Article") -> list["Span"]:
-    """Fenced code blocks and indented code blocks (after a blank line), in and outside
-    list items."""
+    """Fenced code blocks, indented code blocks (after a blank line), in and outside list
+    items, and Liquid code blocks."""
     from lint.article import Span
 
     return [Span(start, end, "code") for start, end in _code_block_bounds(article)]
 
 
-# Lines that can open a code block: a fence, or an indented line. Every other line only
-# updates the state (previous line blank, inside a list) that the next candidate needs.
+# Lines that can open a code block: a fence, an indented line, or a Liquid tag. Every other
+# line only updates the state (previous line blank, inside a list) that the next candidate
+# needs.
 # The line break before it is a literal the regex engine finds fast ("^" is tried everywhere).
-_CODE_CANDIDATE = re.compile(r" {0,3}(?:```|~~~)|    |\t")
-_CODE_CANDIDATE_LINE = re.compile(r"\n(?: {0,3}(?:```|~~~)|    |\t)")
+_CODE_CANDIDATE = re.compile(r" {0,3}(?:```|~~~|\{%)|    |\t")
+_CODE_CANDIDATE_LINE = re.compile(r"\n(?: {0,3}(?:```|~~~|\{%)|    |\t)")
 _LONE_CR = re.compile(r"\r(?!\n)")
 
 
@@ -243,6 +247,20 @@ def _fence_close(text: str, lines: list[tuple[int, int]], starts: list[int] | No
         return len(lines)
     m = closer.search(text, starts[i + 1])
     return len(lines) if m is None else bisect_right(starts, m.start()) - 1
+
+
+_LIQUID_CLOSERS = {name: re.compile(r"\{%-?[ \t]*end" + name + r"\b[^\n]*?%\}")
+                   for name in ("codeblock", "highlight")}
+
+
+def _liquid_close(text: str, lines: list[tuple[int, int]], starts: list[int] | None, i: int,
+                  opener: re.Match) -> int | None:
+    """The line holding the end tag of the Liquid code block `opener` opened on line i
+    (None: no end tag, the tag is not a code block)."""
+    m = _LIQUID_CLOSERS[opener.group(1)].search(text, lines[i][0] + opener.end())
+    if m is None:
+        return None
+    return bisect_right(starts if starts is not None else [s for s, _ in lines], m.start()) - 1
 
 
 def _indented_last(text: str, lines: list[tuple[int, int]], starts: list[int] | None, i: int,
@@ -321,10 +339,10 @@ def _scan_code_blocks(text: str, lines: list[tuple[int, int]], starts: list[int]
                       body_line: int, candidates: Iterable[int]) -> list[tuple[int, int]]:
     """The line-by-line reading of code blocks, visiting only the candidate lines (and,
     between two, the blank lines before the later one); every line the candidates skip
-    is blank, or neither indented 4 columns nor a fence: it only decides whether the next
-    candidate is in a list item (`_list_context`). In a list item, a fence may be indented
-    up to 3 columns past the item's content and an indented code block starts 4 columns
-    past it; shallower indented lines are the item's paragraphs."""
+    is blank, or neither indented 4 columns nor a fence nor a Liquid tag: it only decides
+    whether the next candidate is in a list item (`_list_context`). In a list item, a fence
+    may be indented up to 3 columns past the item's content and an indented code block
+    starts 4 columns past it; shallower indented lines are the item's paragraphs."""
     spans = []
     in_list, content = False, 0
     pos = body_line  # the first line not read yet
@@ -349,6 +367,12 @@ def _scan_code_blocks(text: str, lines: list[tuple[int, int]], starts: list[int]
                 fence = None  # an indented code block that shows a fence
         if fence:
             last = min(_fence_close(text, lines, starts, i, fence.group(2)), len(lines) - 1)
+            spans.append((start, lines[last][1]))
+            pos = last + 1
+            continue
+        liquid = _LIQUID_CODE.match(line)
+        last = None if liquid is None else _liquid_close(text, lines, starts, i, liquid)
+        if last is not None:
             spans.append((start, lines[last][1]))
             pos = last + 1
             continue
@@ -459,9 +483,10 @@ def split_blocks(article: "Article") -> list["Block"]:
     text = article.text
     markdown = article.markdown
     first = article.line_of(article.body_start) if article.body_start else 0
-    # Code blocks (fenced or indented), not inline code that happens to open a line.
+    # Code blocks (fenced, indented or Liquid), not inline code that happens to open a line.
     code = [s for s in article.nonprose
-            if s.kind == "code" and (_FENCE.match(text, s.start) or text.startswith(("    ", "\t"), s.start))
+            if s.kind == "code" and (_FENCE.match(text, s.start) or text.startswith(("    ", "\t"), s.start)
+                                     or _LIQUID_CODE.match(text, s.start))
             ] if markdown else []
     code_starts = {s.start: s for s in code}
 

@@ -18,6 +18,11 @@ _BOUNDARY = re.compile(
     r"""(?P<stop>[.!?…][.!?…]*)(?P<close>["'”’»)\]*_]*)(?P<space>\s+)"""
     r"""(?=[*_]*["'“‘«(\[¿¡]?[^\W\d_a-z]|[*_]*["'“‘«(\[]?\d)"""
 )
+# An emoticon that ends a line ends the sentence on it too ("... mit Bash :)" / "Wenn ...").
+# The pattern that knows them is slower: it reads only the text that holds one.
+_EMOTICON_BOUNDARY = re.compile(_BOUNDARY.pattern.replace(
+    "(?P<stop>[.!?…][.!?…]*)", r"(?P<stop>[.!?…][.!?…]*|[:;]-?\)+(?=[^\S\n]*\n))", 1))
+EMOTICON_TAILS = (":)", ";)", "-)")  # each emoticon holds one
 _INITIALISM = re.compile(r"(?:\b[^\W\d_]\.)+[^\W\d_]?$")
 
 
@@ -70,14 +75,24 @@ def sentences_between(text: str, lo: int, hi: int, spans: list[tuple[int, int]])
     """split_sentences(text[lo:hi], lo), appended to spans: the regex runs over text
     between lo and hi (nothing of _BOUNDARY looks outside the match), no slice needed."""
     start = lo
-    for m in _BOUNDARY.finditer(text, lo, hi):
+    emoticons = any(text.find(tail, lo, hi) >= 0 for tail in EMOTICON_TAILS)
+    for m in (_EMOTICON_BOUNDARY if emoticons else _BOUNDARY).finditer(text, lo, hi):
         stop = m.start()
         if text[stop] == "." and m.end("stop") == stop + 1 and _ends_with_abbreviation(
-                text, start, stop) and not _pronoun_i_ends(text, stop, m.end()):
+                text, start, stop) and not _pronoun_i_ends(text, stop, m.end()) \
+                and not _list_end_ends(text, stop, m.end()):
             continue
         _append_trimmed(spans, text, start, m.start("space"))
         start = m.end()
     _append_trimmed(spans, text, start, hi)
+
+
+def trimmed(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans without the white space text has at their ends (those all white space dropped)."""
+    found: list[tuple[int, int]] = []
+    for start, end in spans:
+        _append_trimmed(found, text, start, end)
+    return found
 
 
 def _append_trimmed(spans: list, text: str, start: int, end: int) -> None:
@@ -95,7 +110,24 @@ def _pronoun_i_ends(text: str, stop: int, after: int) -> bool:
     We discussed"; the English stop words of the language detector)."""
     if stop < 1 or text[stop - 1] != "I" or (stop > 1 and not text[stop - 2].isspace()):
         return False
-    following = WORD_RE.match(text, after)
+    return _function_word_at(text, after)
+
+
+# Abbreviations that close a list ("and so on"), and so often the sentence
+_LIST_ENDS = ("etc", "usw")
+
+
+def _list_end_ends(text: str, stop: int, after: int) -> bool:
+    """The "etc." before text[stop] ends the sentence: the word after it is a function word,
+    which cannot go on with a sentence once capitalised ("..., etc. We can also"); a name
+    ("etc. Jones") leaves the sentence whole."""
+    if text[max(0, stop - 3):stop].lower() not in _LIST_ENDS or (stop > 3 and text[stop - 4].isalnum()):
+        return False
+    return _function_word_at(text, after)
+
+
+def _function_word_at(text: str, at: int) -> bool:
+    following = WORD_RE.match(text, at)
     return following is not None and following.group().lower() in _function_words()
 
 

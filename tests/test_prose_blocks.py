@@ -69,6 +69,27 @@ def test_code_blocks_with_crlf_and_lone_cr_line_endings():
     assert _nonprose(old_mac) == [("code", "    code")]
 
 
+def test_liquid_codeblock_and_highlight_tags_are_code_blocks():
+    # Octopress/Jekyll: the tag lines and what they enclose are code, and the block ends the
+    # paragraph the tag follows
+    text = ("You will get this error:\n{% codeblock error error.sh%}\n$ gem install x\n"
+            "Building native extensions.\n\n        /usr/bin/ruby extconf.rb\n{% endcodeblock %} \n"
+            "Then {% img /a.png %} this.\n\n  {% highlight ruby linenos %}\nputs 1\n{% endhighlight ruby %}\n")
+    article = Article(text.encode(), "post.markdown")
+    assert [(b.kind, b.text.splitlines()[0]) for b in article.blocks] == [
+        ("paragraph", "You will get this error:"), ("code", "{% codeblock error error.sh%}"),
+        ("paragraph", "Then {% img /a.png %} this."), ("code", "  {% highlight ruby linenos %}")]
+    assert article.blocks[1].text.endswith("{% endcodeblock %} ")
+    assert article.blocks[3].text.endswith("{% endhighlight ruby %}")
+    assert ("template", "{% img /a.png %}") in _nonprose(text, "post.markdown")
+    # the end tag must be the opener's; without one, the tag is a template tag on prose
+    assert _nonprose("{% highlight x %}\nWords here.\n{% endcodeblock %}\n") == [
+        ("template", "{% highlight x %}"), ("template", "{% endcodeblock %}")]
+    # lines ended by a lone CR are read line by line
+    assert _nonprose("Text\r{% codeblock %}\rcode\r{% endcodeblock %}\rafter\r") == [
+        ("code", "{% codeblock %}\rcode\r{% endcodeblock %}")]
+
+
 def test_indented_line_after_a_list_item_is_not_code():
     text = "- item\n\n    continued\n\nPara\n\n    code\n"
     assert _nonprose(text) == [("code", "    code")]

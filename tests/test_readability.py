@@ -725,6 +725,66 @@ def test_abbreviations_are_found_whatever_the_length_of_the_word_before_the_peri
     assert sentences("They arrived. Then left.") == ["They arrived.", "Then left."]
     assert sentences("It was in Washington-D.C. Then home.") == ["It was in Washington-D.C. Then home."]
 
+
+def test_etc_ends_a_sentence_before_a_capitalised_function_word():
+    from lint.text import split_sentences
+
+    def sentences(text):
+        return [text[s:e] for s, e in split_sentences(text)]
+
+    assert sentences("Release work at GA periods, etc. We can also talk.") == [
+        "Release work at GA periods, etc.", "We can also talk."]
+    assert sentences("Tools (grep, sed, etc.) The rest is here. Obst usw. In Berlin.") == [
+        "Tools (grep, sed, etc.)", "The rest is here.", "Obst usw.", "In Berlin."]
+    # lowercase, a name, the pronoun "I" and words of other languages may go on with it
+    for whole in ("Apples, pears, etc. are fruit.", "Apples, pears, etc. Jones said so.",
+                  "The bread, cheese, etc. I bought were stale.", "Äpfel, Birnen usw. Die Preise.",
+                  "Wenn Äpfel usw. Sie interessieren, gut.", "Manzanas, peras, etc. La fruta."):
+        assert sentences(whole) == [whole]
+    items = "We cover " + ", ".join(["content reuse and maintenance strategies"] * 6) + ", etc."
+    for then, reported in ((" We can also get into how a writer works with the teams.", []),
+                          (" we can also get into how a writer works with the teams.", [45])):
+        a = Article(f"{items}{then}\n".encode(), "x.md")
+        assert [r.data["words"] for r in rd.long_sentence(a, {"max-words": 40})] == reported
+
+
+def test_an_emoticon_at_the_end_of_a_line_ends_the_sentence():
+    from lint.text import split_sentences
+
+    def sentences(text):
+        return [text[s:e] for s, e in split_sentences(text)]
+
+    assert sentences("Решили с помощью Bash :)\nЕсли ваш скрипт длинный.") == [
+        "Решили с помощью Bash :)", "Если ваш скрипт длинный."]
+    assert sentences("It works ;-)) \r\nThe next one. Not yet:)\n\nDone.") == [
+        "It works ;-))", "The next one.", "Not yet:)", "Done."]
+    # in the middle of a line, or before a lowercase word, it may be part of the sentence
+    for whole in ("It works :) Then we went home.", "It works :)\nthen we went home.", "Call f(a:b) Now."):
+        assert sentences(whole) == [whole]
+    # a paragraph of many such sentences is long in sentences only when it has that many
+    lines = "".join(f"Line {i} is a short one :)\n" for i in range(14)) + "Done."
+    a = Article(f"Lead.\n\n{lines}\n".encode(), "x.md")
+    assert [h.data["sentences"] for h in rd.long_paragraph(a, {"max-words": 250, "max-sentences": 12,
+                                                               "min-words-for-sentence-limit": 50})] == [15]
+
+
+def test_inline_code_after_a_full_stop_opens_a_sentence():
+    text = ("Call it from OCaml. `Ocamljs` has more to work with, e.g. `js` types. Then `x` runs.\n\n"
+            "Run `make`. Then `make install`. Done. `ok`\n")
+    a = Article(text.encode(), "post.md")
+    got = [[text[s:e] for s, e in rd._unit_sentences(a, i)] for i in range(len(rd.units(a)))]
+    # a sentence starts and ends at its words: the code is blanked out of the prose
+    assert got == [["Call it from OCaml.", "has more to work with, e.g. `js` types.", "Then `x` runs."],
+                   ["Run `make`.", "Then `make install`.", "Done."]]
+    # plain text has no code spans
+    plain = Article(b"Call it from OCaml. `Ocamljs` has more.\n", "post.txt")
+    assert len(rd._unit_sentences(plain, 0)) == 1
+    filler = " ".join(["representation of values"] * 10)
+    for opener, reported in (("`Ocamljs`", []), ("The `ocamljs` compiler", []), ("and `ocamljs`", [67])):
+        a = Article(f"You need {filler} from OCaml. {opener} has {filler} too.\n".encode(), "post.md")
+        assert [h.data["words"] for h in rd.long_sentence(a, {"max-words": 50})] == reported
+
+
 def test_a_sentence_with_stops_glued_to_function_words_is_not_measured(rules):
     # a scrape that lost the spaces between sentences: where they end is unknown
     filler = " ".join(["the council met again to discuss the budget for the coming year"] * 3)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -35,7 +36,7 @@ from lint.article import Article
 from lint.checks import check
 from lint.finding import Hit
 from lint.prose import LIST_MARKER, prose_units, strip_markdown
-from lint.text import WORD_RE, decode_entities, most_words, split_sentences
+from lint.text import EMOTICON_TAILS, WORD_RE, decode_entities, most_words, split_sentences, trimmed
 
 # -- formulas ----------------------------------------------------------------------------
 
@@ -542,6 +543,7 @@ class _ArticleCache:
     scoring_text: str | None = None
     tokens: list[str] | None = None  # the scoring text's whitespace tokens
     sample_tokens: list[str] | None = None  # those of its first _DETECT_SAMPLE characters
+    code_starts: list[int] | None = None  # where the article's code spans start
 
 
 def _cache(article: Article) -> _ArticleCache:
@@ -659,8 +661,9 @@ _LINE_END_HARD_BREAK = re.compile(r"(?<!\\)\\(?=\r?\n)")
 def _unit_sentences(article: Article, index: int) -> list[tuple[int, int]]:
     """Sentence spans in one scored unit, split when first asked for. They are split as a
     reader sees the unit: a hard break at a line end is white space (it must not hide the
-    full stop before it), and HTML character references are the characters they stand
-    for (a "&#8220;" after a full stop opens the next sentence)."""
+    full stop before it), HTML character references are the characters they stand for (a
+    "&#8220;" after a full stop opens the next sentence), and inline code is a word that
+    may open a sentence ("... from OCaml. `Ocamljs` has more")."""
     cache = _cache(article)
     found = cache.sentences.get(index)
     if found is None:
@@ -668,14 +671,37 @@ def _unit_sentences(article: Article, index: int) -> list[tuple[int, int]]:
         raw = article.prose_text[unit.start:unit.end]
         if article.markdown and "\\" in raw:
             raw = _LINE_END_HARD_BREAK.sub(" ", raw)  # one character for one: offsets hold
-        decoded = decode_entities(raw)
+        split = _with_code_words(article, unit, raw)
+        decoded = decode_entities(split)
         if decoded is None:
-            found = split_sentences(raw, unit.start)
+            found = split_sentences(split, unit.start)
         else:
             text, starts = decoded
             found = [(unit.start + starts[s], unit.start + starts[e]) for s, e in split_sentences(text)]
+        if split is not raw:  # the code's stand-ins are not the sentences' words
+            found = trimmed(article.prose_text, found)
         cache.sentences[index] = found
     return found
+
+
+def _with_code_words(article: Article, unit: Unit, raw: str) -> str:
+    """raw (the unit's prose) with a capital letter where each inline code span in it starts:
+    blanked, a code span after a full stop would leave the sentence splitter a lowercase
+    word to open the next sentence with."""
+    cache = _cache(article)
+    if cache.code_starts is None:
+        cache.code_starts = [s.start for s in article.nonprose if s.kind == "code"]
+    starts = cache.code_starts
+    first = bisect_left(starts, unit.start)
+    last = bisect_left(starts, unit.end, first)
+    if first == last:
+        return raw
+    pieces, pos = [], 0
+    for start in starts[first:last]:
+        pieces += (raw[pos:start - unit.start], "X")
+        pos = start - unit.start + 1
+    pieces.append(raw[pos:])
+    return "".join(pieces)
 
 
 def _readable(raw: str) -> str:
@@ -796,11 +822,11 @@ def long_sentence(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
 
 
 def _stops(text: str, start: int, end: int, references: bool) -> int:
-    """Sentence punctuation characters in text[start:end]; with `references` (the text
-    holds an "&"), the "&"s too: each may open a character reference that stands for one
-    ("&hellip;")."""
+    """Sentence punctuation characters and emoticons in text[start:end]; with `references`
+    (the text holds an "&"), the "&"s too: each may open a character reference that stands
+    for one ("&hellip;")."""
     stops = (text.count(".", start, end) + text.count("!", start, end) + text.count("?", start, end)
-             + text.count("…", start, end))
+             + text.count("…", start, end) + sum(text.count(tail, start, end) for tail in EMOTICON_TAILS))
     return stops + text.count("&", start, end) if references else stops
 
 
