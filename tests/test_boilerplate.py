@@ -635,9 +635,36 @@ def test_placeholders_found_in_one_pass_are_those_a_search_per_entry_finds(rules
     text = "tktktk [tk] mytodo: todo(ann) todo() éé x _tk tk_ (tk) " * 3
     per_entry = sorted((at, at + len(e)) for e in entries for at in _word_occurrences(text, e, 5))
     automaton = _placeholder_automaton(entries)
-    at_once = sorted((end + 1 - len(e), end + 1) for end, e in automaton.iter(text, 5)
+    at_once = sorted((end + 1 - len(e), end + 1) for end, (e, _) in automaton.iter(text, 5)
                      if _at_word_edges(text, e, end + 1 - len(e)))
     assert at_once == per_entry and len(per_entry) > 10
     assert _placeholder_automaton(()) is None
     found = [h.data["found"] for h in run(rules, "BP107", "Cost: [TK] and TKTK.\n")[1]]
     assert found == ["[TK] and TKTK.", "TKTK."]
+
+
+def test_a_front_matter_value_that_is_only_a_placeholder(rules):
+    def found(header):
+        _, hits = run(rules, "BP107", f"---\n{header}\n---\n\nThe council met on Tuesday.\n")
+        return [h.data["found"] for h in hits]
+
+    assert found('image: "TODO"') == ["TODO"]
+    assert found("author: TBD.") == ["TBD."]
+    assert found("description: XXXXxxx") == ["XXXXxxx"]
+    # a value that only mentions one, or a key readers do not see
+    assert found("description: What TODO lists are for") == []
+    assert found("image: /img/todo.png") == []
+    assert found("status: TODO") == []
+
+
+def test_lorem_filler_is_found_by_several_of_its_words(rules):
+    words = ["consectetur", "eiusmod", "cupidatat", "laboris", "mollit"]
+    for n, expected in ((3, 0), (4, 1)):
+        text = "Intro line.\n\nDolor ea " + " amet ".join(words[:n]) + " magna.\n"
+        _, hits = run(rules, "BP107", text)
+        assert len(hits) == expected
+    # in code, the words are an example; with "Lorem ipsum" written out, one finding is enough
+    _, hits = run(rules, "BP107", "Intro.\n\n```\n" + " ".join(words) + "\n```\n")
+    assert hits == []
+    _, hits = run(rules, "BP107", "Lorem ipsum dolor sit amet, " + " ".join(words) + ".\n")
+    assert [h.data["found"][:11] for h in hits] == ["Lorem ipsum"]

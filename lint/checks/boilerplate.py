@@ -1114,26 +1114,44 @@ def _empty_emphasis(article: Article) -> Iterator[Hit]:
 @check("boilerplate.placeholder")
 def placeholder(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
     entries = _placeholder_entries(_lexicon(params, "placeholder-lexicon"))
-    yield from _front_matter_placeholders(article, entries, params.get("front-matter-keys") or ())
+    lorem_words = _placeholder_entries(_lexicon(params, "lorem-lexicon"))
+    yield from _front_matter_placeholders(article, entries, _placeholder_entries(_lexicon(params, "value-lexicon")),
+                                          params.get("front-matter-keys") or ())
     text = article.text
     lowered = _lowered_text(article)
     if lowered is None:
         lowered = _lowered_in_place(text)
-    automaton = _placeholder_automaton(entries)
-    found = sorted((at, end + 1) for end, entry in automaton.iter(lowered, article.body_start)
+    automaton = _placeholder_automaton(entries, lorem_words)
+    found = sorted((at, end + 1, is_lorem) for end, (entry, is_lorem) in automaton.iter(lowered, article.body_start)
                    if _at_word_edges(lowered, entry, at := end + 1 - len(entry))) if automaton else ()
     if not found:
         return
     hidden = [s for s in article.nonprose if s.kind in ("code", "comment", "frontmatter", "url")]
-    for start, end in found:
+    lorem_seen: set[str] = set()
+    first_lorem = None
+    phrase_found = False
+    for start, end, is_lorem in found:
         if any(s.start <= start < s.end for s in hidden):
+            continue
+        if is_lorem:
+            lorem_seen.add(lowered[start:end])
+            first_lorem = first_lorem or (start, end)
             continue
         line_start = text.rfind("\n", 0, start) + 1
         if not article.markdown and text[line_start:start].lstrip().startswith(".."):
             continue  # ".. TODO:" in plain text is a reStructuredText comment, never shown
-        line_end = text.find("\n", start)
-        shown = text[start:line_end if line_end >= 0 else len(text)].rstrip()
-        yield Hit(start, end, {"found": shown[:60]})
+        phrase_found = True
+        yield Hit(start, end, {"found": _rest_of_line(text, start)})
+    # Generated filler without its opening words ("Dolor ea Lorem ex amet laboris ..."):
+    # the words of lorem ipsum that no living language uses, several of them.
+    if first_lorem and not phrase_found and len(lorem_seen) >= int(params.get("min-lorem-words", 4)):
+        start, end = first_lorem
+        yield Hit(start, end, {"found": _rest_of_line(text, text.rfind("\n", 0, start) + 1).lstrip()})
+
+
+def _rest_of_line(text: str, start: int) -> str:
+    line_end = text.find("\n", start)
+    return text[start:line_end if line_end >= 0 else len(text)].rstrip()[:60]
 
 
 def _lowered_in_place(text: str) -> str:
@@ -1145,9 +1163,12 @@ def _lowered_in_place(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def _front_matter_placeholders(article: Article, entries: tuple[str, ...], keys) -> Iterator[Hit]:
+def _front_matter_placeholders(article: Article, entries: tuple[str, ...], values: tuple[str, ...],
+                               keys) -> Iterator[Hit]:
     """A placeholder in a front matter value that readers see (a theme's or an archetype's
-    stock description left in `description:`): one finding per value, on the value."""
+    stock description left in `description:`, `image: TODO`): one finding per value, on the
+    value. A value that is nothing but an entry of `values` is one too ("TBD", "xxxxxxx":
+    a run of x's is read as "xxx")."""
     block = article.front_matter
     if block is None or not block.closed or block.error is not None or not block.is_mapping:
         return
@@ -1158,9 +1179,15 @@ def _front_matter_placeholders(article: Article, entries: tuple[str, ...], keys)
         lowered = _lowered_in_place(value)
         at = min((at for entry in entries if entry in lowered
                   for at in _word_occurrences(lowered, entry, 0)), default=None)
+        if at is None and _RUN_OF_X.sub("xxx", lowered.strip().strip(_VALUE_PUNCTUATION)) in values:
+            at = len(value) - len(value.lstrip())
         span = block.locate((key,)) if at is not None else None
         if span is not None:
             yield Hit(span.value_start, span.value_end, {"found": value[at:].split("\n")[0].rstrip()[:60]})
+
+
+_RUN_OF_X = re.compile(r"x{3,}")
+_VALUE_PUNCTUATION = " .…!?:;-_*[](){}<>\"'"
 
 
 @functools.lru_cache(maxsize=16)
@@ -1169,17 +1196,20 @@ def _placeholder_entries(entries: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=16)
-def _placeholder_automaton(entries: tuple[str, ...]) -> Any:
-    """An Aho-Corasick automaton of the entries, or None for none: it finds every
-    occurrence of every entry in one pass over the text (about half the time of a string
-    search per entry with the default lexicon's 22)."""
-    if not entries:
+def _placeholder_automaton(entries: tuple[str, ...], lorem_words: tuple[str, ...] = ()) -> Any:
+    """An Aho-Corasick automaton of the entries and the lorem ipsum words, or None for
+    none: it finds every occurrence of every one (value: the entry, whether it is a lorem
+    word) in one pass over the text (about half the time of a string search per entry
+    with the default lexicon's 22)."""
+    if not entries and not lorem_words:
         return None
     import ahocorasick
 
     automaton = ahocorasick.Automaton()
-    for entry in entries:
-        automaton.add_word(entry, entry)
+    for word in lorem_words:
+        automaton.add_word(word, (word, True))
+    for entry in entries:  # a placeholder entry wins over a lorem word written the same
+        automaton.add_word(entry, (entry, False))
     automaton.make_automaton()
     return automaton
 
