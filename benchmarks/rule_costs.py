@@ -56,6 +56,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated code prefixes (the Article is always built)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    import lint.cli  # noqa: F401  (importing it sets a run's garbage-collection thresholds)
     from lint import checks
     from lint.config import Resolver
 
