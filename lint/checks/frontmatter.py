@@ -16,6 +16,7 @@ from lint.checks import check
 from lint.finding import Edit, Fix, Hit
 from lint.frontmatter import FrontMatter
 from lint.lazyre import lazy
+from lint.prose import single_spaced
 
 _DELIMS = {"yaml": "---", "toml": "+++", "json": "{"}
 
@@ -643,8 +644,17 @@ def _normalize(text: str) -> str:
     # str.replace runs in C; str.translate with a mapping looks up every character in Python
     for curly, straight in _QUOTES:
         text = text.replace(curly, straight)
-    # white space runs become one space, none at the ends (str.split's white space is \s)
-    return " ".join(_MARKUP.sub("", text).split())
+    # white space runs become one space, none at the ends
+    return single_spaced(_MARKUP.sub("", text))
+
+
+def _ends_of(needle: str, text: str) -> Iterator[int]:
+    """Where each non-overlapping occurrence of needle in text ends, left to right: what
+    re.finditer(re.escape(needle), text) finds, without compiling a pattern per needle."""
+    at = text.find(needle)
+    while at >= 0:
+        yield at + len(needle)
+        at = text.find(needle, at + max(len(needle), 1))
 
 
 @check("frontmatter.cut-excerpt")
@@ -682,8 +692,8 @@ def cut_excerpt(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]:
             continue
         how = None
         continued = ""
-        for m in re.finditer(re.escape(tail), body):
-            after = body[m.end():m.end() + 40]
+        for end in _ends_of(tail, body):
+            after = body[end:end + 40]
             if after[:1].isalnum():
                 how = "inside a word"
                 word = re.match(r"\w+", after)
