@@ -10,7 +10,7 @@ import threading
 from itertools import accumulate, chain, islice
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Hashable, Iterator
+from typing import Any, Callable, Hashable, Iterator, NamedTuple
 
 from lint import frontmatter as fm
 from lint.finding import Location
@@ -50,8 +50,9 @@ class DecodeError:
     data: bytes
 
 
-@dataclass(frozen=True)
-class Block:
+# Block and Span are NamedTuples, not frozen dataclasses (lint.finding says why): an
+# article makes one per paragraph and per non-prose span.
+class Block(NamedTuple):
     """A paragraph-like unit of the body: blank-line separated, or one line when the text
     keeps one paragraph per line."""
 
@@ -68,8 +69,7 @@ class Block:
 _PROSE_KINDS = ("paragraph", "list", "quote")
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     start: int
     end: int
     kind: str
@@ -228,7 +228,7 @@ def mask(text: str, spans: list[Span] | list[tuple[int, int, str]], blank: str |
     pieces = []
     pos = 0
     for span in spans:
-        span_start, span_end = (span[0], span[1]) if isinstance(span, tuple) else (span.start, span.end)
+        span_start, span_end = span[0], span[1]
         start = max(span_start, pos)
         if span_end <= start:
             continue
@@ -250,10 +250,7 @@ def mask_merged(text: str, spans: list[Span] | list[tuple[int, int, str]], blank
     text: slices are cut and joined by C loops, not one Python step per span."""
     if not spans:
         return text
-    if isinstance(spans[0], tuple):
-        starts, ends = [s[0] for s in spans], [s[1] for s in spans]
-    else:
-        starts, ends = [s.start for s in spans], [s.end for s in spans]
+    starts, ends = [s[0] for s in spans], [s[1] for s in spans]
     kept = map(text.__getitem__, map(slice, chain((0,), ends), starts))
     hidden = map(blank.__getitem__, map(slice, starts, ends))
     return "".join(chain.from_iterable(zip(kept, hidden))) + text[ends[-1]:]
