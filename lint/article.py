@@ -93,8 +93,13 @@ class Article:
         if "\r" in text:
             return [0] + [m.end() for m in _NEWLINE.finditer(text)]
         # Only "\n": each line starts one past the end of the one before (C loops only).
-        lengths = map(len, text.split("\n"))
-        return list(accumulate(map((1).__add__, lengths), initial=0))[:-1]
+        return list(accumulate(map((1).__add__, self._line_lengths), initial=0))[:-1]
+
+    @cached_property
+    def _line_lengths(self) -> list[int]:
+        """The length of every piece of text between "\n"s: its lines, when it holds no "\r"
+        (line_starts and _blank both need them)."""
+        return list(map(len, self.text.split("\n")))
 
     @cached_property
     def lines(self) -> list[tuple[int, int]]:
@@ -188,7 +193,7 @@ class Article:
         text = self.text
         if "\r" in text:
             return _NOT_LINE_BREAK.sub(_spaces, text)
-        return "\n".join(map(" ".__mul__, map(len, text.split("\n"))))
+        return "\n".join(map(" ".__mul__, self._line_lengths))
 
     @cached_property
     def blocks(self) -> list[Block]:
