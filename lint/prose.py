@@ -11,12 +11,10 @@ import re
 from bisect import bisect_left, bisect_right
 from itertools import compress, starmap
 from operator import itemgetter
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
+from lint.article import Article, Block, Span, mask_merged
 from lint.lazyre import lazy
-
-if TYPE_CHECKING:
-    from lint.article import Article, Block, Span
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.M)
 _NESTED_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[^\n]*$")  # in a list item: indented past its content
@@ -97,8 +95,6 @@ def _url_needle(text: str, www: bool) -> Callable[[int], int]:
 
 # Kinds in the order the stages find them: where spans overlap, the earlier kind wins.
 def nonprose_spans(article: "Article") -> list["Span"]:
-    from lint.article import Span, mask_merged
-
     text = article.text
     # (start, end, kind) in the order found; masks are built stage by stage, each from the
     # previous one and the spans the stage found (blanking is per character, so masking
@@ -179,16 +175,12 @@ def _merge_tuples(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str
 
 def _merge(spans: list["Span"]) -> list["Span"]:
     """Sorted, non-overlapping; where spans overlap the earlier one's kind wins."""
-    from lint.article import Span
-
     return [Span(*t) for t in _merge_tuples([(s.start, s.end, s.kind) for s in spans])]
 
 
 def _code_blocks(article: "Article") -> list["Span"]:
     """Fenced code blocks and indented code blocks (after a blank line), in and outside
     list items."""
-    from lint.article import Span
-
     return [Span(start, end, "code") for start, end in _code_block_bounds(article)]
 
 
@@ -451,8 +443,6 @@ def _hard_wrapped(lines: list[str]) -> bool:
 def split_blocks(article: "Article") -> list["Block"]:
     """The body's blocks: lines up to a blank line, a heading or a code block; in Markdown a
     paragraph also ends before a line that interrupts it (_INTERRUPTS_PARAGRAPH)."""
-    from lint.article import Block
-
     text = article.text
     markdown = article.markdown
     first = article.line_of(article.body_start) if article.body_start else 0

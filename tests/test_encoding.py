@@ -72,6 +72,16 @@ def test_mojibake_is_found_and_repaired(original, codepage):
     assert repaired == f"Intro line.\n\n{original}\n"
 
 
+def test_the_same_damage_in_another_place_is_placed_there():
+    # a window's repairs are remembered across articles, in window offsets
+    line = "The café opened – at last.".encode("utf-8").decode("cp1252")
+    first = _hits(enc.mojibake, f"{line}\n")
+    again = _hits(enc.mojibake, f"A longer intro comes first.\n\n{line}\n")
+    shift = len("A longer intro comes first.\n\n")
+    assert first and [(h.start + shift, h.end + shift, h.data) for h in first] == \
+        [(h.start, h.end, h.data) for h in again]
+
+
 def test_double_mojibake_names_both_layers():
     once = "‘ready’".encode("utf-8").decode("cp1252")
     twice = once.encode("utf-8").decode("cp1252")
