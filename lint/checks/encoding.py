@@ -239,7 +239,7 @@ def _leads() -> frozenset[str]:
     return frozenset(f2 + f3 + f4 + spaced + _MAC_LEADS)
 
 
-def _mojibake_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+def _mojibake_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """Fast prefilters built from ftfy's own tables (chardata.UTF8_CLUES): a character that
     single-byte code pages produce from a UTF-8 lead byte, followed by one they produce from
     a continuation byte; or, for the leads whose continuation 0xA0 (a no-break space) is
@@ -257,7 +257,47 @@ def _mojibake_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern
         _patterns["any"] = re.compile(f"[{spaced}] |[{lead}][{cont}]")
         _patterns["spaced"] = re.compile(f"[{spaced}]")
         _patterns["spaced-text"] = re.compile(f"[{spaced}] ")
-    return _patterns["pair"], _patterns["shape"], _patterns["any"], _patterns["spaced"]
+        firsts = {"pair": lead, "any": spaced + lead, "mac": _MAC_LEADS, "spaced-text": spaced}
+        # (_matches looks for them among the characters outside ASCII only)
+        _firsts.update({name: frozenset(chars) for name, chars in firsts.items()
+                        if not any(map(str.isascii, chars))})
+    return _patterns["pair"], _patterns["shape"], _patterns["spaced"]
+
+
+# What every match of a two-character pattern starts with, for _matches: the patterns whose
+# first characters are all outside ASCII
+_firsts: dict[str, frozenset[str]] = {}
+# Trying the pattern at one place costs about as much as its scan over this many characters
+_SCAN_COST = 100
+
+
+def _matches(name: str, text: str, rest: str) -> list[int]:
+    """Where _patterns[name] matches in text, as finditer finds them. Every match is two
+    characters long and starts with one of _firsts[name]: when `rest` (the text's
+    characters outside ASCII, _profile) holds few of those, only the places where they
+    stand are tried, found by str.find (many times faster than the pattern's scan, which
+    tests every character)."""
+    pattern, firsts = _patterns[name], _firsts.get(name)
+    if firsts is None:
+        return [m.start() for m in pattern.finditer(text)]
+    here = firsts.intersection(rest)
+    if not here:
+        return []
+    if sum(map(rest.count, here)) * _SCAN_COST > len(text):
+        return [m.start() for m in pattern.finditer(text)]
+    starts: list[int] = []
+    for at in sorted(_occurrences(text, here)):
+        if (not starts or at >= starts[-1] + 2) and pattern.match(text, at):
+            starts.append(at)
+    return starts
+
+
+def _occurrences(text: str, chars: Iterable[str]) -> Iterator[int]:
+    for char in chars:
+        at = text.find(char)
+        while at >= 0:
+            yield at
+            at = text.find(char, at + 1)
 
 
 _ASCII_OK = bytes(range(0x20, 0x7F)) + b"\t\n\r"
@@ -392,7 +432,7 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
     rest, _ = _profile(article)
     if _leads().isdisjoint(rest):
         return found
-    pair, shape, anywhere, spaced = _mojibake_patterns()
+    pair, shape, spaced = _mojibake_patterns()
     # Whole UTF-8 sequences (lead and all its continuations) among the non-ASCII
     # characters; the pair pattern finds places to try quickly.
     mac = _patterns["mac"]
@@ -400,11 +440,11 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
     macroman = mac.search(rest) is not None
     # A lead letter before a space ("voilÃ  tout"): rest has lost the letters between, so
     # look for the lead character there and for the pair in the text.
-    lost_a0 = spaced.search(rest) is not None and _patterns["spaced-text"].search(text) is not None
+    lost_a0 = spaced.search(rest) is not None and bool(_matches("spaced-text", text, rest))
     if not whole and not lost_a0 and not macroman:
         return found
-    starts = [m.start() for m in (anywhere if lost_a0 else pair).finditer(text)]
-    mac_starts = [m.start() for m in mac.finditer(text)] if macroman else []
+    starts = _matches("any" if lost_a0 else "pair", text, rest)
+    mac_starts = _matches("mac", text, rest) if macroman else []
     if not starts and not mac_starts:
         # The candidates in rest were characters of different words ("café “"): nothing
         # for ftfy to confirm, so no need to import it.
