@@ -93,13 +93,13 @@ class Article:
         if "\r" in text:
             return [0] + [m.end() for m in _NEWLINE.finditer(text)]
         # Only "\n": each line starts one past the end of the one before (C loops only).
-        return list(accumulate(map((1).__add__, self._line_lengths), initial=0))[:-1]
+        return list(accumulate(map((1).__add__, map(len, self._split_lines)), initial=0))[:-1]
 
     @cached_property
-    def _line_lengths(self) -> list[int]:
-        """The length of every piece of text between "\n"s: its lines, when it holds no "\r"
-        (line_starts and _blank both need them)."""
-        return list(map(len, self.text.split("\n")))
+    def _split_lines(self) -> list[str]:
+        """text.split("\n"): the lines (without terminators) of a text that holds no "\r",
+        which line_starts, _blank and the block splitter then read."""
+        return self.text.split("\n")
 
     @cached_property
     def lines(self) -> list[tuple[int, int]]:
@@ -193,7 +193,7 @@ class Article:
         text = self.text
         if "\r" in text:
             return _NOT_LINE_BREAK.sub(_spaces, text)
-        return "\n".join(map(" ".__mul__, self._line_lengths))
+        return "\n".join(map(" ".__mul__, map(len, self._split_lines)))
 
     @cached_property
     def blocks(self) -> list[Block]:

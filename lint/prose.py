@@ -457,7 +457,10 @@ def split_blocks(article: "Article") -> list["Block"]:
     line_starts = article.line_starts
     offset = bisect_left(line_starts, article.body_start, first)
     body_lines = article.lines[offset:]
-    contents = list(map(text.__getitem__, starmap(slice, body_lines)))
+    if "\r" in text:
+        contents = list(map(text.__getitem__, starmap(slice, body_lines)))
+    else:
+        contents = article._split_lines[offset:]
     stripped = list(map(str.strip, contents))
     nonblank = list(compress(range(len(stripped)), stripped))
     if not nonblank:
