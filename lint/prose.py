@@ -727,9 +727,24 @@ def single_spaced(text: str) -> str:
     The space is the one printable white space character; the unit mark is not white
     space, so it does not stand in the way."""
     spaced = text.replace("\n", " ")
-    if not spaced.replace(_UNIT_MARK, "").isprintable():  # other white space, or a control
+    if not _outside_printable_ascii(spaced).isprintable():  # other white space, or a control
         return " ".join(text.split())
     return _SPACES.sub(" ", spaced).strip(" ")
+
+
+# Printable ASCII and the unit mark, as UTF-8 bytes (no other character's encoding holds them)
+_PLAIN_BYTES = bytes(range(0x20, 0x7F)) + _UNIT_MARK.encode()
+
+
+def _outside_printable_ascii(text: str) -> str:
+    """The characters of text other than printable ASCII and the unit mark: str.isprintable
+    over them alone answers for the whole text (without the unit mark), and dropping the
+    rest is a C pass over bytes, several times faster than isprintable over every
+    character of text that is not ASCII."""
+    try:
+        return text.encode("utf-8").translate(None, _PLAIN_BYTES).decode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which is not printable either
+        return text
 
 
 def list_items(prose: str, block_start: int, block_end: int) -> Iterator[tuple[int, int]]:

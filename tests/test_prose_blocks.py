@@ -70,6 +70,14 @@ def test_url_needle_finds_what_a_case_insensitive_search_finds():
             assert next_hit(pos) == (-1 if hit is None else hit.start()), (repr(text), pos)
 
 
+def test_single_spaced_is_split_and_joined_whatever_the_white_space():
+    rng = random.Random(11)
+    alphabet = "ab \n\t\x0b\x1c\x85\xa0\u2000\u2009\u200b\u00ad’é\ud800\u3000\u2028"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert prose.single_spaced(text) == " ".join(text.split()), repr(text)
+
+
 def test_code_blocks_with_crlf_and_lone_cr_line_endings():
     text = "Text\r\n\r\n    code\r\n\r\n    more\r\nafter\r\n\r\n```  \r\nx\r\n  ````  \r\nend\r\n"
     article = Article(text.encode(), "post.md")
