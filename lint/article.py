@@ -10,7 +10,7 @@ import threading
 from itertools import accumulate, chain, islice
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Hashable, Iterator
+from typing import Any, Callable, Hashable, Iterator, NamedTuple
 
 from lint import frontmatter as fm
 from lint.finding import Location
@@ -50,8 +50,9 @@ class DecodeError:
     data: bytes
 
 
-@dataclass(frozen=True)
-class Block:
+# Block and Span are NamedTuples, not frozen dataclasses (lint.finding says why): an
+# article makes one per paragraph and per non-prose span.
+class Block(NamedTuple):
     """A paragraph-like unit of the body: blank-line separated, or one line when the text
     keeps one paragraph per line."""
 
@@ -68,8 +69,7 @@ class Block:
 _PROSE_KINDS = ("paragraph", "list", "quote")
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     start: int
     end: int
     kind: str
@@ -93,8 +93,13 @@ class Article:
         if "\r" in text:
             return [0] + [m.end() for m in _NEWLINE.finditer(text)]
         # Only "\n": each line starts one past the end of the one before (C loops only).
-        lengths = map(len, text.split("\n"))
-        return list(accumulate(map((1).__add__, lengths), initial=0))[:-1]
+        return list(accumulate(map((1).__add__, map(len, self._split_lines)), initial=0))[:-1]
+
+    @cached_property
+    def _split_lines(self) -> list[str]:
+        """text.split("\n"): the lines (without terminators) of a text that holds no "\r",
+        which line_starts, _blank and the block splitter then read."""
+        return self.text.split("\n")
 
     @cached_property
     def lines(self) -> list[tuple[int, int]]:
@@ -196,7 +201,7 @@ class Article:
         text = self.text
         if "\r" in text:
             return _NOT_LINE_BREAK.sub(_spaces, text)
-        return "\n".join(map(" ".__mul__, map(len, text.split("\n"))))
+        return "\n".join(map(" ".__mul__, map(len, self._split_lines)))
 
     @cached_property
     def blocks(self) -> list[Block]:
@@ -236,7 +241,7 @@ def mask(text: str, spans: list[Span] | list[tuple[int, int, str]], blank: str |
     pieces = []
     pos = 0
     for span in spans:
-        span_start, span_end = (span[0], span[1]) if isinstance(span, tuple) else (span.start, span.end)
+        span_start, span_end = span[0], span[1]
         start = max(span_start, pos)
         if span_end <= start:
             continue
@@ -258,10 +263,7 @@ def mask_merged(text: str, spans: list[Span] | list[tuple[int, int, str]], blank
     text: slices are cut and joined by C loops, not one Python step per span."""
     if not spans:
         return text
-    if isinstance(spans[0], tuple):
-        starts, ends = [s[0] for s in spans], [s[1] for s in spans]
-    else:
-        starts, ends = [s.start for s in spans], [s.end for s in spans]
+    starts, ends = [s[0] for s in spans], [s[1] for s in spans]
     kept = map(text.__getitem__, map(slice, chain((0,), ends), starts))
     hidden = map(blank.__getitem__, map(slice, starts, ends))
     return "".join(chain.from_iterable(zip(kept, hidden))) + text[ends[-1]:]

@@ -171,12 +171,17 @@ def safe_fix(fix: Fix | None) -> bool:
     return fix is not None and fix.applicability == "safe"
 
 
-def finding_to_rows(f: Finding) -> tuple[tuple, tuple]:
-    """(brief, detail) of a finding, without its path (the file's path is stored once).
-    brief: (line, column, end_line, end_column, code, name, severity, message, safe fix)."""
+def finding_brief(f: Finding) -> tuple:
+    """The brief row of a finding, without its path: (line, column, end_line, end_column,
+    code, name, severity, message, safe fix)."""
     loc = f.location
-    brief = (loc.line, loc.column, loc.end_line, loc.end_column, f.code, f.name, int(f.severity),
-             f.message, safe_fix(f.fix))
+    return (loc.line, loc.column, loc.end_line, loc.end_column, f.code, f.name, int(f.severity),
+            f.message, safe_fix(f.fix))
+
+
+def finding_to_rows(f: Finding) -> tuple[tuple, tuple]:
+    """(brief, detail) of a finding, without its path (the file's path is stored once)."""
+    brief = finding_brief(f)
     fix = None
     if f.fix is not None:
         fix = (tuple((e.start, e.end, e.replacement,

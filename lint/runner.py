@@ -93,7 +93,9 @@ def check_path(resolver: Resolver, path: str, shown: str, problem: str | None,
     if options.fix or options.diff:
         return fix_data(resolver, settings, path, shown, data, options, write=options.fix)
     result, _ = _lint(active, settings, shown, data)
-    return Outcome(shown, result, stat=stat, digest=cache_mod.digest(data) if options.digest else None)
+    if not options.digest:  # a run without a cache: nothing reads what the file was
+        return Outcome(shown, result)
+    return Outcome(shown, result, stat=stat, digest=cache_mod.digest(data))
 
 
 def check_url(resolver: Resolver, url: str, options: Options) -> Outcome:

@@ -72,6 +72,31 @@ def test_mojibake_is_found_and_repaired(original, codepage):
     assert repaired == f"Intro line.\n\n{original}\n"
 
 
+def test_the_same_damage_in_another_place_is_placed_there():
+    # a window's repairs are remembered across articles, in window offsets
+    line = "The café opened – at last.".encode("utf-8").decode("cp1252")
+    first = _hits(enc.mojibake, f"{line}\n")
+    again = _hits(enc.mojibake, f"A longer intro comes first.\n\n{line}\n")
+    shift = len("A longer intro comes first.\n\n")
+    assert first and [(h.start + shift, h.end + shift, h.data) for h in first] == \
+        [(h.start, h.end, h.data) for h in again]
+
+
+def test_two_character_candidates_are_those_the_patterns_scan_finds():
+    import random
+
+    enc._mojibake_patterns()
+    f2, f3, f4, cont, spaced = enc._classes()
+    alphabet = (f2 + f3 + f4)[::7] + cont[::5] + spaced + enc._MAC_LEADS + "€™ aé\n"
+    rng = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) + "x" * rng.choice((0, 5000))
+        rest = enc._profile(Article(text.encode("utf-8"), "post.md"))[0]
+        for name in ("pair", "any", "mac", "spaced-text"):
+            expected = [m.start() for m in enc._patterns[name].finditer(text)]
+            assert enc._matches(name, text, rest) == expected, (name, text)
+
+
 def test_double_mojibake_names_both_layers():
     once = "‘ready’".encode("utf-8").decode("cp1252")
     twice = once.encode("utf-8").decode("cp1252")

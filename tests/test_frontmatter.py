@@ -486,6 +486,15 @@ def test_an_ellipsis_after_a_cut_word_is_still_a_cut():
     assert codes(lint(head.format("...").replace("remain ...", "remain...") + body)[0]) == []
 
 
+def test_the_body_is_searched_for_each_non_overlapping_occurrence_of_the_tail():
+    import re
+
+    from lint.checks.frontmatter import _ends_of
+
+    for needle, text in (("aa", "aaaaa"), ("a.b", "a.b axb a.b"), ("x", ""), ("lead", "misleading")):
+        assert list(_ends_of(needle, text)) == [m.end() for m in re.finditer(re.escape(needle), text)]
+
+
 def test_identifier_keys_are_not_prose():
     text = "---\ntitle: x\nog:title: y\nLast updated: 2025\nseo title: z\n---\n" + BODY
     assert codes(lint(text)[0]) == []

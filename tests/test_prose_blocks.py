@@ -59,6 +59,25 @@ def test_www_test_is_that_of_the_lowered_text():
         assert prose._has_www(text) == ("www." in text.lower()), repr(text)
 
 
+def test_url_needle_finds_what_a_case_insensitive_search_finds():
+    needle = re.compile(r"://|www\.", re.I)
+    rng = random.Random(7)
+    for _ in range(20000):
+        text = "".join(rng.choice("wW.İ:/é\ud800 ") for _ in range(rng.randint(0, 12)))
+        next_hit = prose._url_needle(text, prose._has_www(text))
+        for pos in range(len(text) + 1):
+            hit = needle.search(text, pos)
+            assert next_hit(pos) == (-1 if hit is None else hit.start()), (repr(text), pos)
+
+
+def test_single_spaced_is_split_and_joined_whatever_the_white_space():
+    rng = random.Random(11)
+    alphabet = "ab \n\t\x0b\x1c\x85\xa0\u2000\u2009\u200b\u00ad’é\ud800\u3000\u2028"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert prose.single_spaced(text) == " ".join(text.split()), repr(text)
+
+
 def test_code_blocks_with_crlf_and_lone_cr_line_endings():
     text = "Text\r\n\r\n    code\r\n\r\n    more\r\nafter\r\n\r\n```  \r\nx\r\n  ````  \r\nend\r\n"
     article = Article(text.encode(), "post.md")

@@ -239,7 +239,7 @@ def _leads() -> frozenset[str]:
     return frozenset(f2 + f3 + f4 + spaced + _MAC_LEADS)
 
 
-def _mojibake_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+def _mojibake_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """Fast prefilters built from ftfy's own tables (chardata.UTF8_CLUES): a character that
     single-byte code pages produce from a UTF-8 lead byte, followed by one they produce from
     a continuation byte; or, for the leads whose continuation 0xA0 (a no-break space) is
@@ -257,7 +257,47 @@ def _mojibake_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern
         _patterns["any"] = re.compile(f"[{spaced}] |[{lead}][{cont}]")
         _patterns["spaced"] = re.compile(f"[{spaced}]")
         _patterns["spaced-text"] = re.compile(f"[{spaced}] ")
-    return _patterns["pair"], _patterns["shape"], _patterns["any"], _patterns["spaced"]
+        firsts = {"pair": lead, "any": spaced + lead, "mac": _MAC_LEADS, "spaced-text": spaced}
+        # (_matches looks for them among the characters outside ASCII only)
+        _firsts.update({name: frozenset(chars) for name, chars in firsts.items()
+                        if not any(map(str.isascii, chars))})
+    return _patterns["pair"], _patterns["shape"], _patterns["spaced"]
+
+
+# What every match of a two-character pattern starts with, for _matches: the patterns whose
+# first characters are all outside ASCII
+_firsts: dict[str, frozenset[str]] = {}
+# Trying the pattern at one place costs about as much as its scan over this many characters
+_SCAN_COST = 100
+
+
+def _matches(name: str, text: str, rest: str) -> list[int]:
+    """Where _patterns[name] matches in text, as finditer finds them. Every match is two
+    characters long and starts with one of _firsts[name]: when `rest` (the text's
+    characters outside ASCII, _profile) holds few of those, only the places where they
+    stand are tried, found by str.find (many times faster than the pattern's scan, which
+    tests every character)."""
+    pattern, firsts = _patterns[name], _firsts.get(name)
+    if firsts is None:
+        return [m.start() for m in pattern.finditer(text)]
+    here = firsts.intersection(rest)
+    if not here:
+        return []
+    if sum(map(rest.count, here)) * _SCAN_COST > len(text):
+        return [m.start() for m in pattern.finditer(text)]
+    starts: list[int] = []
+    for at in sorted(_occurrences(text, here)):
+        if (not starts or at >= starts[-1] + 2) and pattern.match(text, at):
+            starts.append(at)
+    return starts
+
+
+def _occurrences(text: str, chars: Iterable[str]) -> Iterator[int]:
+    for char in chars:
+        at = text.find(char)
+        while at >= 0:
+            yield at
+            at = text.find(char, at + 1)
 
 
 _ASCII_OK = bytes(range(0x20, 0x7F)) + b"\t\n\r"
@@ -314,7 +354,8 @@ def _windows(text: str, starts: list[int]) -> list[tuple[int, int]]:
     return windows
 
 
-def _lost_byte_readings(damaged: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def _lost_byte_readings(damaged: str) -> tuple[str, ...]:
     """What a damaged span ending in a space can have been. ftfy assumes the space was a
     no-break space (byte 0xA0); the byte can also have been one Windows-1252 cannot show at
     all (0x81, 0x8D, 0x8F, 0x90, 0x9D), which pipelines drop: "â€" + 0x9D is a closing
@@ -324,7 +365,7 @@ def _lost_byte_readings(damaged: str) -> list[str]:
     try:
         head = damaged[:-1].encode("sloppy-windows-1252")
     except UnicodeEncodeError:
-        return []
+        return ()
     undefined = []
     for b in range(0x80, 0xA0):
         try:
@@ -339,7 +380,7 @@ def _lost_byte_readings(damaged: str) -> list[str]:
             continue
         if reading and unicodedata.category(reading[-1])[0] in "PS" and reading not in readings:
             readings.append(reading)
-    return readings
+    return tuple(readings)
 
 
 def _likely_lost_byte(text: str, start: int, damaged: str, repair: str) -> str:
@@ -391,7 +432,7 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
     rest, _ = _profile(article)
     if _leads().isdisjoint(rest):
         return found
-    pair, shape, anywhere, spaced = _mojibake_patterns()
+    pair, shape, spaced = _mojibake_patterns()
     # Whole UTF-8 sequences (lead and all its continuations) among the non-ASCII
     # characters; the pair pattern finds places to try quickly.
     mac = _patterns["mac"]
@@ -399,17 +440,15 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
     macroman = mac.search(rest) is not None
     # A lead letter before a space ("voilÃ  tout"): rest has lost the letters between, so
     # look for the lead character there and for the pair in the text.
-    lost_a0 = spaced.search(rest) is not None and _patterns["spaced-text"].search(text) is not None
+    lost_a0 = spaced.search(rest) is not None and bool(_matches("spaced-text", text, rest))
     if not whole and not lost_a0 and not macroman:
         return found
-    starts = [m.start() for m in (anywhere if lost_a0 else pair).finditer(text)]
-    mac_starts = [m.start() for m in mac.finditer(text)] if macroman else []
+    starts = _matches("any" if lost_a0 else "pair", text, rest)
+    mac_starts = _matches("mac", text, rest) if macroman else []
     if not starts and not mac_starts:
         # The candidates in rest were characters of different words ("café “"): nothing
         # for ftfy to confirm, so no need to import it.
         return found
-    from ftfy import fix_encoding_and_explain
-    from ftfy.badness import is_bad
     from ftfy.chardata import UTF8_DETECTOR_RE
 
     # ftfy's own detector, with its look-behind, confirms the cheap candidates.
@@ -417,50 +456,66 @@ def mojibake_spans(article: Article) -> list[tuple[int, int, str, str, bool]]:
     if macroman:
         starts = sorted(set(starts).union(mac_starts))
     for start, end in _windows(text, starts):
-        window = text[start:end]
-        if not is_bad(window):
-            continue
-        fixed, steps = fix_encoding_and_explain(window)
-        if fixed == window or not steps:
-            continue
-        import difflib
-
-        matcher = difflib.SequenceMatcher(None, window, fixed, autojunk=False)
-        regions: list[list[int]] = []
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag == "equal":
-                continue
-            gap = window[regions[-1][1]:i1] if regions else " "
-            if len(gap) <= 2 and not any(c.isspace() for c in gap):  # one damaged run
-                regions[-1][1], regions[-1][3] = i2, j2
-            else:
-                regions.append([i1, i2, j1, j2])
-        for i1, i2, j1, j2 in regions:
-            if i1 == i2 or j1 == j2:  # "Â°" -> "°" aligns as a deletion: show the whole pair
-                if i2 < len(window) and j2 < len(fixed):
-                    i2, j2 = i2 + 1, j2 + 1
-                elif i1 > 0 and j1 > 0:
-                    i1, j1 = i1 - 1, j1 - 1
-            damaged, repair = window[i1:i2], fixed[j1:j2]
-            if not damaged.strip() or damaged.isascii():
-                continue
-            if _stray_script(repair, window):
-                continue
-            span_fix, span_steps = fix_encoding_and_explain(damaged)
-            if span_fix == repair and span_steps:
-                steps_used = span_steps
-            else:
-                steps_used = steps
-            if all(action in ("apply", "transcode") for action, _ in steps_used) and not any(
-                    enc == "decode_inconsistent_utf8" for _, enc in steps_used):
-                continue  # only C1 controls were touched: EN104's business
-            why, guess = _explain(steps_used)
-            if _BAD_REPAIR.search(repair) or (not repair.isascii() and is_bad(repair)):
-                repair, guess = "", True  # nothing, or only a layer of the damage, comes back
+        for i1, i2, repair, why, guess in _window_repairs(text[start:end]):
+            damaged = text[start + i1:start + i2]
             if guess and repair and damaged.endswith(" "):
                 repair = _likely_lost_byte(text, start + i1, damaged, repair)
             found.append((start + i1, start + i2, repair, why, guess))
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _window_repairs(window: str) -> tuple[tuple[int, int, str, str, bool], ...]:
+    """(start, end, repair, explanation, repair_is_a_guess) of the damaged runs in a window
+    of text, in window offsets: a function of the window alone, remembered because the same
+    damage recurs from file to file ("â€™" in every post of an archive), and ftfy and the
+    alignment cost most of EN102's time. The caller settles what a lost byte was (that
+    needs the text around the window)."""
+    from ftfy import fix_encoding_and_explain
+    from ftfy.badness import is_bad
+
+    if not is_bad(window):
+        return ()
+    fixed, steps = fix_encoding_and_explain(window)
+    if fixed == window or not steps:
+        return ()
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, window, fixed, autojunk=False)
+    regions: list[list[int]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        gap = window[regions[-1][1]:i1] if regions else " "
+        if len(gap) <= 2 and not any(c.isspace() for c in gap):  # one damaged run
+            regions[-1][1], regions[-1][3] = i2, j2
+        else:
+            regions.append([i1, i2, j1, j2])
+    repairs = []
+    for i1, i2, j1, j2 in regions:
+        if i1 == i2 or j1 == j2:  # "Â°" -> "°" aligns as a deletion: show the whole pair
+            if i2 < len(window) and j2 < len(fixed):
+                i2, j2 = i2 + 1, j2 + 1
+            elif i1 > 0 and j1 > 0:
+                i1, j1 = i1 - 1, j1 - 1
+        damaged, repair = window[i1:i2], fixed[j1:j2]
+        if not damaged.strip() or damaged.isascii():
+            continue
+        if _stray_script(repair, window):
+            continue
+        span_fix, span_steps = fix_encoding_and_explain(damaged)
+        if span_fix == repair and span_steps:
+            steps_used = span_steps
+        else:
+            steps_used = steps
+        if all(action in ("apply", "transcode") for action, _ in steps_used) and not any(
+                enc == "decode_inconsistent_utf8" for _, enc in steps_used):
+            continue  # only C1 controls were touched: EN104's business
+        why, guess = _explain(steps_used)
+        if _BAD_REPAIR.search(repair) or (not repair.isascii() and is_bad(repair)):
+            repair, guess = "", True  # nothing, or only a layer of the damage, comes back
+        repairs.append((i1, i2, repair, why, guess))
+    return tuple(repairs)
 
 
 @functools.lru_cache(maxsize=4096)

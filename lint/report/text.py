@@ -28,7 +28,7 @@ def concise(report: Report) -> str:
 
 def concise_tails(rows) -> list[str]:
     """`concise`'s lines without the leading path, from the brief rows of the result cache
-    (lint.finding.finding_to_rows): the cache keeps them, and a warm run prints them."""
+    (lint.finding.finding_brief): the cache keeps them, and a warm run prints them."""
     return [f":{r[0]}:{r[1]}: {r[4]}{' [*]' if r[8] else ''} {one_line(r[7])}\n" for r in rows]
 
 
@@ -113,11 +113,11 @@ class ConciseSpill:
         self._count = 0
 
     def add_findings(self, findings: list[Finding]) -> None:
-        from lint.finding import finding_to_rows
+        from lint.finding import finding_brief
 
         by_path: dict[str, list[tuple]] = {}
         for f in sorted(findings, key=Finding.sort_key):  # a file's findings normally share its path
-            by_path.setdefault(f.path, []).append(finding_to_rows(f)[0])
+            by_path.setdefault(f.path, []).append(finding_brief(f))
         for path, rows in by_path.items():
             self._add(path, concise_tails(rows))
 
