@@ -147,7 +147,7 @@ def resolve_lexicon(base: Path, where: str, key: str, value: Any) -> Any:
     if file is None:
         return value
     try:
-        return _lexicon_file(file)
+        return lexicon_file(file)
     except (OSError, UnicodeDecodeError, InvalidYaml) as exc:
         raise UsageError(f"{where}: param {key!r}: cannot read lexicon {value!r}: {exc}") from None
 
@@ -175,7 +175,7 @@ def _parse_yaml(text: str) -> Any:
 
 
 @functools.lru_cache(maxsize=None)
-def _lexicon_file(file: Path) -> Any:
+def lexicon_file(file: Path) -> Any:
     """Parsed once a run however many rules share the lexicon."""
     if file.suffix in (".yaml", ".yml"):
         return _parse_yaml_file(file)

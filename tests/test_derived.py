@@ -76,7 +76,7 @@ def _house_rules(tmp_path, lexicon: str, words: str):
     (tmp_path / "house" / "rules.yaml").write_text(HOUSE_RULE.format(lexicon=lexicon))
     (tmp_path / "words.txt").write_text(words)
     ruleset._load_dir.cache_clear()
-    ruleset._lexicon_file.cache_clear()
+    ruleset.lexicon_file.cache_clear()
     return ruleset._load_dir(str(tmp_path / "house"))
 
 

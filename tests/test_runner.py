@@ -382,6 +382,24 @@ def test_a_warm_run_imports_only_the_corpus_rules_checks(articles):
     assert warm.stdout.splitlines()[-1] == "['lint.checks._duplicates', 'lint.checks.repetition']", warm.stderr
 
 
+def test_a_one_file_run_reads_the_language_lexicon_without_pyyaml(tmp_path):
+    """RP104 and the sentence splitter ask for the language lexicon on text with doubled
+    words or "etc."; once the derived cache holds it, PyYAML (~15 ms) is not imported."""
+    import subprocess
+    import sys
+
+    post = tmp_path / "post.md"
+    post.write_text("Mình chỉ biết sơ sơ về mảng này, etc. The rest is fine. We met the the team.\n",
+                    encoding="utf-8")
+    code = ("import sys; from lint.cli import main\n"
+            "try:\n    main(['check', 'post.md', '-q', '--isolated', '--no-cache'])\n"
+            "except SystemExit:\n    pass\n"
+            "print('yaml' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+            for _ in range(2)]
+    assert runs[1].stdout.splitlines()[-1] == "False", runs[1].stderr
+
+
 # -- copydesk clean, pruning -----------------------------------------------------------------
 
 
