@@ -18,6 +18,7 @@ from lint import prose
 from lint.article import Article
 from lint.checks import readability as rd
 from lint.config import Resolver
+from lint.text import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -27,6 +28,10 @@ SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 
 def article(path: Path, name: str | None = None) -> Article:
     return Article(path.read_bytes(), name or path.name)
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text)]
 
 
 @pytest.fixture(scope="module")
@@ -696,11 +701,6 @@ def test_plain_text_lines_of_their_own_are_not_glued_onto_the_next_sentence():
 
 
 def test_the_pronoun_i_ends_a_sentence_before_a_function_word():
-    from lint.text import split_sentences
-
-    def sentences(text):
-        return [text[s:e] for s, e in split_sentences(text)]
-
     assert sentences("It was between him or I.  We discussed it.") == [
         "It was between him or I.", "We discussed it."]
     assert sentences("King Charles I. The war went on.") == ["King Charles I.", "The war went on."]
@@ -713,11 +713,6 @@ def test_the_pronoun_i_ends_a_sentence_before_a_function_word():
 
 
 def test_abbreviations_are_found_whatever_the_length_of_the_word_before_the_period():
-    from lint.text import split_sentences
-
-    def sentences(text):
-        return [text[s:e] for s, e in split_sentences(text)]
-
     # a period after more letters than any abbreviation has ends a sentence on sight
     assert sentences("It costs approx. Ten dollars.") == ["It costs approx. Ten dollars."]
     assert sentences("Approx. Ten dollars.") == ["Approx. Ten dollars."]
@@ -727,11 +722,6 @@ def test_abbreviations_are_found_whatever_the_length_of_the_word_before_the_peri
 
 
 def test_etc_ends_a_sentence_before_a_capitalised_function_word():
-    from lint.text import split_sentences
-
-    def sentences(text):
-        return [text[s:e] for s, e in split_sentences(text)]
-
     assert sentences("Release work at GA periods, etc. We can also talk.") == [
         "Release work at GA periods, etc.", "We can also talk."]
     assert sentences("Tools (grep, sed, etc.) The rest is here. Obst usw. In Berlin.") == [
@@ -749,11 +739,6 @@ def test_etc_ends_a_sentence_before_a_capitalised_function_word():
 
 
 def test_an_emoticon_at_the_end_of_a_line_ends_the_sentence():
-    from lint.text import split_sentences
-
-    def sentences(text):
-        return [text[s:e] for s, e in split_sentences(text)]
-
     assert sentences("Решили с помощью Bash :)\nЕсли ваш скрипт длинный.") == [
         "Решили с помощью Bash :)", "Если ваш скрипт длинный."]
     assert sentences("It works ;-)) \r\nThe next one. Not yet:)\n\nDone.") == [
