@@ -913,20 +913,30 @@ class ProseUnits:
 _QUOTE_BREAK = re.compile(r"\n[ \t]*(?:>[ \t]*)+(?=\r?\n|$)")
 
 
+_QUOTED_ITEM = re.compile(rf"\n[ \t]*(?:>[ \t]?)+[ \t]*{_ITEM_MARKER}[ \t]")
+
+
 def quote_paragraphs(prose: str, start: int, end: int) -> list[tuple[int, int]]:
     """The paragraphs of the block quote prose[start:end]: a line that holds only quote
-    markers separates two."""
+    markers separates two, and each item of a list in the quote is one, as outside it."""
     pieces = []
     at = start
     for m in _QUOTE_BREAK.finditer(prose, start, end):
         if prose[at:m.start()].strip(" \t\r\n>"):
-            pieces.append((at, m.start()))
+            pieces.extend(_quoted_items(prose, at, m.start()))
         at = m.end()
         while at < end and prose[at] in "\r\n":
             at += 1
     if prose[at:end].strip(" \t\r\n>"):
-        pieces.append((at, end))
+        pieces.extend(_quoted_items(prose, at, end))
     return pieces or [(start, end)]
+
+
+def _quoted_items(prose: str, start: int, end: int) -> list[tuple[int, int]]:
+    """prose[start:end] cut before each line that opens a list item."""
+    cuts = [m.start() + 1 for m in _QUOTED_ITEM.finditer(prose, start, end)]
+    bounds = [start, *cuts, end]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if prose[a:b].strip(" \t\r\n>")]
 
 
 def prose_units(article: "Article") -> ProseUnits:

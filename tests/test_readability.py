@@ -443,6 +443,16 @@ def test_the_shortest_paragraphs_too_long_in_words_or_sentences_are_measured():
         a = Article((text + "\n").encode(), "x.md")
         assert [(h.data["words"], h.data["sentences"]) for h in rd.long_paragraph(a, limits)] == expected, text
 
+
+def test_each_item_of_a_quoted_list_is_a_unit_of_its_own():
+    # items ending in ";" are no sentence's end: read as one unit, they were one long sentence
+    text = ("Intro.\n\n> The abilities are\n> certainly:\n> \n>- to respond flexibly;\n"
+            ">- to take advantage of chance;\n> * to come up with ideas\n>   that are new.\n")
+    assert prose.prose_units(Article(text.encode(), "x.md")).texts == [
+        "Intro.", "The abilities are certainly:", "to respond flexibly;", "to take advantage of chance;",
+        "to come up with ideas that are new."]
+
+
 def test_many_short_sentences_make_a_long_paragraph_only_when_it_is_long_in_words(rules):
     short = " ".join(f"Write the readme first, number {n}." for n in range(13))  # 78 words
     joined = " ".join(f"The market drew more visitors than in any year since {n}." for n in range(14))
