@@ -259,7 +259,7 @@ def _kirby(text: str) -> FrontMatter | None:
         # An empty field has no value, as `key:` has none in YAML.
         data[key] = text[value_start:value_end] or None
         spans[(key,)] = span
-        if key == "text":
+        if key == "text" and not kirby_blocks(data[key]):
             body = span
     if body is None:  # no article text: every field is front matter
         return FrontMatter("kirby", 0, 0, len(text), len(text), True, text, data, None, 0, "",
@@ -271,6 +271,21 @@ def _kirby(text: str) -> FrontMatter | None:
         inside += ((after, len(text)),)
     return FrontMatter("kirby", 0, 0, body_start, body_start, True, text[:body_start], data, None,
                        0, "", tuple(duplicates), spans=spans, inside_body=inside)
+
+
+def kirby_blocks(value: str | None) -> bool:
+    """Whether a Kirby field holds a blocks editor's JSON (a list of `{"type": ...,
+    "content": ...}` objects, HTML inside): not text copydesk can read as prose, so such a
+    Text field is front matter like the others."""
+    if not value or not value.startswith("[{") or not value.endswith("}]"):
+        return False
+    import json  # only for such a field
+
+    try:
+        blocks = json.loads(value)
+    except ValueError:
+        return False
+    return isinstance(blocks, list) and all(isinstance(b, dict) and "type" in b for b in blocks)
 
 
 def _kirby_field(text: str, start: int, end: int) -> tuple[int, int, int, int] | tuple | None:

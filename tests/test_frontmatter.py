@@ -183,6 +183,18 @@ def test_kirby_needs_fields_on_both_sides_of_every_separator():
     assert fm.data == {"title": "Home", "intro": "Welcome"} and fm.end == len("Title: Home\n----\nIntro: Welcome\n")
 
 
+def test_a_kirby_text_field_of_blocks_json_is_not_the_body():
+    blocks = '[{"content":{"text":"<p>She didn\\u2019t listen.<\\/p>"},"id":"b03f","type":"text"}]'
+    article = Article(f"Title: Desert\n----\nText: {blocks}\n----\nDate: 2018-09-05\n".encode(), "note.txt")
+    fm = article.front_matter
+    assert fm.kind == "kirby" and fm.end == len(article.text) and fm.data["text"] == blocks
+    assert article.body == ""
+    # text in brackets is still text, and so is JSON that is not a list of blocks
+    for text in ("[{Draft}] Soon.", '[{"a": 1}]'):
+        body = Article(f"Title: T\n----\nText: {text}\n".encode(), "note.txt").body
+        assert body == f"Text: {text}\n"
+
+
 def test_kirby_duplicates_and_empty_taxonomy_fields_are_reported():
     findings, _ = lint(KIRBY + "----\ntitle: again\n", "blogarticle.txt")
     assert [(f.code, f.location.line) for f in findings] == [("FM112", 11), ("FM106", 15)]

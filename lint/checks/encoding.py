@@ -1032,12 +1032,19 @@ def literal_escape(article: Article, params: Mapping[str, Any]) -> Iterator[Hit]
 def _decoded_by_front_matter(article: Article, offset: int) -> bool:
     """The escape at `offset` lies in a front matter value its parser decodes: a
     double-quoted YAML, TOML or JSON string (a plain or single-quoted scalar keeps it as
-    typed)."""
+    typed), or a Kirby field that holds a blocks editor's JSON."""
     block = article.front_matter
     if block is None or block.error is not None or not (block.content_start <= offset < block.content_end):
         return False
-    inside = [span.value_start for span in block.spans.values() if span.value_start <= offset < span.value_end]
-    return bool(inside) and article.text[max(inside)] == '"'  # the innermost value's quote
+    inside = [span for span in block.spans.values() if span.value_start <= offset < span.value_end]
+    if not inside:
+        return False
+    innermost = max(inside, key=lambda span: span.value_start)
+    if block.kind == "kirby":
+        from lint.frontmatter import kirby_blocks
+
+        return kirby_blocks(article.text[innermost.value_start:innermost.value_end])
+    return article.text[innermost.value_start] == '"'
 
 
 # -- EN110 mixed line endings ---------------------------------------------------------------
